@@ -1,0 +1,151 @@
+package org.norm4j.kernel;
+
+/**
+ * The innermost loops of norm4j: plain loops over arrays, offsets and lengths. Kernels never allocate
+ * tensors, never check arguments (the ops tier does) and never split work over threads (the
+ * {@link Parallel} scheme does). Two implementations exist: {@link ScalarKernels}, the reference, and a
+ * Vector API one loaded by {@link KernelProvider} when {@code jdk.incubator.vector} is present.
+ *
+ * <p>Accumulations ({@code sum*}) are carried in double whatever the element type, so that statistics of
+ * float32 data are accurate; an implementation may change the order of additions but must stay within a
+ * few double ulps of the scalar reference.
+ *
+ * <p>Layouts: a <em>row</em> is a contiguous run {@code x[off .. off+n)}. A <em>column block</em> is
+ * {@code rows x cols} elements at {@code off} in row-major order; column kernels reduce over the rows and
+ * keep one value per column.
+ */
+public interface Kernels {
+
+    /** A short name for logs and {@link KernelProvider#describe()}. */
+    String name();
+
+    // ---- elementwise -------------------------------------------------------------------------------
+
+    /**
+     * {@code c[co+i] = op(a[ao + i*as], b[bo + i*bs])} for {@code i < n}; each stride is 0 (broadcast a
+     * single value) or 1.
+     */
+    void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co, int n);
+
+    /** Double version of {@link #binary(BinaryOp, float[], int, int, float[], int, int, float[], int, int)}. */
+    void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] c, int co, int n);
+
+    /** {@code c[co+i] = op(a[ao+i])} for {@code i < n}. */
+    void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n);
+
+    /** Double version of {@link #unary(UnaryOp, float[], int, float[], int, int)}. */
+    void unary(UnaryOp op, double[] a, int ao, double[] c, int co, int n);
+
+    // ---- row reductions ----------------------------------------------------------------------------
+
+    /** Sum of {@code x[off .. off+n)}, accumulated in double. */
+    double sum(float[] x, int off, int n);
+
+    /** Double version of {@link #sum(float[], int, int)}. */
+    double sum(double[] x, int off, int n);
+
+    /** {@code sum((x - mean)^2)} over a row, with {@code x - mean} computed in double. */
+    double sumSquaredDeviations(float[] x, int off, int n, double mean);
+
+    /** Double version of {@link #sumSquaredDeviations(float[], int, int, double)}. */
+    double sumSquaredDeviations(double[] x, int off, int n, double mean);
+
+    /** Maximum ({@code max=true}) or minimum of a non-empty row; NaN if any element is NaN. */
+    double extreme(float[] x, int off, int n, boolean max);
+
+    /** Double version of {@link #extreme(float[], int, int, boolean)}. */
+    double extreme(double[] x, int off, int n, boolean max);
+
+    // ---- column reductions -------------------------------------------------------------------------
+
+    /** {@code acc[ao+j] += sum over r of x[off + r*cols + j]} for {@code j < cols}. */
+    void sumColumns(float[] x, int off, int rows, int cols, double[] acc, int ao);
+
+    /** Double version of {@link #sumColumns(float[], int, int, int, double[], int)}. */
+    void sumColumns(double[] x, int off, int rows, int cols, double[] acc, int ao);
+
+    /** {@code acc[ao+j] += sum over r of (x[off + r*cols + j] - mean[mo+j])^2}, differences in double. */
+    void sumSquaredDeviationsColumns(float[] x, int off, int rows, int cols, double[] mean, int mo,
+            double[] acc, int ao);
+
+    /** Double version of {@link #sumSquaredDeviationsColumns(float[], int, int, int, double[], int, double[], int)}. */
+    void sumSquaredDeviationsColumns(double[] x, int off, int rows, int cols, double[] mean, int mo,
+            double[] acc, int ao);
+
+    /**
+     * Folds the rows into {@code acc} with max ({@code max=true}) or min: {@code acc[ao+j] =
+     * op(acc[ao+j], x[off + r*cols + j])}, NaN-propagating. The caller seeds {@code acc}.
+     */
+    void extremeColumns(float[] x, int off, int rows, int cols, boolean max, double[] acc, int ao);
+
+    /** Double version of {@link #extremeColumns(float[], int, int, int, boolean, double[], int)}. */
+    void extremeColumns(double[] x, int off, int rows, int cols, boolean max, double[] acc, int ao);
+
+    /**
+     * {@code acc[ao+j] += sum over r of dy[r,j] * (x[r,j] - mean[mo+j])} with both blocks at the same
+     * offset {@code off}; the products are formed in double. Used by normalization backward passes.
+     */
+    void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean, int mo,
+            double[] acc, int ao);
+
+    /** Double version of {@link #sumProductDeviationsColumns(float[], float[], int, int, int, double[], int, double[], int)}. */
+    void sumProductDeviationsColumns(double[] dy, double[] x, int off, int rows, int cols, double[] mean, int mo,
+            double[] acc, int ao);
+
+    /** Row version: {@code sum of dy[i] * (x[i] - mean)} over {@code n} elements at {@code off}. */
+    double sumProductDeviations(float[] dy, float[] x, int off, int n, double mean);
+
+    /** Double version of {@link #sumProductDeviations(float[], float[], int, int, double)}. */
+    double sumProductDeviations(double[] dy, double[] x, int off, int n, double mean);
+
+    // ---- fused normalize ---------------------------------------------------------------------------
+
+    /**
+     * {@code y[off+i] = (x[off+i] - center) * scale + shift} in the element type, each operation rounded
+     * (no FMA), for a row sharing one set of constants.
+     */
+    void scaleShift(float[] x, int off, int n, float center, float scale, float shift, float[] y);
+
+    /** Double version of {@link #scaleShift(float[], int, int, float, float, float, float[])}. */
+    void scaleShift(double[] x, int off, int n, double center, double scale, double shift, double[] y);
+
+    /**
+     * Column version: {@code y[r,j] = (x[r,j] - center[j]) * scale[j] + shift[j]} for a block at
+     * {@code off}; the parameter arrays are indexed from 0.
+     */
+    void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale, float[] shift,
+            float[] y);
+
+    /** Double version of {@link #scaleShiftColumns(float[], int, int, int, float[], float[], float[], float[])}. */
+    void scaleShiftColumns(double[] x, int off, int rows, int cols, double[] center, double[] scale,
+            double[] shift, double[] y);
+
+    /**
+     * Backward of a normalization, row version: {@code dx[off+i] = dy[off+i]*a + (x[off+i] - center)*b + c}.
+     */
+    void normalizeBackward(float[] dy, float[] x, int off, int n, float a, float center, float b, float c,
+            float[] dx);
+
+    /** Double version of {@link #normalizeBackward(float[], float[], int, int, float, float, float, float, float[])}. */
+    void normalizeBackward(double[] dy, double[] x, int off, int n, double a, double center, double b, double c,
+            double[] dx);
+
+    /** Column version of {@code normalizeBackward}; parameter arrays indexed from 0 by column. */
+    void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a, float[] center,
+            float[] b, float[] c, float[] dx);
+
+    /** Double version of the column {@code normalizeBackward}. */
+    void normalizeBackwardColumns(double[] dy, double[] x, int off, int rows, int cols, double[] a,
+            double[] center, double[] b, double[] c, double[] dx);
+
+    // ---- matrix product ----------------------------------------------------------------------------
+
+    /**
+     * Rows {@code [r0, r1)} of {@code c = a x b} for row-major {@code a[m,k]}, {@code b[k,n]}, {@code c[m,n]};
+     * each output element is accumulated in the element type in increasing {@code k} order.
+     */
+    void matmul(float[] a, float[] b, float[] c, int m, int k, int n, int r0, int r1);
+
+    /** Double version of {@link #matmul(float[], float[], float[], int, int, int, int, int)}. */
+    void matmul(double[] a, double[] b, double[] c, int m, int k, int n, int r0, int r1);
+}

@@ -1,0 +1,180 @@
+package org.norm4j.kernel;
+
+import java.util.Arrays;
+
+/**
+ * Runs reductions along a {@link ReductionPlan} with the chosen {@link Kernels}, split into fixed-size
+ * blocks whose partial results are combined in block order. The blocking depends only on the shape, so the
+ * result is bit-identical whatever the thread count. Inputs are {@code float[]} or {@code double[]} in the
+ * layout the plan expects (already permuted if the plan has a permutation). Results are in double.
+ */
+public final class Reduce {
+    /** Elements per block; each block is one task and produces one partial result per output. */
+    static final int BLOCK = 1 << 14;
+
+    private enum What { SUM, SSD, SPD, MAX, MIN }
+
+    private Reduce() {
+    }
+
+    /** Sums of the reduced elements, one per output element. */
+    public static double[] sum(Object x, ReductionPlan plan) {
+        return run(x, null, plan, What.SUM, null);
+    }
+
+    /** Sums of squared deviations from {@code mean} (one mean per output element). */
+    public static double[] sumSquaredDeviations(Object x, ReductionPlan plan, double[] mean) {
+        return run(x, null, plan, What.SSD, mean);
+    }
+
+    /**
+     * Sums of {@code dy * (x - mean)} per output element ({@code dy} and {@code x} share the plan's layout);
+     * used by normalization backward passes.
+     */
+    public static double[] sumProductDeviations(Object dy, Object x, ReductionPlan plan, double[] mean) {
+        return run(x, dy, plan, What.SPD, mean);
+    }
+
+    /** Maxima ({@code max=true}) or minima, NaN-propagating; the plan must reduce at least one element. */
+    public static double[] extreme(Object x, ReductionPlan plan, boolean max) {
+        return run(x, null, plan, max ? What.MAX : What.MIN, null);
+    }
+
+    /**
+     * Mean and centred sum of squares (two passes) per output element.
+     *
+     * @return {@code {mean, m2}}
+     */
+    public static double[][] moments(Object x, ReductionPlan plan) {
+        double[] mean = sum(x, plan);
+        double inv = 1.0 / plan.count;
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] *= inv;
+        }
+        return new double[][] {mean, sumSquaredDeviations(x, plan, mean)};
+    }
+
+    private static double[] run(Object x, Object dy, ReductionPlan plan, What what, double[] mean) {
+        if (plan.kind == ReductionPlan.Kind.REDUCE_KEEP_REDUCE) {
+            return runRkr(x, dy, plan, what, mean);
+        }
+        int outer = plan.d0;
+        int mid = plan.d1;
+        int inner = plan.d2;
+        int rowsPerBlock = Math.max(1, BLOCK / inner);
+        int nb = (mid + rowsPerBlock - 1) / rowsPerBlock;
+        if (mid == 0) {
+            return new double[outer * inner]; // only sums reach here with an empty reduction
+        }
+        double[] partial = new double[outer * nb * inner];
+        if (what == What.MAX || what == What.MIN) {
+            Arrays.fill(partial, what == What.MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+        }
+        Kernels k = KernelProvider.get();
+        long work = (long) outer * mid * inner;
+        Parallel.forEach(outer * nb, work, task -> {
+            int o = task / nb;
+            int b = task % nb;
+            int r0 = b * rowsPerBlock;
+            int rows = Math.min(rowsPerBlock, mid - r0);
+            int off = (o * mid + r0) * inner;
+            if (inner == 1) {
+                partial[task] = row(k, x, dy, off, rows, what, mean == null ? 0 : mean[o]);
+            } else {
+                cols(k, x, dy, off, rows, inner, what, mean, o * inner, partial, task * inner);
+            }
+        });
+        if (nb == 1) {
+            return partial;
+        }
+        double[] out = new double[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                double acc = partial[(o * nb) * inner + i];
+                for (int b = 1; b < nb; b++) {
+                    acc = combine(what, acc, partial[(o * nb + b) * inner + i]);
+                }
+                out[o * inner + i] = acc;
+            }
+        }
+        return out;
+    }
+
+    private static double[] runRkr(Object x, Object dy, ReductionPlan plan, What what, double[] mean) {
+        int a = plan.d0;
+        int kk = plan.d1;
+        int b = plan.d2;
+        int aPerBlock = Math.max(1, BLOCK / b);
+        int na = (a + aPerBlock - 1) / aPerBlock;
+        double[] partial = new double[kk * na];
+        Kernels k = KernelProvider.get();
+        Parallel.forEach(kk * na, (long) a * kk * b, task -> {
+            int c = task / na;
+            int blk = task % na;
+            int a0 = blk * aPerBlock;
+            int a1 = Math.min(a, a0 + aPerBlock);
+            double m = mean == null ? 0 : mean[c];
+            double acc = row(k, x, dy, (a0 * kk + c) * b, b, what, m);
+            for (int i = a0 + 1; i < a1; i++) {
+                acc = combine(what, acc, row(k, x, dy, (i * kk + c) * b, b, what, m));
+            }
+            partial[task] = acc;
+        });
+        double[] out = new double[kk];
+        for (int c = 0; c < kk; c++) {
+            double acc = partial[c * na];
+            for (int blk = 1; blk < na; blk++) {
+                acc = combine(what, acc, partial[c * na + blk]);
+            }
+            out[c] = acc;
+        }
+        return out;
+    }
+
+    private static double combine(What what, double acc, double v) {
+        switch (what) {
+            case MAX: return Math.max(acc, v);
+            case MIN: return Math.min(acc, v);
+            default: return acc + v;
+        }
+    }
+
+    private static double row(Kernels k, Object x, Object dy, int off, int n, What what, double mean) {
+        if (x instanceof float[]) {
+            float[] f = (float[]) x;
+            switch (what) {
+                case SUM: return k.sum(f, off, n);
+                case SSD: return k.sumSquaredDeviations(f, off, n, mean);
+                case SPD: return k.sumProductDeviations((float[]) dy, f, off, n, mean);
+                default: return k.extreme(f, off, n, what == What.MAX);
+            }
+        }
+        double[] d = (double[]) x;
+        switch (what) {
+            case SUM: return k.sum(d, off, n);
+            case SSD: return k.sumSquaredDeviations(d, off, n, mean);
+            case SPD: return k.sumProductDeviations((double[]) dy, d, off, n, mean);
+            default: return k.extreme(d, off, n, what == What.MAX);
+        }
+    }
+
+    private static void cols(Kernels k, Object x, Object dy, int off, int rows, int cols, What what, double[] mean, int mo,
+            double[] acc, int ao) {
+        if (x instanceof float[]) {
+            float[] f = (float[]) x;
+            switch (what) {
+                case SUM: k.sumColumns(f, off, rows, cols, acc, ao); return;
+                case SSD: k.sumSquaredDeviationsColumns(f, off, rows, cols, mean, mo, acc, ao); return;
+                case SPD: k.sumProductDeviationsColumns((float[]) dy, f, off, rows, cols, mean, mo, acc, ao); return;
+                default: k.extremeColumns(f, off, rows, cols, what == What.MAX, acc, ao); return;
+            }
+        }
+        double[] d = (double[]) x;
+        switch (what) {
+            case SUM: k.sumColumns(d, off, rows, cols, acc, ao); return;
+            case SSD: k.sumSquaredDeviationsColumns(d, off, rows, cols, mean, mo, acc, ao); return;
+            case SPD: k.sumProductDeviationsColumns((double[]) dy, d, off, rows, cols, mean, mo, acc, ao); return;
+            default: k.extremeColumns(d, off, rows, cols, what == What.MAX, acc, ao); return;
+        }
+    }
+}

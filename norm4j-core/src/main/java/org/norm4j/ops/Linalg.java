@@ -1,0 +1,48 @@
+package org.norm4j.ops;
+
+import org.norm4j.DType;
+import org.norm4j.Shape;
+import org.norm4j.Tensor;
+import org.norm4j.kernel.KernelProvider;
+import org.norm4j.kernel.Kernels;
+import org.norm4j.kernel.Parallel;
+
+/** Linear algebra: the rank-2 matrix product. */
+public final class Linalg {
+    private static final int ROWS_PER_TASK = 16;
+
+    private Linalg() {
+    }
+
+    /**
+     * {@code tf.linalg.matmul} for rank-2 tensors: {@code a[m,k] x b[k,n] -> [m,n]}. Each output element is
+     * accumulated in the element type in order of k, so results do not depend on the thread count.
+     */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        Checks.notNull(a, "a");
+        Checks.notNull(b, "b");
+        Checks.sameDType(a, "a", b, "b");
+        Checks.rank(a, "a", 2);
+        Checks.rank(b, "b", 2);
+        int m = a.shape().dim(0);
+        int k = a.shape().dim(1);
+        int n = b.shape().dim(1);
+        if (b.shape().dim(0) != k) {
+            throw new IllegalArgumentException("matmul of a " + a.shape() + " and b " + b.shape()
+                    + ": expected b.shape[0] == a.shape[1] (" + k + ")");
+        }
+        Tensor c = Tensor.wrapNew(a.dtype(), Shape.of(m, n));
+        Kernels kern = KernelProvider.get();
+        int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        Parallel.forEach(tasks, (long) m * k * n, t -> {
+            int r0 = t * ROWS_PER_TASK;
+            int r1 = Math.min(m, r0 + ROWS_PER_TASK);
+            if (a.dtype() == DType.FLOAT32) {
+                kern.matmul(a.rawFloats(), b.rawFloats(), c.rawFloats(), m, k, n, r0, r1);
+            } else {
+                kern.matmul(a.rawDoubles(), b.rawDoubles(), c.rawDoubles(), m, k, n, r0, r1);
+            }
+        });
+        return c;
+    }
+}

@@ -1,0 +1,302 @@
+package org.norm4j.stats;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+import org.norm4j.Tensor;
+import org.norm4j.kernel.Reduce;
+import org.norm4j.kernel.ReductionPlan;
+
+/**
+ * Per-feature count, mean, centred sum of squares (M2), minimum and maximum, accumulated in float64 over
+ * data that arrives in any number of chunks, and mergeable across workers. Chunks are reduced with the
+ * two-pass kernels and folded in with the pairwise update of Chan, Golub and LeVeque (1979), so the result
+ * is the same, to rounding, whether the data comes at once, in chunks, or as partial states merged in any
+ * tree; and it stays accurate when the mean is large against the spread (no E[x^2] - E[x]^2).
+ *
+ * <p>This is the engine behind Keras-style {@code Normalization.adapt}, the {@code norm4j fit} command and
+ * distributed fitting. NaN values propagate (the mean, variance, min and max of a feature with a NaN are
+ * NaN), as in NumPy and TensorFlow.
+ *
+ * <pre>{@code
+ * StreamingMoments s = new StreamingMoments(3);
+ * s.update(Tensor.of(new double[][] {{1, 2, 3}, {4, 5, 6}}));
+ * s.variance(0);   // population variance, [2.25, 2.25, 2.25]
+ * }</pre>
+ */
+public final class StreamingMoments {
+    private static final int MAGIC = 0x4e344d53; // "N4MS"
+    private static final int VERSION = 1;
+
+    private final int features;
+    private long count;
+    private final double[] mean;
+    private final double[] m2;
+    private final double[] min;
+    private final double[] max;
+
+    /**
+     * An empty accumulator.
+     *
+     * @param features number of features (columns), {@code >= 1}
+     */
+    public StreamingMoments(int features) {
+        if (features < 1) {
+            throw new IllegalArgumentException("features = " + features + ": expected >= 1");
+        }
+        this.features = features;
+        this.mean = new double[features];
+        this.m2 = new double[features];
+        this.min = new double[features];
+        this.max = new double[features];
+        Arrays.fill(min, Double.POSITIVE_INFINITY);
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+    }
+
+    /** The saved form of an accumulator: what {@link #state()} returns and {@link #fromState} accepts. */
+    public record State(long count, double[] mean, double[] m2, double[] min, double[] max) {
+        /** Checks that the arrays are present and of one length, and the count is not negative. */
+        public State {
+            Objects.requireNonNull(mean, "mean must not be null");
+            Objects.requireNonNull(m2, "m2 must not be null");
+            Objects.requireNonNull(min, "min must not be null");
+            Objects.requireNonNull(max, "max must not be null");
+            if (count < 0) {
+                throw new IllegalArgumentException("count = " + count + ": expected >= 0");
+            }
+            int f = mean.length;
+            if (f < 1 || m2.length != f || min.length != f || max.length != f) {
+                throw new IllegalArgumentException("state arrays have lengths mean=" + mean.length + ", m2="
+                        + m2.length + ", min=" + min.length + ", max=" + max.length
+                        + ": expected one equal length >= 1");
+            }
+        }
+    }
+
+    /** Number of features. */
+    public int features() {
+        return features;
+    }
+
+    /** Number of rows seen. */
+    public long count() {
+        return count;
+    }
+
+    /** Per-feature means (NaN before any data). */
+    public double[] mean() {
+        if (count == 0) {
+            double[] nan = new double[features];
+            Arrays.fill(nan, Double.NaN);
+            return nan;
+        }
+        return mean.clone();
+    }
+
+    /** Per-feature centred sums of squares. */
+    public double[] m2() {
+        return m2.clone();
+    }
+
+    /** Per-feature minima (+Infinity before any data). */
+    public double[] min() {
+        return min.clone();
+    }
+
+    /** Per-feature maxima (-Infinity before any data). */
+    public double[] max() {
+        return max.clone();
+    }
+
+    /**
+     * Per-feature variance {@code M2 / (count - ddof)}: {@code ddof = 0} is the population (biased) variance
+     * of Keras, TensorFlow and scikit-learn, {@code ddof = 1} the sample variance of Spark and pandas.
+     * NaN when {@code count <= ddof}.
+     */
+    public double[] variance(int ddof) {
+        if (ddof < 0) {
+            throw new IllegalArgumentException("ddof = " + ddof + ": expected >= 0");
+        }
+        double[] v = new double[features];
+        for (int j = 0; j < features; j++) {
+            v[j] = count > ddof ? m2[j] / (count - ddof) : Double.NaN;
+        }
+        return v;
+    }
+
+    /** Adds one row of {@code features} values (Welford's update). */
+    public StreamingMoments update(double[] row) {
+        Objects.requireNonNull(row, "row must not be null");
+        if (row.length != features) {
+            throw new IllegalArgumentException("row has " + row.length + " values: expected " + features);
+        }
+        count++;
+        for (int j = 0; j < features; j++) {
+            double d = row[j] - mean[j];
+            mean[j] += d / count;
+            m2[j] += d * (row[j] - mean[j]);
+            min[j] = Math.min(min[j], row[j]);
+            max[j] = Math.max(max[j], row[j]);
+        }
+        return this;
+    }
+
+    /**
+     * Adds a chunk: a tensor whose trailing dimensions hold the features, e.g. {@code [rows, features]}
+     * (any leading dimensions are rows).
+     */
+    public StreamingMoments update(Tensor chunk) {
+        Objects.requireNonNull(chunk, "chunk must not be null");
+        if (chunk.size() % features != 0 || chunk.rank() == 0) {
+            throw new IllegalArgumentException("chunk of shape " + chunk.shape() + " does not hold rows of "
+                    + features + " features: expected a shape like (rows, " + features + ")");
+        }
+        return updateRaw(chunk.raw(), chunk.size() / features);
+    }
+
+    /** Adds {@code rows} rows stored row-major in {@code data} ({@code rows * features} values). */
+    public StreamingMoments update(double[] data, int rows) {
+        checkChunk(data == null ? -1 : data.length, rows);
+        return updateRaw(data, rows);
+    }
+
+    /** Adds {@code rows} rows stored row-major in {@code data}. */
+    public StreamingMoments update(float[] data, int rows) {
+        checkChunk(data == null ? -1 : data.length, rows);
+        return updateRaw(data, rows);
+    }
+
+    private void checkChunk(int length, int rows) {
+        if (length < 0) {
+            throw new NullPointerException("data must not be null");
+        }
+        if (rows < 0 || (long) rows * features > length) {
+            throw new IllegalArgumentException("rows = " + rows + " with " + features + " features needs "
+                    + ((long) rows * features) + " values but data has " + length);
+        }
+    }
+
+    private StreamingMoments updateRaw(Object data, int rows) {
+        if (rows == 0) {
+            return this;
+        }
+        ReductionPlan plan = ReductionPlan.of(new int[] {rows, features}, new int[] {0});
+        double[][] mm = Reduce.moments(data, plan);
+        double[] mn = Reduce.extreme(data, plan, false);
+        double[] mx = Reduce.extreme(data, plan, true);
+        mergeInto(rows, mm[0], mm[1], mn, mx);
+        return this;
+    }
+
+    /** Folds another accumulator's state into this one (Chan et al.'s pairwise formula). */
+    public StreamingMoments merge(StreamingMoments other) {
+        Objects.requireNonNull(other, "other must not be null");
+        if (other.features != features) {
+            throw new IllegalArgumentException("other has " + other.features + " features: expected "
+                    + features);
+        }
+        if (other.count > 0) {
+            mergeInto(other.count, other.mean, other.m2, other.min, other.max);
+        }
+        return this;
+    }
+
+    private void mergeInto(long nb, double[] meanB, double[] m2B, double[] minB, double[] maxB) {
+        long na = count;
+        long n = na + nb;
+        for (int j = 0; j < features; j++) {
+            if (na == 0) {
+                mean[j] = meanB[j];
+                m2[j] = m2B[j];
+            } else {
+                double delta = meanB[j] - mean[j];
+                mean[j] += delta * ((double) nb / n);
+                m2[j] += m2B[j] + delta * delta * ((double) na * nb / n);
+            }
+            min[j] = Math.min(min[j], minB[j]);
+            max[j] = Math.max(max[j], maxB[j]);
+        }
+        count = n;
+    }
+
+    /** A copy of the state, for saving. */
+    public State state() {
+        return new State(count, mean.clone(), m2.clone(), min.clone(), max.clone());
+    }
+
+    /** An accumulator restored from a saved state. */
+    public static StreamingMoments fromState(State s) {
+        Objects.requireNonNull(s, "state must not be null");
+        StreamingMoments m = new StreamingMoments(s.mean().length);
+        m.count = s.count();
+        System.arraycopy(s.mean(), 0, m.mean, 0, m.features);
+        System.arraycopy(s.m2(), 0, m.m2, 0, m.features);
+        System.arraycopy(s.min(), 0, m.min, 0, m.features);
+        System.arraycopy(s.max(), 0, m.max, 0, m.features);
+        return m;
+    }
+
+    /** The state as bytes (magic, version, count, features, then the arrays), exact to the bit. */
+    public byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 32 * features);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            out.writeLong(count);
+            out.writeInt(features);
+            for (double[] a : new double[][] {mean, m2, min, max}) {
+                for (double v : a) {
+                    out.writeDouble(v);
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("in-memory stream", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Restores an accumulator written by {@link #toBytes()}.
+     *
+     * @throws IllegalArgumentException on a wrong magic number, an unknown version or truncated bytes
+     */
+    public static StreamingMoments fromBytes(byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes must not be null");
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int magic = in.readInt();
+            if (magic != MAGIC) {
+                throw new IllegalArgumentException(String.format(
+                        "magic number 0x%08x: expected 0x%08x (not a StreamingMoments state)", magic, MAGIC));
+            }
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("state version " + version + ": expected " + VERSION);
+            }
+            long count = in.readLong();
+            int f = in.readInt();
+            if (f < 1 || (long) f * 32 + 20 != bytes.length) {
+                throw new IllegalArgumentException("state declares " + f + " features but has " + bytes.length
+                        + " bytes: expected " + ((long) f * 32 + 20));
+            }
+            double[][] arrays = new double[4][f];
+            for (double[] a : arrays) {
+                for (int j = 0; j < f; j++) {
+                    a[j] = in.readDouble();
+                }
+            }
+            return fromState(new State(count, arrays[0], arrays[1], arrays[2], arrays[3]));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("state bytes are truncated (" + bytes.length + " bytes)", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StreamingMoments[features=" + features + ", count=" + count + ", mean=" + Arrays.toString(mean())
+                + ", variance=" + Arrays.toString(variance(0)) + "]";
+    }
+}
