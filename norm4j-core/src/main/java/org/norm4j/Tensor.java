@@ -477,6 +477,21 @@ public final class Tensor {
         return Reductions.std(this, axesOrAll(axes), false);
     }
 
+    /** {@link Reductions#sum} over {@code axes} (null = all), keeping them as size 1 when {@code keepDims}. */
+    public Tensor sum(int[] axes, boolean keepDims) {
+        return Reductions.sum(this, axes, keepDims);
+    }
+
+    /** {@link Reductions#mean} over {@code axes} (null = all), e.g. {@code x.mean(new int[] {-1}, true)}. */
+    public Tensor mean(int[] axes, boolean keepDims) {
+        return Reductions.mean(this, axes, keepDims);
+    }
+
+    /** {@link Reductions#variance} over {@code axes} (null = all) with {@code keepDims}. */
+    public Tensor variance(int[] axes, boolean keepDims) {
+        return Reductions.variance(this, axes, keepDims);
+    }
+
     /** {@link Linalg#matmul}. */
     public Tensor matmul(Tensor o) {
         return Linalg.matmul(this, o);

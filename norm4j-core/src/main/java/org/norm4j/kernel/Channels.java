@@ -52,7 +52,7 @@ public final class Channels {
         });
     }
 
-    /** {@code dx = dy * a[c] + (x - center[c]) * b[c] + cc[c]} for every element of channel c. */
+    /** {@code dx = (dy - cc[c]) * a[c] + (x - center[c]) * b[c]} for every element of channel c. */
     public static void backward(Object dy, Object x, int outer, int channels, int inner, Object a, Object center,
             Object b, Object cc, Object dx) {
         Kernels k = KernelProvider.get();

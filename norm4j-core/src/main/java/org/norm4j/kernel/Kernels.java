@@ -121,7 +121,8 @@ public interface Kernels {
             double[] shift, double[] y);
 
     /**
-     * Backward of a normalization, row version: {@code dx[off+i] = dy[off+i]*a + (x[off+i] - center)*b + c}.
+     * Backward of a normalization, row version: {@code dx[off+i] = (dy[off+i] - c)*a + (x[off+i] - center)*b},
+     * each operation rounded (no FMA). With {@code c = mean(dy)} a constant upstream gradient gives exactly 0.
      */
     void normalizeBackward(float[] dy, float[] x, int off, int n, float a, float center, float b, float c,
             float[] dx);

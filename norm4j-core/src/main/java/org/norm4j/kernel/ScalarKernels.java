@@ -341,7 +341,7 @@ public class ScalarKernels implements Kernels {
     public void normalizeBackward(float[] dy, float[] x, int off, int n, float a, float center, float b, float c,
             float[] dx) {
         for (int i = off, end = off + n; i < end; i++) {
-            dx[i] = dy[i] * a + (x[i] - center) * b + c;
+            dx[i] = (dy[i] - c) * a + (x[i] - center) * b;
         }
     }
 
@@ -349,7 +349,7 @@ public class ScalarKernels implements Kernels {
     public void normalizeBackward(double[] dy, double[] x, int off, int n, double a, double center, double b,
             double c, double[] dx) {
         for (int i = off, end = off + n; i < end; i++) {
-            dx[i] = dy[i] * a + (x[i] - center) * b + c;
+            dx[i] = (dy[i] - c) * a + (x[i] - center) * b;
         }
     }
 
@@ -359,7 +359,7 @@ public class ScalarKernels implements Kernels {
         for (int r = 0; r < rows; r++) {
             int base = off + r * cols;
             for (int j = 0; j < cols; j++) {
-                dx[base + j] = dy[base + j] * a[j] + (x[base + j] - center[j]) * b[j] + c[j];
+                dx[base + j] = (dy[base + j] - c[j]) * a[j] + (x[base + j] - center[j]) * b[j];
             }
         }
     }
@@ -370,7 +370,7 @@ public class ScalarKernels implements Kernels {
         for (int r = 0; r < rows; r++) {
             int base = off + r * cols;
             for (int j = 0; j < cols; j++) {
-                dx[base + j] = dy[base + j] * a[j] + (x[base + j] - center[j]) * b[j] + c[j];
+                dx[base + j] = (dy[base + j] - c[j]) * a[j] + (x[base + j] - center[j]) * b[j];
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.norm4j.ops;
 
 import org.norm4j.DType;
+import org.norm4j.GradientTape;
 import org.norm4j.Shape;
 import org.norm4j.Tensor;
 import org.norm4j.kernel.KernelProvider;
@@ -17,6 +18,7 @@ public final class Linalg {
     /**
      * {@code tf.linalg.matmul} for rank-2 tensors: {@code a[m,k] x b[k,n] -> [m,n]}. Each output element is
      * accumulated in the element type in order of k, so results do not depend on the thread count.
+     * Gradient: {@code g x b^T} and {@code a^T x g}.
      */
     public static Tensor matmul(Tensor a, Tensor b) {
         Checks.notNull(a, "a");
@@ -43,6 +45,11 @@ public final class Linalg {
                 kern.matmul(a.rawDoubles(), b.rawDoubles(), c.rawDoubles(), m, k, n, r0, r1);
             }
         });
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("MatMul", c, (g, need) -> new Tensor[] {
+                need[0] ? matmul(g, Manipulation.transpose(b)) : null,
+                need[1] ? matmul(Manipulation.transpose(a), g) : null}, a, b);
+        }
         return c;
     }
 }

@@ -3,11 +3,15 @@ package org.norm4j.ops;
 import java.util.Arrays;
 import java.util.Objects;
 import org.norm4j.DType;
+import org.norm4j.GradientTape;
 import org.norm4j.Shape;
 import org.norm4j.Tensor;
 import org.norm4j.kernel.Strided;
 
-/** Shape manipulation: reshape, transpose, slicing along the batch axis, casts. */
+/**
+ * Shape manipulation: reshape, transpose, slicing along the batch axis, broadcasting, casts. All are
+ * differentiable (see {@link GradientTape}), with the backward function next to each op.
+ */
 public final class Manipulation {
     private Manipulation() {
     }
@@ -49,7 +53,11 @@ public final class Manipulation {
                     + " elements): expected the same number of elements");
         }
         Shape s = Shape.of(dims);
-        return x.dtype() == DType.FLOAT32 ? Tensor.wrap(x.rawFloats(), s) : Tensor.wrap(x.rawDoubles(), s);
+        Tensor y = x.dtype() == DType.FLOAT32 ? Tensor.wrap(x.rawFloats(), s) : Tensor.wrap(x.rawDoubles(), s);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Reshape", y, (g, need) -> new Tensor[] {reshape(g, x.shape().dims())}, x);
+        }
+        return y;
     }
 
     /** {@code tf.cast} between float dtypes: returns {@code x} itself if it already has {@code dtype}. */
@@ -59,8 +67,12 @@ public final class Manipulation {
         if (x.dtype() == dtype) {
             return x;
         }
-        return dtype == DType.FLOAT32 ? Tensor.wrap(x.toFloatArray(), x.shape())
+        Tensor y = dtype == DType.FLOAT32 ? Tensor.wrap(x.toFloatArray(), x.shape())
                 : Tensor.wrap(x.toDoubleArray(), x.shape());
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Cast", y, (g, need) -> new Tensor[] {cast(g, x.dtype())}, x);
+        }
+        return y;
     }
 
     /**
@@ -95,6 +107,13 @@ public final class Manipulation {
         }
         Tensor y = Tensor.wrapNew(x.dtype(), Shape.of(out));
         Strided.permute(x.raw(), dims, p, y.raw());
+        if (GradientTape.anyRecording()) {
+            int[] inverse = new int[r];
+            for (int i = 0; i < r; i++) {
+                inverse[p[i]] = i;
+            }
+            GradientTape.record("Transpose", y, (g, need) -> new Tensor[] {transpose(g, inverse)}, x);
+        }
         return y;
     }
 
@@ -117,9 +136,59 @@ public final class Manipulation {
         int row = n == 0 ? 0 : x.size() / n;
         dims[0] = end - start;
         Shape s = Shape.of(dims);
-        if (x.dtype() == DType.FLOAT32) {
-            return Tensor.wrap(Arrays.copyOfRange(x.rawFloats(), start * row, end * row), s);
+        Tensor y = x.dtype() == DType.FLOAT32
+                ? Tensor.wrap(Arrays.copyOfRange(x.rawFloats(), start * row, end * row), s)
+                : Tensor.wrap(Arrays.copyOfRange(x.rawDoubles(), start * row, end * row), s);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("StridedSlice", y, (g, need) -> new Tensor[] {padRows(g, start, n)}, x);
         }
-        return Tensor.wrap(Arrays.copyOfRange(x.rawDoubles(), start * row, end * row), s);
+        return y;
+    }
+
+    /**
+     * {@code g} placed at rows {@code [start, start + g.shape[0])} of a zero tensor with {@code rows} rows: the
+     * backward of {@link #slice}, recorded with {@code slice} as its own backward.
+     */
+    private static Tensor padRows(Tensor g, int start, int rows) {
+        int[] dims = g.shape().dims();
+        int len = dims[0];
+        int row = Shape.of(Arrays.copyOfRange(dims, 1, dims.length)).size();
+        dims[0] = rows;
+        Tensor y = Tensor.wrapNew(g.dtype(), Shape.of(dims));
+        System.arraycopy(g.raw(), 0, y.raw(), start * row, len * row);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Pad", y, (gg, need) -> new Tensor[] {slice(gg, start, start + len)}, g);
+        }
+        return y;
+    }
+
+    /**
+     * {@code tf.broadcast_to(x, shape)}: {@code x} repeated along the axes where it has size 1 (or is missing on
+     * the left) to the given shape. A copy. Gradient: {@code g} summed back to x's shape.
+     *
+     * @throws IllegalArgumentException if x does not broadcast to {@code shape}
+     */
+    public static Tensor broadcastTo(Tensor x, int... shape) {
+        Checks.notNull(x, "x");
+        Objects.requireNonNull(shape, "shape must not be null");
+        Shape target = Shape.of(shape);
+        Shape b;
+        try {
+            b = Shape.broadcast(x.shape(), target);
+        } catch (IllegalArgumentException e) {
+            b = null;
+        }
+        if (b == null || !b.equals(target)) {
+            throw new IllegalArgumentException("x of shape " + x.shape() + " cannot be broadcast to shape "
+                    + target + ": expected each dimension of x to equal the target's or be 1");
+        }
+        Tensor y = Elementwise.broadcastConstant(x, target);
+        if (y == x) {
+            y = x.dtype() == DType.FLOAT32 ? Tensor.wrap(x.rawFloats(), target) : Tensor.wrap(x.rawDoubles(), target);
+        }
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("BroadcastTo", y, (g, need) -> new Tensor[] {g}, x);
+        }
+        return y;
     }
 }

@@ -3,6 +3,7 @@ package org.norm4j.ops;
 import java.util.Arrays;
 import java.util.Objects;
 import org.norm4j.DType;
+import org.norm4j.GradientTape;
 import org.norm4j.Shape;
 import org.norm4j.Tensor;
 import org.norm4j.kernel.Channels;
@@ -33,6 +34,12 @@ import org.norm4j.kernel.ReductionPlan;
  * are at least as accurate as TensorFlow's, and far more so on data with a large offset); duplicate axes
  * are an error everywhere (TensorFlow silently drops them in {@code sufficient_statistics}); float64 is
  * accepted by the fused and LRN functions, whose TensorFlow kernels are float32 only.
+ *
+ * <p>Gradients (see {@link GradientTape}): {@link #moments} and {@link #fusedBatchNorm} are single ops with
+ * hand-written backward passes ({@code moments} from recorded ops, {@code fusedBatchNorm} through
+ * {@link #fusedBatchNormGrad} with the saved reserve spaces); {@link #localResponseNormalization} goes through
+ * {@link #localResponseNormalizationGrad}; the other functions are compositions of recorded ops. The raw gradient
+ * ops themselves have no gradient.
  */
 public final class Nn {
     /** Keras's {@code backend.epsilon()}: 1e-7. */
@@ -82,8 +89,31 @@ public final class Nn {
         for (int i = 0; i < var.length; i++) {
             var[i] /= p.plan.count;
         }
-        return new Moments(Reductions.fromDoubles(mm[0], x.dtype(), p.outShape),
-                Reductions.fromDoubles(var, x.dtype(), p.outShape));
+        Tensor mean = Reductions.fromDoubles(mm[0], x.dtype(), p.outShape);
+        Tensor variance = Reductions.fromDoubles(var, x.dtype(), p.outShape);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Moments", new Tensor[] {x}, new Tensor[] {mean, variance},
+                (g, need) -> new Tensor[] {momentsBackward(g[0], g[1], x, mean, p.keptShape, p.plan.count)});
+        }
+        return new Moments(mean, variance);
+    }
+
+    /**
+     * The fused backward of {@link #moments}: {@code dx = dmean / N + dvar * 2 (x - mean) / N}, built from
+     * recorded ops; either upstream gradient may be null.
+     */
+    private static Tensor momentsBackward(Tensor gMean, Tensor gVar, Tensor x, Tensor mean, Shape kept, long n) {
+        Tensor dx = null;
+        if (gVar != null) {
+            Tensor centred = Elementwise.sub(x, Manipulation.reshape(mean, kept.dims()));
+            dx = Elementwise.mul(Manipulation.reshape(gVar, kept.dims()),
+                    Elementwise.mul(centred, Tensor.scalar(2.0 / n, x.dtype())));
+        }
+        if (gMean != null) {
+            Tensor gm = Elementwise.div(Manipulation.reshape(gMean, kept.dims()), Tensor.scalar(n, x.dtype()));
+            dx = dx == null ? Manipulation.broadcastTo(gm, x.shape().dims()) : Elementwise.add(dx, gm);
+        }
+        return dx;
     }
 
     /** {@code tf.nn.moments(x, axes)} with {@code keepdims=False}. */
@@ -119,6 +149,10 @@ public final class Nn {
                 Manipulation.reshape(var, out.dims()).asType(x.dtype()));
     }
 
+    /**
+     * {@code tf.math.divide_no_nan} for float64 tensors of equal shape; gradient as TF's: {@code div_no_nan(g,
+     * b)} and {@code g * div_no_nan(div_no_nan(-a, b), b)}.
+     */
     private static Tensor divNoNan(Tensor a, Tensor b) {
         double[] av = a.rawDoubles();
         double[] bv = b.rawDoubles();
@@ -126,7 +160,12 @@ public final class Nn {
         for (int i = 0; i < out.length; i++) {
             out[i] = bv[i] == 0 ? 0 : av[i] / bv[i];
         }
-        return Tensor.wrap(out, a.shape());
+        Tensor y = Tensor.wrap(out, a.shape());
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("DivNoNan", y, (g, need) -> new Tensor[] {need[0] ? divNoNan(g, b) : null,
+                need[1] ? Elementwise.mul(g, divNoNan(divNoNan(Elementwise.neg(a), b), b)) : null}, a, b);
+        }
+        return y;
     }
 
     /**
@@ -179,7 +218,9 @@ public final class Nn {
     /**
      * {@code tf.nn.batch_normalization(x, mean, variance, offset, scale, variance_epsilon)} in TensorFlow's
      * order: {@code inv = rsqrt(variance + eps) * scale; y = x * inv + (offset - mean * inv)}. The statistics
-     * and parameters broadcast against {@code x}; {@code offset} and {@code scale} may be null.
+     * and parameters broadcast against {@code x}; {@code offset} and {@code scale} may be null. Differentiable
+     * with respect to every input: when a recording tape tracks one of them, the final multiply-add runs as
+     * recorded ops instead of the fused pass.
      */
     public static Tensor batchNormalization(Tensor x, Tensor mean, Tensor variance, Tensor offset, Tensor scale,
             double varianceEpsilon) {
@@ -204,7 +245,8 @@ public final class Nn {
         }
         Shape out = Shape.broadcast(Shape.broadcast(x.shape(), inv.shape()), addend.shape());
         int c = x.rank() == 0 ? 1 : x.shape().dim(-1);
-        if (out.equals(x.shape()) && isLastAxisVector(inv, x) && isLastAxisVector(addend, x)) {
+        boolean differentiate = GradientTape.anyRecording() && GradientTape.anyTracked(x, inv, addend);
+        if (!differentiate && out.equals(x.shape()) && isLastAxisVector(inv, x) && isLastAxisVector(addend, x)) {
             // one fused pass: (x - 0) * inv + addend, bit-identical to x * inv + addend
             Object zero = x.dtype() == DType.FLOAT32 ? new float[c] : new double[c];
             Tensor y = Tensor.wrapNew(x.dtype(), x.shape());
@@ -212,6 +254,7 @@ public final class Nn {
                     expand(addend, c).raw(), y.raw());
             return y;
         }
+        // the composed path: what TF runs, and what a tape differentiates when an input is watched
         return Elementwise.add(Elementwise.mul(x, inv), addend);
     }
 
@@ -315,7 +358,8 @@ public final class Nn {
         if (!isTraining) {
             Tensor m = Reductions.fromDoubles(mu, x.dtype(), cShape.shape());
             Tensor vv = Reductions.fromDoubles(var, x.dtype(), cShape.shape());
-            return new FusedBatchNormResult(y, m, vv, m, vv);
+            return recordFused(new FusedBatchNormResult(y, m, vv, m, vv), x, scale, offset, mean, variance,
+                    epsilon, dataFormat, false);
         }
         double adjust = r.round(r.round((double) n) / r.round((double) (n > 1 ? n - 1 : 1)));
         double f = r.round(exponentialAvgFactor);
@@ -334,10 +378,32 @@ public final class Nn {
                 bv[i] = r.round(r.round(oneMinus * v0[i]) + r.round(f * unbiased));
             }
         }
-        return new FusedBatchNormResult(y, Reductions.fromDoubles(bm, x.dtype(), cShape.shape()),
+        return recordFused(new FusedBatchNormResult(y, Reductions.fromDoubles(bm, x.dtype(), cShape.shape()),
                 Reductions.fromDoubles(bv, x.dtype(), cShape.shape()),
                 Reductions.fromDoubles(mu, x.dtype(), cShape.shape()),
-                Reductions.fromDoubles(var, x.dtype(), cShape.shape()));
+                Reductions.fromDoubles(var, x.dtype(), cShape.shape())), x, scale, offset, mean, variance, epsilon,
+                dataFormat, true);
+    }
+
+    /**
+     * Records {@code FusedBatchNormV3}. Backward, as TF's: {@link #fusedBatchNormGrad} of {@code y}'s gradient
+     * with the saved reserve spaces (batch mean and biased variance in training, the given statistics in
+     * inference) gives dx, dscale and doffset; the other outputs and the mean and variance inputs carry no
+     * gradient (a target built only from them gets zeros).
+     */
+    private static FusedBatchNormResult recordFused(FusedBatchNormResult r, Tensor x, Tensor scale, Tensor offset,
+            Tensor mean, Tensor variance, double epsilon, String dataFormat, boolean isTraining) {
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("FusedBatchNormV3", new Tensor[] {x, scale, offset, mean, variance},
+                new Tensor[] {r.y(), r.batchMean(), r.batchVariance(), r.reserveSpace1(), r.reserveSpace2()},
+                (g, need) -> {
+                    Tensor dy = g[0] != null ? g[0] : Tensor.zeros(x.dtype(), x.shape().dims());
+                    FusedBatchNormGradResult d = fusedBatchNormGrad(dy, x, scale, r.reserveSpace1(),
+                            r.reserveSpace2(), epsilon, dataFormat, isTraining);
+                    return new Tensor[] {d.xBackprop(), d.scaleBackprop(), d.offsetBackprop(), null, null};
+                });
+        }
+        return r;
     }
 
     /**
@@ -394,15 +460,20 @@ public final class Nn {
             a[i] = sc[i] * rs;
             if (isTraining && n > 0) {
                 b[i] = -sc[i] * rs * rs * rs * sumDyXc[i] / n;
-                cc[i] = -sc[i] * rs * sumDy[i] / n;
+                cc[i] = sumDy[i] / n; // dx = (dy - mean(dy)) * a + (x - mu) * b
             }
         }
         Tensor dx = Tensor.wrapNew(x.dtype(), x.shape());
         Channels.backward(yBackprop.raw(), x.raw(), v.outer, c, v.inner, r.array(a), r.array(mu), r.array(b),
                 r.array(cc), dx.raw());
         Shape cs = Shape.of(c);
-        return new FusedBatchNormGradResult(dx, Reductions.fromDoubles(dScale, x.dtype(), cs),
-                Reductions.fromDoubles(sumDy, x.dtype(), cs));
+        FusedBatchNormGradResult res = new FusedBatchNormGradResult(dx,
+                Reductions.fromDoubles(dScale, x.dtype(), cs), Reductions.fromDoubles(sumDy, x.dtype(), cs));
+        if (GradientTape.anyRecording()) {
+            GradientTape.recordNoGradient("FusedBatchNormGradV3", new Tensor[] {yBackprop, x, scale, reserveSpace1,
+                reserveSpace2}, res.xBackprop(), res.scaleBackprop(), res.offsetBackprop());
+        }
+        return res;
     }
 
     private static void checkChannelParam(Tensor p, String name, int channels, Tensor x) {
@@ -522,6 +593,10 @@ public final class Nn {
         int depth = input.shape().dim(3);
         LocalResponse.forward(input.raw(), input.size() / Math.max(1, depth), depth, depthRadius, bias, alpha,
                 beta, y.raw());
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("LRN", y, (g, need) -> new Tensor[] {
+                localResponseNormalizationGrad(g, input, y, depthRadius, bias, alpha, beta)}, input);
+        }
         return y;
     }
 
@@ -551,6 +626,9 @@ public final class Nn {
         int depth = inputImage.shape().dim(3);
         LocalResponse.backward(inputGrads.raw(), inputImage.raw(), outputImage.raw(),
                 inputImage.size() / Math.max(1, depth), depth, depthRadius, bias, alpha, beta, dx.raw());
+        if (GradientTape.anyRecording()) {
+            GradientTape.recordNoGradient("LRNGrad", new Tensor[] {inputGrads, inputImage, outputImage}, dx);
+        }
         return dx;
     }
 

@@ -1,8 +1,10 @@
 package org.norm4j.ops;
 
 import org.norm4j.DType;
+import org.norm4j.GradientTape;
 import org.norm4j.Shape;
 import org.norm4j.Tensor;
+import org.norm4j.kernel.BinaryOp;
 import org.norm4j.kernel.Reduce;
 import org.norm4j.kernel.ReductionPlan;
 import org.norm4j.kernel.Strided;
@@ -11,7 +13,8 @@ import org.norm4j.kernel.Strided;
  * Reductions over any set of axes ({@code tf.math.reduce_sum}, {@code reduce_mean}, ...). {@code axes} may be
  * negative and {@code null} means all axes; duplicates are rejected. Sums are accumulated in double and the
  * variance is the centred two-pass one, so float32 results are accurate even on data with a large offset.
- * Reducing over zero elements is an error except for {@code sum} (which gives 0).
+ * Reducing over zero elements is an error except for {@code sum} (which gives 0). Every reduction is
+ * differentiable (see {@link GradientTape}); its backward function is next to it and built from recorded ops.
  */
 public final class Reductions {
     private Reductions() {
@@ -24,10 +27,12 @@ public final class Reductions {
         final Object data;
         final Shape outShape;
         final Shape keptShape;
+        final DType dtype;
 
         Prepared(Tensor x, int[] axesArg, boolean keepDims, String axesName) {
             Checks.notNull(x, "x");
             this.axes = x.shape().normalizeAxes(axesArg, axesName);
+            this.dtype = x.dtype();
             this.plan = ReductionPlan.of(x.shape().dims(), axes);
             if (plan.permutation != null) {
                 Object dst = x.dtype() == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
@@ -38,6 +43,11 @@ public final class Reductions {
             }
             this.outShape = x.shape().reduce(axes, keepDims);
             this.keptShape = x.shape().reduce(axes, true);
+        }
+
+        /** The sum in the kept-dims shape, as an unrecorded constant. */
+        Tensor sumConstant() {
+            return fromDoubles(Reduce.sum(data, plan), dtype, keptShape);
         }
 
         void requireNonEmpty(String op, Tensor x) {
@@ -60,14 +70,19 @@ public final class Reductions {
         return Tensor.wrap(f, shape);
     }
 
-    /** Sum over {@code axes} ({@code tf.math.reduce_sum}). */
+    /** Sum over {@code axes} ({@code tf.math.reduce_sum}). Gradient: {@code g} broadcast back to x. */
     public static Tensor sum(Tensor x, int[] axes, boolean keepDims) {
         Prepared p = new Prepared(x, axes, keepDims, "axes");
         double[] s = p.plan.count == 0 ? new double[p.plan.outSize] : Reduce.sum(p.data, p.plan);
-        return fromDoubles(s, x.dtype(), p.outShape);
+        Tensor y = fromDoubles(s, x.dtype(), p.outShape);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Sum", y, (g, need) -> new Tensor[] {
+                Manipulation.broadcastTo(kept(g, p), x.shape().dims())}, x);
+        }
+        return y;
     }
 
-    /** Mean over {@code axes} ({@code tf.math.reduce_mean}). */
+    /** Mean over {@code axes} ({@code tf.math.reduce_mean}). Gradient: {@code g / N} broadcast back to x. */
     public static Tensor mean(Tensor x, int[] axes, boolean keepDims) {
         Prepared p = new Prepared(x, axes, keepDims, "axes");
         p.requireNonEmpty("mean", x);
@@ -75,24 +90,63 @@ public final class Reductions {
         for (int i = 0; i < s.length; i++) {
             s[i] /= p.plan.count;
         }
-        return fromDoubles(s, x.dtype(), p.outShape);
+        Tensor y = fromDoubles(s, x.dtype(), p.outShape);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Mean", y, (g, need) -> new Tensor[] {Manipulation.broadcastTo(
+                Elementwise.div(kept(g, p), Elementwise.scalarLike(p.plan.count, g)), x.shape().dims())}, x);
+        }
+        return y;
     }
 
-    /** Maximum over {@code axes} ({@code tf.math.reduce_max}); NaN if any reduced element is NaN. */
+    /**
+     * Maximum over {@code axes} ({@code tf.math.reduce_max}); NaN if any reduced element is NaN. Gradient as
+     * TF's: shared equally by the elements equal to the maximum.
+     */
     public static Tensor max(Tensor x, int[] axes, boolean keepDims) {
         Prepared p = new Prepared(x, axes, keepDims, "axes");
         p.requireNonEmpty("max", x);
-        return fromDoubles(Reduce.extreme(p.data, p.plan, true), x.dtype(), p.outShape);
+        Tensor y = fromDoubles(Reduce.extreme(p.data, p.plan, true), x.dtype(), p.outShape);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Max", y, (g, need) -> new Tensor[] {extremeBackward(g, x, y, p)}, x);
+        }
+        return y;
     }
 
-    /** Minimum over {@code axes} ({@code tf.math.reduce_min}); NaN if any reduced element is NaN. */
+    /**
+     * Minimum over {@code axes} ({@code tf.math.reduce_min}); NaN if any reduced element is NaN. Gradient as
+     * TF's: shared equally by the elements equal to the minimum.
+     */
     public static Tensor min(Tensor x, int[] axes, boolean keepDims) {
         Prepared p = new Prepared(x, axes, keepDims, "axes");
         p.requireNonEmpty("min", x);
-        return fromDoubles(Reduce.extreme(p.data, p.plan, false), x.dtype(), p.outShape);
+        Tensor y = fromDoubles(Reduce.extreme(p.data, p.plan, false), x.dtype(), p.outShape);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Min", y, (g, need) -> new Tensor[] {extremeBackward(g, x, y, p)}, x);
+        }
+        return y;
     }
 
-    /** Biased variance over {@code axes} ({@code tf.math.reduce_variance}). */
+    /** {@code g * (x == y) / count(x == y)}, the mask and count being constants. */
+    private static Tensor extremeBackward(Tensor g, Tensor x, Tensor y, Prepared p) {
+        Tensor yb = Elementwise.broadcastConstant(Manipulation.reshape(y, p.keptShape.dims()), x.shape());
+        Tensor mask = Elementwise.constant(equal(x.toDoubleArray(), yb.toDoubleArray()), x);
+        Tensor count = new Prepared(mask, p.axes, true, "axes").sumConstant();
+        Tensor share = Elementwise.binary(BinaryOp.DIV, mask, count);
+        return Elementwise.mul(kept(g, p), share);
+    }
+
+    private static double[] equal(double[] a, double[] b) {
+        double[] m = new double[a.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = a[i] == b[i] ? 1 : 0;
+        }
+        return m;
+    }
+
+    /**
+     * Biased variance over {@code axes} ({@code tf.math.reduce_variance}). Gradient:
+     * {@code g * 2 (x - mean) / N}.
+     */
     public static Tensor variance(Tensor x, int[] axes, boolean keepDims) {
         Prepared p = new Prepared(x, axes, keepDims, "axes");
         p.requireNonEmpty("variance", x);
@@ -100,10 +154,18 @@ public final class Reductions {
         for (int i = 0; i < m2.length; i++) {
             m2[i] /= p.plan.count;
         }
-        return fromDoubles(m2, x.dtype(), p.outShape);
+        Tensor y = fromDoubles(m2, x.dtype(), p.outShape);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Variance", y, (g, need) -> new Tensor[] {Elementwise.mul(kept(g, p),
+                Elementwise.mul(centred(x, p), Elementwise.scalarLike(2.0 / p.plan.count, x)))}, x);
+        }
+        return y;
     }
 
-    /** Biased standard deviation over {@code axes} ({@code tf.math.reduce_std}). */
+    /**
+     * Biased standard deviation over {@code axes} ({@code tf.math.reduce_std}). Gradient:
+     * {@code g * (x - mean) / (N * std)}, NaN where std is 0 (as in TF).
+     */
     public static Tensor std(Tensor x, int[] axes, boolean keepDims) {
         Prepared p = new Prepared(x, axes, keepDims, "axes");
         p.requireNonEmpty("std", x);
@@ -113,6 +175,21 @@ public final class Reductions {
             // float32: round the variance first, as TensorFlow's sqrt(reduce_variance) does
             m2[i] = x.dtype() == DType.FLOAT32 ? Math.sqrt((float) v) : Math.sqrt(v);
         }
-        return fromDoubles(m2, x.dtype(), p.outShape);
+        Tensor y = fromDoubles(m2, x.dtype(), p.outShape);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Std", y, (g, need) -> new Tensor[] {Elementwise.mul(kept(g, p), Elementwise.div(
+                centred(x, p), Elementwise.mul(kept(y, p), Elementwise.scalarLike(p.plan.count, x))))}, x);
+        }
+        return y;
+    }
+
+    /** {@code t} (shaped like the reduction's output) reshaped to the kept-dims shape; recorded. */
+    private static Tensor kept(Tensor t, Prepared p) {
+        return Manipulation.reshape(t, p.keptShape.dims());
+    }
+
+    /** {@code x - mean(x)} with recorded ops, so that the backward pass can itself be differentiated. */
+    private static Tensor centred(Tensor x, Prepared p) {
+        return Elementwise.sub(x, mean(x, p.axes, true));
     }
 }

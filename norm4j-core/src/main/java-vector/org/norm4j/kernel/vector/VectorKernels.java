@@ -1,0 +1,856 @@
+package org.norm4j.kernel.vector;
+
+import static jdk.incubator.vector.VectorOperators.ABS;
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.DIV;
+import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.MIN;
+import static jdk.incubator.vector.VectorOperators.MUL;
+import static jdk.incubator.vector.VectorOperators.NEG;
+import static jdk.incubator.vector.VectorOperators.SQRT;
+import static jdk.incubator.vector.VectorOperators.SUB;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.norm4j.kernel.BinaryOp;
+import org.norm4j.kernel.ScalarKernels;
+import org.norm4j.kernel.UnaryOp;
+
+/**
+ * {@link org.norm4j.kernel.Kernels} on the incubating Vector API ({@code jdk.incubator.vector}). Loaded by
+ * {@link org.norm4j.kernel.KernelProvider} through reflection only when that module is present, so no other
+ * class of norm4j refers to this one.
+ *
+ * <p>What is vectorized, and how it relates to {@link ScalarKernels}:
+ * <ul>
+ *   <li>Elementwise ops ({@code ADD SUB MUL DIV MAX MIN SQUARED_DIFFERENCE}, {@code NEG ABS SQUARE SQRT}),
+ *       the fused normalize kernels and {@code matmul} perform exactly the same IEEE operations on every
+ *       element as the scalar reference (separate multiply and add, never FMA; matmul accumulates each
+ *       output in increasing {@code k}), so their results are bit-identical. Other ops use the scalar code.
+ *   <li>Row reductions reorder their additions (several vector accumulators, then a lane reduction), so
+ *       they match the scalar reference to within a few double ulps, as {@code Kernels} allows. Float data
+ *       is widened to double lanes before any arithmetic. Column reductions keep one accumulator per
+ *       column and add rows in order, so they too match the scalar reference exactly.
+ *   <li>Max/min use the Vector API's lanewise {@code MAX}/{@code MIN}, which have {@link Math#max}/
+ *       {@link Math#min} semantics (NaN-propagating, {@code -0.0 < +0.0}).
+ * </ul>
+ * Rows no longer than two vectors (row reductions of doubles: shorter than four) and matmul with
+ * {@code n} no more than two vectors run the scalar code: set-up and tails would cost more than they save.
+ *
+ * <p><b>Vector width.</b> By default the species are the platform's preferred width ({@code
+ * FloatVector.SPECIES_PREFERRED}). The system property {@code norm4j.vectorBits} ({@code 128}, {@code 256}
+ * or {@code 512}) forces a narrower width, e.g. to test every width on a wide machine; a value wider than
+ * the preferred width is clamped to it, since wider species would run on the Vector API's slow
+ * non-intrinsified path. The property is read once, when this class is initialized: the species must be
+ * {@code static final} constants, because C2 only compiles Vector API calls to vector instructions when the
+ * species is a compile-time constant (with the species passed in as values, {@code sum} over 1M floats
+ * ran about 150x slower than with constant species, and 10x slower than the scalar loop). A JVM therefore
+ * uses one width; a test that wants several loads this class once per width in its own class loader.
+ *
+ * <p>Layout of the code: the public methods choose between the scalar and the vector path; the loops
+ * live in small static methods, in the nested class {@code Elementwise} and in {@link VectorLoops}
+ * (reductions, normalize, matmul). Each has the same shape: a main vector loop up to a {@code loopBound},
+ * then a scalar tail; reductions add a single-vector loop between their unrolled loop and the scalar tail.
+ * {@link VectorLoops} explains what that code avoids so that the JIT keeps vectors in registers.
+ */
+public final class VectorKernels extends ScalarKernels {
+
+    /** Bit size of the platform's preferred species. */
+    static final int PREFERRED_BITS = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+
+    /** Why this platform cannot use the vector kernels, or {@code null}. */
+    private static final String UNUSABLE;
+
+    /** The bit size in use: the preferred size, or a narrower one from {@code norm4j.vectorBits}. */
+    static final int BITS;
+
+    static {
+        String unusable = null;
+        int bits = PREFERRED_BITS;
+        String prop = System.getProperty("norm4j.vectorBits");
+        if (PREFERRED_BITS < 128) {
+            unusable = "preferred vector size is " + PREFERRED_BITS + " bits (< 128)";
+        } else if (prop != null && !prop.isBlank()) {
+            int req = -1;
+            try {
+                req = Integer.parseInt(prop.trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            if (req != 128 && req != 256 && req != 512) {
+                unusable = "-Dnorm4j.vectorBits=" + prop + " is not one of 128, 256, 512";
+            } else {
+                bits = Math.min(req, PREFERRED_BITS);
+            }
+        }
+        UNUSABLE = unusable;
+        BITS = unusable == null ? bits : 128;
+    }
+
+    /** Float species for elementwise float work. */
+    static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(BITS));
+    /** Double species for double work and for every accumulation. */
+    static final VectorSpecies<Double> D = VectorSpecies.of(double.class, VectorShape.forBitSize(BITS));
+    /** Half-width float species with as many lanes as {@link #D}: loaded, then widened to double lanes. */
+    static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(BITS / 2));
+
+    static final int FL = F.length();
+    static final int DL = D.length();
+
+    private final String name;
+
+    /**
+     * Creates the kernels at the width chosen when the class was initialized (see the class comment).
+     *
+     * @throws UnsupportedOperationException if the preferred species is narrower than 128 bits or
+     *         {@code norm4j.vectorBits} is not 128, 256 or 512; {@code KernelProvider} then uses the scalar
+     *         kernels
+     */
+    public VectorKernels() {
+        if (UNUSABLE != null) {
+            throw new UnsupportedOperationException(UNUSABLE);
+        }
+        String forced = BITS == PREFERRED_BITS ? "" : "; -Dnorm4j.vectorBits, preferred " + PREFERRED_BITS;
+        name = "vector (" + F.vectorBitSize() + "-bit float species, " + D.vectorBitSize()
+                + "-bit double species, " + FH.vectorBitSize() + "-bit float lanes widened to double"
+                + forced + ")";
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    // ---- elementwise -------------------------------------------------------------------------------
+
+    private static boolean vectorBinary(BinaryOp op) {
+        return op != BinaryOp.POW;
+    }
+
+    private static boolean vectorUnary(UnaryOp op) {
+        return op == UnaryOp.NEG || op == UnaryOp.ABS || op == UnaryOp.SQUARE || op == UnaryOp.SQRT;
+    }
+
+    @Override
+    public void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co,
+            int n) {
+        if (n > 2 * FL && vectorBinary(op)) {
+            if (as == 1 && bs == 1) {
+                Elementwise.binaryVV(op, a, ao, b, bo, c, co, n);
+                return;
+            } else if (as == 1 && bs == 0) {
+                Elementwise.binaryVS(op, a, ao, b[bo], c, co, n);
+                return;
+            } else if (as == 0 && bs == 1) {
+                Elementwise.binarySV(op, a[ao], b, bo, c, co, n);
+                return;
+            }
+        }
+        super.binary(op, a, ao, as, b, bo, bs, c, co, n);
+    }
+
+    @Override
+    public void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] c, int co,
+            int n) {
+        if (n > 2 * DL && vectorBinary(op)) {
+            if (as == 1 && bs == 1) {
+                Elementwise.binaryVV(op, a, ao, b, bo, c, co, n);
+                return;
+            } else if (as == 1 && bs == 0) {
+                Elementwise.binaryVS(op, a, ao, b[bo], c, co, n);
+                return;
+            } else if (as == 0 && bs == 1) {
+                Elementwise.binarySV(op, a[ao], b, bo, c, co, n);
+                return;
+            }
+        }
+        super.binary(op, a, ao, as, b, bo, bs, c, co, n);
+    }
+
+    @Override
+    public void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n) {
+        if (n > 2 * FL && vectorUnary(op)) {
+            Elementwise.unary(op, a, ao, c, co, n);
+        } else {
+            super.unary(op, a, ao, c, co, n);
+        }
+    }
+
+    @Override
+    public void unary(UnaryOp op, double[] a, int ao, double[] c, int co, int n) {
+        if (n > 2 * DL && vectorUnary(op)) {
+            Elementwise.unary(op, a, ao, c, co, n);
+        } else {
+            super.unary(op, a, ao, c, co, n);
+        }
+    }
+
+    // ---- row reductions ----------------------------------------------------------------------------
+    // The unrolled loops run at least once (see VectorLoops): four double vectors. A float row longer
+    // than two float vectors is at least that; a double row needs four vectors.
+
+    @Override
+    public double sum(float[] x, int off, int n) {
+        return n > 2 * FL ? VectorLoops.sum(x, off, n) : super.sum(x, off, n);
+    }
+
+    @Override
+    public double sum(double[] x, int off, int n) {
+        return n >= 4 * DL ? VectorLoops.sum(x, off, n) : super.sum(x, off, n);
+    }
+
+    @Override
+    public double sumSquaredDeviations(float[] x, int off, int n, double mean) {
+        return n > 2 * FL ? VectorLoops.sumSquaredDeviations(x, off, n, mean)
+                : super.sumSquaredDeviations(x, off, n, mean);
+    }
+
+    @Override
+    public double sumSquaredDeviations(double[] x, int off, int n, double mean) {
+        return n >= 4 * DL ? VectorLoops.sumSquaredDeviations(x, off, n, mean)
+                : super.sumSquaredDeviations(x, off, n, mean);
+    }
+
+    @Override
+    public double sumProductDeviations(float[] dy, float[] x, int off, int n, double mean) {
+        return n > 2 * FL ? VectorLoops.sumProductDeviations(dy, x, off, n, mean)
+                : super.sumProductDeviations(dy, x, off, n, mean);
+    }
+
+    @Override
+    public double sumProductDeviations(double[] dy, double[] x, int off, int n, double mean) {
+        return n >= 4 * DL ? VectorLoops.sumProductDeviations(dy, x, off, n, mean)
+                : super.sumProductDeviations(dy, x, off, n, mean);
+    }
+
+    @Override
+    public double extreme(float[] x, int off, int n, boolean max) {
+        if (n <= 2 * FL) {
+            return super.extreme(x, off, n, max);
+        }
+        return max ? VectorLoops.max(x, off, n) : VectorLoops.min(x, off, n);
+    }
+
+    @Override
+    public double extreme(double[] x, int off, int n, boolean max) {
+        if (n <= 2 * DL) {
+            return super.extreme(x, off, n, max);
+        }
+        return max ? VectorLoops.max(x, off, n) : VectorLoops.min(x, off, n);
+    }
+
+    // ---- column reductions (vectorized over the columns j) -----------------------------------------
+
+    @Override
+    public void sumColumns(float[] x, int off, int rows, int cols, double[] acc, int ao) {
+        if (cols > 2 * DL) {
+            VectorLoops.sumColumns(x, off, rows, cols, acc, ao);
+        } else {
+            super.sumColumns(x, off, rows, cols, acc, ao);
+        }
+    }
+
+    @Override
+    public void sumColumns(double[] x, int off, int rows, int cols, double[] acc, int ao) {
+        if (cols > 2 * DL) {
+            VectorLoops.sumColumns(x, off, rows, cols, acc, ao);
+        } else {
+            super.sumColumns(x, off, rows, cols, acc, ao);
+        }
+    }
+
+    @Override
+    public void sumSquaredDeviationsColumns(float[] x, int off, int rows, int cols, double[] mean, int mo,
+            double[] acc, int ao) {
+        if (cols > 2 * DL) {
+            VectorLoops.sumSquaredDeviationsColumns(x, off, rows, cols, mean, mo, acc, ao);
+        } else {
+            super.sumSquaredDeviationsColumns(x, off, rows, cols, mean, mo, acc, ao);
+        }
+    }
+
+    @Override
+    public void sumSquaredDeviationsColumns(double[] x, int off, int rows, int cols, double[] mean, int mo,
+            double[] acc, int ao) {
+        if (cols > 2 * DL) {
+            VectorLoops.sumSquaredDeviationsColumns(x, off, rows, cols, mean, mo, acc, ao);
+        } else {
+            super.sumSquaredDeviationsColumns(x, off, rows, cols, mean, mo, acc, ao);
+        }
+    }
+
+    @Override
+    public void extremeColumns(float[] x, int off, int rows, int cols, boolean max, double[] acc, int ao) {
+        if (cols > 2 * DL) {
+            VectorLoops.extremeColumns(x, off, rows, cols, max, acc, ao);
+        } else {
+            super.extremeColumns(x, off, rows, cols, max, acc, ao);
+        }
+    }
+
+    @Override
+    public void extremeColumns(double[] x, int off, int rows, int cols, boolean max, double[] acc, int ao) {
+        if (cols > 2 * DL) {
+            VectorLoops.extremeColumns(x, off, rows, cols, max, acc, ao);
+        } else {
+            super.extremeColumns(x, off, rows, cols, max, acc, ao);
+        }
+    }
+
+    @Override
+    public void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
+            int mo, double[] acc, int ao) {
+        if (cols > 2 * DL) {
+            VectorLoops.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, acc, ao);
+        } else {
+            super.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, acc, ao);
+        }
+    }
+
+    @Override
+    public void sumProductDeviationsColumns(double[] dy, double[] x, int off, int rows, int cols, double[] mean,
+            int mo, double[] acc, int ao) {
+        if (cols > 2 * DL) {
+            VectorLoops.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, acc, ao);
+        } else {
+            super.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, acc, ao);
+        }
+    }
+
+    // ---- fused normalize ---------------------------------------------------------------------------
+
+    @Override
+    public void scaleShift(float[] x, int off, int n, float center, float scale, float shift, float[] y) {
+        if (n > 2 * FL) {
+            VectorLoops.scaleShift(x, off, n, center, scale, shift, y);
+        } else {
+            super.scaleShift(x, off, n, center, scale, shift, y);
+        }
+    }
+
+    @Override
+    public void scaleShift(double[] x, int off, int n, double center, double scale, double shift, double[] y) {
+        if (n > 2 * DL) {
+            VectorLoops.scaleShift(x, off, n, center, scale, shift, y);
+        } else {
+            super.scaleShift(x, off, n, center, scale, shift, y);
+        }
+    }
+
+    @Override
+    public void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale,
+            float[] shift, float[] y) {
+        if (cols > 2 * FL) {
+            VectorLoops.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
+        } else {
+            super.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
+        }
+    }
+
+    @Override
+    public void scaleShiftColumns(double[] x, int off, int rows, int cols, double[] center, double[] scale,
+            double[] shift, double[] y) {
+        if (cols > 2 * DL) {
+            VectorLoops.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
+        } else {
+            super.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
+        }
+    }
+
+    @Override
+    public void normalizeBackward(float[] dy, float[] x, int off, int n, float a, float center, float b, float c,
+            float[] dx) {
+        if (n > 2 * FL) {
+            VectorLoops.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
+        } else {
+            super.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
+        }
+    }
+
+    @Override
+    public void normalizeBackward(double[] dy, double[] x, int off, int n, double a, double center, double b,
+            double c, double[] dx) {
+        if (n > 2 * DL) {
+            VectorLoops.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
+        } else {
+            super.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
+        }
+    }
+
+    @Override
+    public void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a,
+            float[] center, float[] b, float[] c, float[] dx) {
+        if (cols > 2 * FL) {
+            VectorLoops.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
+        } else {
+            super.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
+        }
+    }
+
+    @Override
+    public void normalizeBackwardColumns(double[] dy, double[] x, int off, int rows, int cols, double[] a,
+            double[] center, double[] b, double[] c, double[] dx) {
+        if (cols > 2 * DL) {
+            VectorLoops.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
+        } else {
+            super.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
+        }
+    }
+
+    // ---- matrix product ----------------------------------------------------------------------------
+
+    @Override
+    public void matmul(float[] a, float[] b, float[] c, int m, int k, int n, int r0, int r1) {
+        if (n > 2 * FL && k > 0) {
+            VectorLoops.matmul(a, b, c, k, n, r0, r1);
+        } else {
+            super.matmul(a, b, c, m, k, n, r0, r1);
+        }
+    }
+
+    @Override
+    public void matmul(double[] a, double[] b, double[] c, int m, int k, int n, int r0, int r1) {
+        if (n > 2 * DL && k > 0) {
+            VectorLoops.matmul(a, b, c, k, n, r0, r1);
+        } else {
+            super.matmul(a, b, c, m, k, n, r0, r1);
+        }
+    }
+
+    /**
+     * The loops of the elementwise kernels. Every loop has its operation fixed in
+     * the source (one loop per op): C2 intrinsifies a Vector API call only when its operator, like its
+     * species, is a constant. Callers guarantee the row is longer than two vectors.
+     */
+    private static final class Elementwise {
+        private Elementwise() {
+        }
+
+        // ---- binary: vector op vector, vector op scalar, scalar op vector --------------------------
+
+        static void binaryVV(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] c, int co, int n) {
+            int i = 0;
+            int bound = F.loopBound(n);
+            switch (op) {
+                case ADD:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        x.lanewise(ADD, y).intoArray(c, co + i);
+                    }
+                    break;
+                case SUB:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        x.lanewise(SUB, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MUL:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        x.lanewise(MUL, y).intoArray(c, co + i);
+                    }
+                    break;
+                case DIV:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        x.lanewise(DIV, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MAX:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        x.lanewise(MAX, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MIN:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        x.lanewise(MIN, y).intoArray(c, co + i);
+                    }
+                    break;
+                case SQUARED_DIFFERENCE:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        FloatVector d = x.lanewise(SUB, y);
+                        d.lanewise(MUL, d).intoArray(c, co + i);
+                    }
+                    break;
+                default:
+                    break; // the scalar tail below does all of it
+            }
+            for (; i < n; i++) {
+                c[co + i] = apply(op, a[ao + i], b[bo + i]);
+            }
+        }
+
+        static void binaryVS(BinaryOp op, float[] a, int ao, float s, float[] c, int co, int n) {
+            int i = 0;
+            int bound = F.loopBound(n);
+            FloatVector y = FloatVector.broadcast(F, s);
+            switch (op) {
+                case ADD:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        x.lanewise(ADD, y).intoArray(c, co + i);
+                    }
+                    break;
+                case SUB:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        x.lanewise(SUB, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MUL:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        x.lanewise(MUL, y).intoArray(c, co + i);
+                    }
+                    break;
+                case DIV:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        x.lanewise(DIV, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MAX:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        x.lanewise(MAX, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MIN:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        x.lanewise(MIN, y).intoArray(c, co + i);
+                    }
+                    break;
+                case SQUARED_DIFFERENCE:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        FloatVector d = x.lanewise(SUB, y);
+                        d.lanewise(MUL, d).intoArray(c, co + i);
+                    }
+                    break;
+                default:
+                    break; // the scalar tail below does all of it
+            }
+            for (; i < n; i++) {
+                c[co + i] = apply(op, a[ao + i], s);
+            }
+        }
+
+        static void binarySV(BinaryOp op, float s, float[] b, int bo, float[] c, int co, int n) {
+            int i = 0;
+            int bound = F.loopBound(n);
+            FloatVector x = FloatVector.broadcast(F, s);
+            switch (op) {
+                case ADD:
+                    for (; i < bound; i += FL) {
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        x.lanewise(ADD, y).intoArray(c, co + i);
+                    }
+                    break;
+                case SUB:
+                    for (; i < bound; i += FL) {
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        x.lanewise(SUB, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MUL:
+                    for (; i < bound; i += FL) {
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        x.lanewise(MUL, y).intoArray(c, co + i);
+                    }
+                    break;
+                case DIV:
+                    for (; i < bound; i += FL) {
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        x.lanewise(DIV, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MAX:
+                    for (; i < bound; i += FL) {
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        x.lanewise(MAX, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MIN:
+                    for (; i < bound; i += FL) {
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        x.lanewise(MIN, y).intoArray(c, co + i);
+                    }
+                    break;
+                case SQUARED_DIFFERENCE:
+                    for (; i < bound; i += FL) {
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        FloatVector d = x.lanewise(SUB, y);
+                        d.lanewise(MUL, d).intoArray(c, co + i);
+                    }
+                    break;
+                default:
+                    break; // the scalar tail below does all of it
+            }
+            for (; i < n; i++) {
+                c[co + i] = apply(op, s, b[bo + i]);
+            }
+        }
+
+        static void binaryVV(BinaryOp op, double[] a, int ao, double[] b, int bo, double[] c, int co, int n) {
+            int i = 0;
+            int bound = D.loopBound(n);
+            switch (op) {
+                case ADD:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        x.lanewise(ADD, y).intoArray(c, co + i);
+                    }
+                    break;
+                case SUB:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        x.lanewise(SUB, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MUL:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        x.lanewise(MUL, y).intoArray(c, co + i);
+                    }
+                    break;
+                case DIV:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        x.lanewise(DIV, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MAX:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        x.lanewise(MAX, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MIN:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        x.lanewise(MIN, y).intoArray(c, co + i);
+                    }
+                    break;
+                case SQUARED_DIFFERENCE:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        DoubleVector d = x.lanewise(SUB, y);
+                        d.lanewise(MUL, d).intoArray(c, co + i);
+                    }
+                    break;
+                default:
+                    break; // the scalar tail below does all of it
+            }
+            for (; i < n; i++) {
+                c[co + i] = apply(op, a[ao + i], b[bo + i]);
+            }
+        }
+
+        static void binaryVS(BinaryOp op, double[] a, int ao, double s, double[] c, int co, int n) {
+            int i = 0;
+            int bound = D.loopBound(n);
+            DoubleVector y = DoubleVector.broadcast(D, s);
+            switch (op) {
+                case ADD:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        x.lanewise(ADD, y).intoArray(c, co + i);
+                    }
+                    break;
+                case SUB:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        x.lanewise(SUB, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MUL:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        x.lanewise(MUL, y).intoArray(c, co + i);
+                    }
+                    break;
+                case DIV:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        x.lanewise(DIV, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MAX:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        x.lanewise(MAX, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MIN:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        x.lanewise(MIN, y).intoArray(c, co + i);
+                    }
+                    break;
+                case SQUARED_DIFFERENCE:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        DoubleVector d = x.lanewise(SUB, y);
+                        d.lanewise(MUL, d).intoArray(c, co + i);
+                    }
+                    break;
+                default:
+                    break; // the scalar tail below does all of it
+            }
+            for (; i < n; i++) {
+                c[co + i] = apply(op, a[ao + i], s);
+            }
+        }
+
+        static void binarySV(BinaryOp op, double s, double[] b, int bo, double[] c, int co, int n) {
+            int i = 0;
+            int bound = D.loopBound(n);
+            DoubleVector x = DoubleVector.broadcast(D, s);
+            switch (op) {
+                case ADD:
+                    for (; i < bound; i += DL) {
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        x.lanewise(ADD, y).intoArray(c, co + i);
+                    }
+                    break;
+                case SUB:
+                    for (; i < bound; i += DL) {
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        x.lanewise(SUB, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MUL:
+                    for (; i < bound; i += DL) {
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        x.lanewise(MUL, y).intoArray(c, co + i);
+                    }
+                    break;
+                case DIV:
+                    for (; i < bound; i += DL) {
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        x.lanewise(DIV, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MAX:
+                    for (; i < bound; i += DL) {
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        x.lanewise(MAX, y).intoArray(c, co + i);
+                    }
+                    break;
+                case MIN:
+                    for (; i < bound; i += DL) {
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        x.lanewise(MIN, y).intoArray(c, co + i);
+                    }
+                    break;
+                case SQUARED_DIFFERENCE:
+                    for (; i < bound; i += DL) {
+                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
+                        DoubleVector d = x.lanewise(SUB, y);
+                        d.lanewise(MUL, d).intoArray(c, co + i);
+                    }
+                    break;
+                default:
+                    break; // the scalar tail below does all of it
+            }
+            for (; i < n; i++) {
+                c[co + i] = apply(op, s, b[bo + i]);
+            }
+        }
+
+        // ---- unary ---------------------------------------------------------------------------------
+
+        /** NEG, ABS, SQUARE, SQRT. A correctly rounded float sqrt equals the double sqrt rounded to float. */
+        static void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n) {
+            int i = 0;
+            int bound = F.loopBound(n);
+            switch (op) {
+                case NEG:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        x.lanewise(NEG).intoArray(c, co + i);
+                    }
+                    break;
+                case ABS:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        x.lanewise(ABS).intoArray(c, co + i);
+                    }
+                    break;
+                case SQUARE:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        x.lanewise(MUL, x).intoArray(c, co + i);
+                    }
+                    break;
+                case SQRT:
+                    for (; i < bound; i += FL) {
+                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                        x.lanewise(SQRT).intoArray(c, co + i);
+                    }
+                    break;
+                default:
+                    break;
+            }
+            for (; i < n; i++) {
+                c[co + i] = apply(op, a[ao + i]);
+            }
+        }
+
+        static void unary(UnaryOp op, double[] a, int ao, double[] c, int co, int n) {
+            int i = 0;
+            int bound = D.loopBound(n);
+            switch (op) {
+                case NEG:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        x.lanewise(NEG).intoArray(c, co + i);
+                    }
+                    break;
+                case ABS:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        x.lanewise(ABS).intoArray(c, co + i);
+                    }
+                    break;
+                case SQUARE:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        x.lanewise(MUL, x).intoArray(c, co + i);
+                    }
+                    break;
+                case SQRT:
+                    for (; i < bound; i += DL) {
+                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                        x.lanewise(SQRT).intoArray(c, co + i);
+                    }
+                    break;
+                default:
+                    break;
+            }
+            for (; i < n; i++) {
+                c[co + i] = apply(op, a[ao + i]);
+            }
+        }
+    }
+}

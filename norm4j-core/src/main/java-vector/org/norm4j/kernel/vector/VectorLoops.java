@@ -1,0 +1,705 @@
+package org.norm4j.kernel.vector;
+
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.F2D;
+import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.MIN;
+import static jdk.incubator.vector.VectorOperators.MUL;
+import static jdk.incubator.vector.VectorOperators.SUB;
+import static org.norm4j.kernel.vector.VectorKernels.D;
+import static org.norm4j.kernel.vector.VectorKernels.DL;
+import static org.norm4j.kernel.vector.VectorKernels.F;
+import static org.norm4j.kernel.vector.VectorKernels.FH;
+import static org.norm4j.kernel.vector.VectorKernels.FL;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The reduction, normalize and matmul loops of {@link VectorKernels}, on its species. Callers guarantee
+ * that the row (for column kernels: the column count; for matmul: {@code n}) is longer than two vectors.
+ *
+ * <p>Float data is always widened to double lanes (a {@link VectorKernels#FH} load converted to
+ * {@link VectorKernels#D}) before any arithmetic, so float statistics are accumulated exactly as in the
+ * scalar reference, only in another order.
+ *
+ * <p>Row reductions keep four independent vector accumulators. With one, every vector add would wait for
+ * the previous one (a floating-point add has a latency of about four cycles, yet a core can start one or
+ * two per cycle), so the loop would run at the adder's latency instead of its throughput; four chains in
+ * flight hide that latency. This reordering is why row sums differ from the scalar ones by a few ulps.
+ *
+ * <p>Column reductions go over the rows in order and across the columns in lanes, one lane per column, so
+ * every column sees the same additions in the same order as in the scalar reference (bit-identical).
+ *
+ * <p>Code shape, for the JIT. C2 (JDK 17) turns a Vector API call into vector instructions only once it
+ * has devirtualized it, which for most values takes a type profile; a call it cannot devirtualize stays a
+ * real call and its vectors get boxed, on every iteration when they are loop-carried (measured: 10-20x
+ * slower and about 20 MB allocated per 1M-element call, depending on which kernel warmed up first).
+ * Hence these rules, here and in {@code VectorKernels.Elementwise}:
+ * <ul>
+ *   <li>no helper methods taking or returning vectors;
+ *   <li>{@code x.lanewise(ADD, y)} rather than {@code x.add(y)}: the convenience methods dispatch inside
+ *       JDK code, on a type profile shared by all callers that can be missing; {@code lanewise} dispatches
+ *       here, on this class's own profile;
+ *   <li>a loop-carried accumulator is the argument, never the receiver ({@code t.lanewise(ADD, s0)}), and
+ *       unrolled loops are do-while loops that run at least once, so that after the loop the
+ *       accumulators are the values computed in its body, of a known type. IEEE add, max and min are
+ *       commutative, so swapping operands changes no bit;
+ *   <li>vector tails carry no vector from one iteration to the next (each tail vector is reduced alone);
+ *   <li>max and min are separate methods, so a path never run before compilation shares no vector with
+ *       the hot loop.
+ * </ul>
+ */
+final class VectorLoops {
+    private VectorLoops() {
+    }
+
+    // ---- sum ---------------------------------------------------------------------------------------
+
+    static double sum(float[] x, int off, int n) {
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        int bound = n & -(4 * DL);
+        do { // the caller guarantees one iteration; see the class comment for why do-while
+            int p = off + i;
+            s0 = ((DoubleVector) FloatVector.fromArray(FH, x, p).convertShape(F2D, D, 0)).lanewise(ADD, s0);
+            s1 = ((DoubleVector) FloatVector.fromArray(FH, x, p + DL).convertShape(F2D, D, 0)).lanewise(ADD, s1);
+            s2 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 2 * DL).convertShape(F2D, D, 0)).lanewise(ADD, s2);
+            s3 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 3 * DL).convertShape(F2D, D, 0)).lanewise(ADD, s3);
+            i += 4 * DL;
+        } while (i < bound);
+        double s = s0.lanewise(ADD, s1).lanewise(ADD, s2.lanewise(ADD, s3)).reduceLanes(ADD);
+        for (int tail = D.loopBound(n); i < tail; i += DL) { // no loop-carried vector here
+            DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, off + i).convertShape(F2D, D, 0);
+            s += v.reduceLanes(ADD);
+        }
+        for (; i < n; i++) {
+            s += x[off + i];
+        }
+        return s;
+    }
+
+    static double sum(double[] x, int off, int n) {
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        int bound = n & -(4 * DL);
+        do { // the caller guarantees one iteration; see the class comment for why do-while
+            int p = off + i;
+            s0 = DoubleVector.fromArray(D, x, p).lanewise(ADD, s0);
+            s1 = DoubleVector.fromArray(D, x, p + DL).lanewise(ADD, s1);
+            s2 = DoubleVector.fromArray(D, x, p + 2 * DL).lanewise(ADD, s2);
+            s3 = DoubleVector.fromArray(D, x, p + 3 * DL).lanewise(ADD, s3);
+            i += 4 * DL;
+        } while (i < bound);
+        double s = s0.lanewise(ADD, s1).lanewise(ADD, s2.lanewise(ADD, s3)).reduceLanes(ADD);
+        for (int tail = D.loopBound(n); i < tail; i += DL) { // no loop-carried vector here
+            s += DoubleVector.fromArray(D, x, off + i).reduceLanes(ADD);
+        }
+        for (; i < n; i++) {
+            s += x[off + i];
+        }
+        return s;
+    }
+
+    // ---- sum of squared deviations: d = x - mean in double, sum d*d --------------------------------
+
+    static double sumSquaredDeviations(float[] x, int off, int n, double mean) {
+        DoubleVector m = DoubleVector.broadcast(D, mean);
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        int bound = n & -(4 * DL);
+        do { // the caller guarantees one iteration; see the class comment for why do-while
+            int p = off + i;
+            DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(FH, x, p).convertShape(F2D, D, 0)).lanewise(SUB, m);
+            DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(FH, x, p + DL).convertShape(F2D, D, 0))
+                    .lanewise(SUB, m);
+            DoubleVector d2 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 2 * DL).convertShape(F2D, D, 0))
+                    .lanewise(SUB, m);
+            DoubleVector d3 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 3 * DL).convertShape(F2D, D, 0))
+                    .lanewise(SUB, m);
+            s0 = d0.lanewise(MUL, d0).lanewise(ADD, s0);
+            s1 = d1.lanewise(MUL, d1).lanewise(ADD, s1);
+            s2 = d2.lanewise(MUL, d2).lanewise(ADD, s2);
+            s3 = d3.lanewise(MUL, d3).lanewise(ADD, s3);
+            i += 4 * DL;
+        } while (i < bound);
+        double s = s0.lanewise(ADD, s1).lanewise(ADD, s2.lanewise(ADD, s3)).reduceLanes(ADD);
+        for (int tail = D.loopBound(n); i < tail; i += DL) { // no loop-carried vector here
+            DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, off + i).convertShape(F2D, D, 0);
+            DoubleVector d = v.lanewise(SUB, m);
+            s += d.lanewise(MUL, d).reduceLanes(ADD);
+        }
+        for (; i < n; i++) {
+            double d = x[off + i] - mean;
+            s += d * d;
+        }
+        return s;
+    }
+
+    static double sumSquaredDeviations(double[] x, int off, int n, double mean) {
+        DoubleVector m = DoubleVector.broadcast(D, mean);
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        int bound = n & -(4 * DL);
+        do { // the caller guarantees one iteration; see the class comment for why do-while
+            int p = off + i;
+            DoubleVector d0 = DoubleVector.fromArray(D, x, p).lanewise(SUB, m);
+            DoubleVector d1 = DoubleVector.fromArray(D, x, p + DL).lanewise(SUB, m);
+            DoubleVector d2 = DoubleVector.fromArray(D, x, p + 2 * DL).lanewise(SUB, m);
+            DoubleVector d3 = DoubleVector.fromArray(D, x, p + 3 * DL).lanewise(SUB, m);
+            s0 = d0.lanewise(MUL, d0).lanewise(ADD, s0);
+            s1 = d1.lanewise(MUL, d1).lanewise(ADD, s1);
+            s2 = d2.lanewise(MUL, d2).lanewise(ADD, s2);
+            s3 = d3.lanewise(MUL, d3).lanewise(ADD, s3);
+            i += 4 * DL;
+        } while (i < bound);
+        double s = s0.lanewise(ADD, s1).lanewise(ADD, s2.lanewise(ADD, s3)).reduceLanes(ADD);
+        for (int tail = D.loopBound(n); i < tail; i += DL) { // no loop-carried vector here
+            DoubleVector d = DoubleVector.fromArray(D, x, off + i).lanewise(SUB, m);
+            s += d.lanewise(MUL, d).reduceLanes(ADD);
+        }
+        for (; i < n; i++) {
+            double d = x[off + i] - mean;
+            s += d * d;
+        }
+        return s;
+    }
+
+    // ---- sum of dy * (x - mean), products in double ------------------------------------------------
+
+    static double sumProductDeviations(float[] dy, float[] x, int off, int n, double mean) {
+        DoubleVector m = DoubleVector.broadcast(D, mean);
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        int bound = n & -(4 * DL);
+        do { // the caller guarantees one iteration; see the class comment for why do-while
+            int p = off + i;
+            DoubleVector g0 = (DoubleVector) FloatVector.fromArray(FH, dy, p).convertShape(F2D, D, 0);
+            DoubleVector g1 = (DoubleVector) FloatVector.fromArray(FH, dy, p + DL).convertShape(F2D, D, 0);
+            DoubleVector g2 = (DoubleVector) FloatVector.fromArray(FH, dy, p + 2 * DL).convertShape(F2D, D, 0);
+            DoubleVector g3 = (DoubleVector) FloatVector.fromArray(FH, dy, p + 3 * DL).convertShape(F2D, D, 0);
+            DoubleVector v0 = (DoubleVector) FloatVector.fromArray(FH, x, p).convertShape(F2D, D, 0);
+            DoubleVector v1 = (DoubleVector) FloatVector.fromArray(FH, x, p + DL).convertShape(F2D, D, 0);
+            DoubleVector v2 = (DoubleVector) FloatVector.fromArray(FH, x, p + 2 * DL).convertShape(F2D, D, 0);
+            DoubleVector v3 = (DoubleVector) FloatVector.fromArray(FH, x, p + 3 * DL).convertShape(F2D, D, 0);
+            s0 = g0.lanewise(MUL, v0.lanewise(SUB, m)).lanewise(ADD, s0);
+            s1 = g1.lanewise(MUL, v1.lanewise(SUB, m)).lanewise(ADD, s1);
+            s2 = g2.lanewise(MUL, v2.lanewise(SUB, m)).lanewise(ADD, s2);
+            s3 = g3.lanewise(MUL, v3.lanewise(SUB, m)).lanewise(ADD, s3);
+            i += 4 * DL;
+        } while (i < bound);
+        double s = s0.lanewise(ADD, s1).lanewise(ADD, s2.lanewise(ADD, s3)).reduceLanes(ADD);
+        for (int tail = D.loopBound(n); i < tail; i += DL) { // no loop-carried vector here
+            DoubleVector g = (DoubleVector) FloatVector.fromArray(FH, dy, off + i).convertShape(F2D, D, 0);
+            DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, off + i).convertShape(F2D, D, 0);
+            s += g.lanewise(MUL, v.lanewise(SUB, m)).reduceLanes(ADD);
+        }
+        for (; i < n; i++) {
+            s += (double) dy[off + i] * (x[off + i] - mean);
+        }
+        return s;
+    }
+
+    static double sumProductDeviations(double[] dy, double[] x, int off, int n, double mean) {
+        DoubleVector m = DoubleVector.broadcast(D, mean);
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        int bound = n & -(4 * DL);
+        do { // the caller guarantees one iteration; see the class comment for why do-while
+            int p = off + i;
+            DoubleVector v0 = DoubleVector.fromArray(D, x, p).lanewise(SUB, m);
+            DoubleVector v1 = DoubleVector.fromArray(D, x, p + DL).lanewise(SUB, m);
+            DoubleVector v2 = DoubleVector.fromArray(D, x, p + 2 * DL).lanewise(SUB, m);
+            DoubleVector v3 = DoubleVector.fromArray(D, x, p + 3 * DL).lanewise(SUB, m);
+            DoubleVector t0 = DoubleVector.fromArray(D, dy, p).lanewise(MUL, v0);
+            DoubleVector t1 = DoubleVector.fromArray(D, dy, p + DL).lanewise(MUL, v1);
+            DoubleVector t2 = DoubleVector.fromArray(D, dy, p + 2 * DL).lanewise(MUL, v2);
+            DoubleVector t3 = DoubleVector.fromArray(D, dy, p + 3 * DL).lanewise(MUL, v3);
+            s0 = t0.lanewise(ADD, s0);
+            s1 = t1.lanewise(ADD, s1);
+            s2 = t2.lanewise(ADD, s2);
+            s3 = t3.lanewise(ADD, s3);
+            i += 4 * DL;
+        } while (i < bound);
+        double s = s0.lanewise(ADD, s1).lanewise(ADD, s2.lanewise(ADD, s3)).reduceLanes(ADD);
+        for (int tail = D.loopBound(n); i < tail; i += DL) { // no loop-carried vector here
+            DoubleVector g = DoubleVector.fromArray(D, dy, off + i);
+            s += g.lanewise(MUL, DoubleVector.fromArray(D, x, off + i).lanewise(SUB, m)).reduceLanes(ADD);
+        }
+        for (; i < n; i++) {
+            s += dy[off + i] * (x[off + i] - mean);
+        }
+        return s;
+    }
+
+    // ---- max / min ---------------------------------------------------------------------------------
+    // In the element type (the result is one of the elements). Lanewise MAX/MIN and their lane reductions
+    // follow Math.max/Math.min, which are commutative and associative (a NaN anywhere wins, +0.0 > -0.0),
+    // so any order of combination gives the scalar result. Two accumulators, for the latency reason above.
+
+    static float max(float[] x, int off, int n) {
+        FloatVector m0 = FloatVector.fromArray(F, x, off); // max/min are idempotent: the loop may see it again
+        FloatVector m1 = m0;
+        int i = 0;
+        int bound = n & -(2 * FL);
+        do { // the caller guarantees one iteration; see the class comment for why do-while
+            m0 = FloatVector.fromArray(F, x, off + i).lanewise(MAX, m0);
+            m1 = FloatVector.fromArray(F, x, off + i + FL).lanewise(MAX, m1);
+            i += 2 * FL;
+        } while (i < bound);
+        float m = m0.lanewise(MAX, m1).reduceLanes(MAX);
+        for (int tail = F.loopBound(n); i < tail; i += FL) { // no loop-carried vector here
+            m = Math.max(m, FloatVector.fromArray(F, x, off + i).reduceLanes(MAX));
+        }
+        for (; i < n; i++) {
+            m = Math.max(m, x[off + i]);
+        }
+        return m;
+    }
+
+    static float min(float[] x, int off, int n) {
+        FloatVector m0 = FloatVector.fromArray(F, x, off); // max/min are idempotent: the loop may see it again
+        FloatVector m1 = m0;
+        int i = 0;
+        int bound = n & -(2 * FL);
+        do { // the caller guarantees one iteration; see the class comment for why do-while
+            m0 = FloatVector.fromArray(F, x, off + i).lanewise(MIN, m0);
+            m1 = FloatVector.fromArray(F, x, off + i + FL).lanewise(MIN, m1);
+            i += 2 * FL;
+        } while (i < bound);
+        float m = m0.lanewise(MIN, m1).reduceLanes(MIN);
+        for (int tail = F.loopBound(n); i < tail; i += FL) { // no loop-carried vector here
+            m = Math.min(m, FloatVector.fromArray(F, x, off + i).reduceLanes(MIN));
+        }
+        for (; i < n; i++) {
+            m = Math.min(m, x[off + i]);
+        }
+        return m;
+    }
+
+    static double max(double[] x, int off, int n) {
+        DoubleVector m0 = DoubleVector.fromArray(D, x, off); // max/min are idempotent: the loop may see it again
+        DoubleVector m1 = m0;
+        int i = 0;
+        int bound = n & -(2 * DL);
+        do { // the caller guarantees one iteration; see the class comment for why do-while
+            m0 = DoubleVector.fromArray(D, x, off + i).lanewise(MAX, m0);
+            m1 = DoubleVector.fromArray(D, x, off + i + DL).lanewise(MAX, m1);
+            i += 2 * DL;
+        } while (i < bound);
+        double m = m0.lanewise(MAX, m1).reduceLanes(MAX);
+        for (int tail = D.loopBound(n); i < tail; i += DL) { // no loop-carried vector here
+            m = Math.max(m, DoubleVector.fromArray(D, x, off + i).reduceLanes(MAX));
+        }
+        for (; i < n; i++) {
+            m = Math.max(m, x[off + i]);
+        }
+        return m;
+    }
+
+    static double min(double[] x, int off, int n) {
+        DoubleVector m0 = DoubleVector.fromArray(D, x, off); // max/min are idempotent: the loop may see it again
+        DoubleVector m1 = m0;
+        int i = 0;
+        int bound = n & -(2 * DL);
+        do { // the caller guarantees one iteration; see the class comment for why do-while
+            m0 = DoubleVector.fromArray(D, x, off + i).lanewise(MIN, m0);
+            m1 = DoubleVector.fromArray(D, x, off + i + DL).lanewise(MIN, m1);
+            i += 2 * DL;
+        } while (i < bound);
+        double m = m0.lanewise(MIN, m1).reduceLanes(MIN);
+        for (int tail = D.loopBound(n); i < tail; i += DL) { // no loop-carried vector here
+            m = Math.min(m, DoubleVector.fromArray(D, x, off + i).reduceLanes(MIN));
+        }
+        for (; i < n; i++) {
+            m = Math.min(m, x[off + i]);
+        }
+        return m;
+    }
+
+    // ---- column reductions: rows in order, columns across lanes ------------------------------------
+
+    static void sumColumns(float[] x, int off, int rows, int cols, double[] acc, int ao) {
+        int bound = D.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            int j = 0;
+            for (; j < bound; j += DL) {
+                DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, base + j).convertShape(F2D, D, 0);
+                DoubleVector.fromArray(D, acc, ao + j).lanewise(ADD, v).intoArray(acc, ao + j);
+            }
+            for (; j < cols; j++) {
+                acc[ao + j] += x[base + j];
+            }
+        }
+    }
+
+    static void sumColumns(double[] x, int off, int rows, int cols, double[] acc, int ao) {
+        int bound = D.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            int j = 0;
+            for (; j < bound; j += DL) {
+                DoubleVector v = DoubleVector.fromArray(D, x, base + j);
+                DoubleVector.fromArray(D, acc, ao + j).lanewise(ADD, v).intoArray(acc, ao + j);
+            }
+            for (; j < cols; j++) {
+                acc[ao + j] += x[base + j];
+            }
+        }
+    }
+
+    static void sumSquaredDeviationsColumns(float[] x, int off, int rows, int cols, double[] mean, int mo,
+            double[] acc, int ao) {
+        int bound = D.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            int j = 0;
+            for (; j < bound; j += DL) {
+                DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, base + j).convertShape(F2D, D, 0);
+                DoubleVector d = v.lanewise(SUB, DoubleVector.fromArray(D, mean, mo + j));
+                DoubleVector.fromArray(D, acc, ao + j).lanewise(ADD, d.lanewise(MUL, d)).intoArray(acc, ao + j);
+            }
+            for (; j < cols; j++) {
+                double d = x[base + j] - mean[mo + j];
+                acc[ao + j] += d * d;
+            }
+        }
+    }
+
+    static void sumSquaredDeviationsColumns(double[] x, int off, int rows, int cols, double[] mean, int mo,
+            double[] acc, int ao) {
+        int bound = D.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            int j = 0;
+            for (; j < bound; j += DL) {
+                DoubleVector v = DoubleVector.fromArray(D, x, base + j);
+                DoubleVector d = v.lanewise(SUB, DoubleVector.fromArray(D, mean, mo + j));
+                DoubleVector.fromArray(D, acc, ao + j).lanewise(ADD, d.lanewise(MUL, d)).intoArray(acc, ao + j);
+            }
+            for (; j < cols; j++) {
+                double d = x[base + j] - mean[mo + j];
+                acc[ao + j] += d * d;
+            }
+        }
+    }
+
+    static void extremeColumns(float[] x, int off, int rows, int cols, boolean max, double[] acc, int ao) {
+        int bound = D.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            int j = 0;
+            if (max) {
+                for (; j < bound; j += DL) {
+                    DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, base + j).convertShape(F2D, D, 0);
+                    DoubleVector.fromArray(D, acc, ao + j).lanewise(MAX, v).intoArray(acc, ao + j);
+                }
+            } else {
+                for (; j < bound; j += DL) {
+                    DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, base + j).convertShape(F2D, D, 0);
+                    DoubleVector.fromArray(D, acc, ao + j).lanewise(MIN, v).intoArray(acc, ao + j);
+                }
+            }
+            for (; j < cols; j++) {
+                acc[ao + j] = max ? Math.max(acc[ao + j], x[base + j]) : Math.min(acc[ao + j], x[base + j]);
+            }
+        }
+    }
+
+    static void extremeColumns(double[] x, int off, int rows, int cols, boolean max, double[] acc, int ao) {
+        int bound = D.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            int j = 0;
+            if (max) {
+                for (; j < bound; j += DL) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, base + j);
+                    DoubleVector.fromArray(D, acc, ao + j).lanewise(MAX, v).intoArray(acc, ao + j);
+                }
+            } else {
+                for (; j < bound; j += DL) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, base + j);
+                    DoubleVector.fromArray(D, acc, ao + j).lanewise(MIN, v).intoArray(acc, ao + j);
+                }
+            }
+            for (; j < cols; j++) {
+                acc[ao + j] = max ? Math.max(acc[ao + j], x[base + j]) : Math.min(acc[ao + j], x[base + j]);
+            }
+        }
+    }
+
+    static void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
+            int mo, double[] acc, int ao) {
+        int bound = D.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            int j = 0;
+            for (; j < bound; j += DL) {
+                DoubleVector g = (DoubleVector) FloatVector.fromArray(FH, dy, base + j).convertShape(F2D, D, 0);
+                DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, base + j).convertShape(F2D, D, 0);
+                DoubleVector t = g.lanewise(MUL, v.lanewise(SUB, DoubleVector.fromArray(D, mean, mo + j)));
+                DoubleVector.fromArray(D, acc, ao + j).lanewise(ADD, t).intoArray(acc, ao + j);
+            }
+            for (; j < cols; j++) {
+                acc[ao + j] += (double) dy[base + j] * (x[base + j] - mean[mo + j]);
+            }
+        }
+    }
+
+    static void sumProductDeviationsColumns(double[] dy, double[] x, int off, int rows, int cols, double[] mean,
+            int mo, double[] acc, int ao) {
+        int bound = D.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            int j = 0;
+            for (; j < bound; j += DL) {
+                DoubleVector g = DoubleVector.fromArray(D, dy, base + j);
+                DoubleVector v = DoubleVector.fromArray(D, x, base + j);
+                DoubleVector t = g.lanewise(MUL, v.lanewise(SUB, DoubleVector.fromArray(D, mean, mo + j)));
+                DoubleVector.fromArray(D, acc, ao + j).lanewise(ADD, t).intoArray(acc, ao + j);
+            }
+            for (; j < cols; j++) {
+                acc[ao + j] += dy[base + j] * (x[base + j] - mean[mo + j]);
+            }
+        }
+    }
+
+    // ---- fused normalize: (x - center) * scale + shift, one rounding per operation, never FMA --------
+
+    static void scaleShift(float[] x, int off, int n, float center, float scale, float shift, float[] y) {
+        FloatVector cv = FloatVector.broadcast(F, center);
+        FloatVector sv = FloatVector.broadcast(F, scale);
+        FloatVector tv = FloatVector.broadcast(F, shift);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i).lanewise(SUB, cv);
+            v.lanewise(MUL, sv).lanewise(ADD, tv).intoArray(y, off + i);
+        }
+        for (int p = off + i, end = off + n; p < end; p++) {
+            y[p] = (x[p] - center) * scale + shift;
+        }
+    }
+
+    static void scaleShift(double[] x, int off, int n, double center, double scale, double shift, double[] y) {
+        DoubleVector cv = DoubleVector.broadcast(D, center);
+        DoubleVector sv = DoubleVector.broadcast(D, scale);
+        DoubleVector tv = DoubleVector.broadcast(D, shift);
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += DL) {
+            DoubleVector v = DoubleVector.fromArray(D, x, off + i).lanewise(SUB, cv);
+            v.lanewise(MUL, sv).lanewise(ADD, tv).intoArray(y, off + i);
+        }
+        for (int p = off + i, end = off + n; p < end; p++) {
+            y[p] = (x[p] - center) * scale + shift;
+        }
+    }
+
+    static void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale,
+            float[] shift, float[] y) {
+        int bound = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            int j = 0;
+            for (; j < bound; j += FL) {
+                FloatVector v = FloatVector.fromArray(F, x, base + j);
+                FloatVector cj = FloatVector.fromArray(F, center, j);
+                FloatVector sj = FloatVector.fromArray(F, scale, j);
+                FloatVector tj = FloatVector.fromArray(F, shift, j);
+                v.lanewise(SUB, cj).lanewise(MUL, sj).lanewise(ADD, tj).intoArray(y, base + j);
+            }
+            for (; j < cols; j++) {
+                y[base + j] = (x[base + j] - center[j]) * scale[j] + shift[j];
+            }
+        }
+    }
+
+    static void scaleShiftColumns(double[] x, int off, int rows, int cols, double[] center, double[] scale,
+            double[] shift, double[] y) {
+        int bound = D.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            int j = 0;
+            for (; j < bound; j += DL) {
+                DoubleVector v = DoubleVector.fromArray(D, x, base + j);
+                DoubleVector cj = DoubleVector.fromArray(D, center, j);
+                DoubleVector sj = DoubleVector.fromArray(D, scale, j);
+                DoubleVector tj = DoubleVector.fromArray(D, shift, j);
+                v.lanewise(SUB, cj).lanewise(MUL, sj).lanewise(ADD, tj).intoArray(y, base + j);
+            }
+            for (; j < cols; j++) {
+                y[base + j] = (x[base + j] - center[j]) * scale[j] + shift[j];
+            }
+        }
+    }
+
+    // ---- normalize backward: (dy - c)*a + (x - center)*b, left to right, never FMA ------------------
+
+    static void normalizeBackward(float[] dy, float[] x, int off, int n, float a, float center, float b, float c,
+            float[] dx) {
+        FloatVector av = FloatVector.broadcast(F, a);
+        FloatVector cv = FloatVector.broadcast(F, center);
+        FloatVector bv = FloatVector.broadcast(F, b);
+        FloatVector kv = FloatVector.broadcast(F, c);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector t = FloatVector.fromArray(F, x, off + i).lanewise(SUB, cv).lanewise(MUL, bv);
+            FloatVector g = FloatVector.fromArray(F, dy, off + i).lanewise(SUB, kv).lanewise(MUL, av);
+            g.lanewise(ADD, t).intoArray(dx, off + i);
+        }
+        for (int p = off + i, end = off + n; p < end; p++) {
+            dx[p] = (dy[p] - c) * a + (x[p] - center) * b;
+        }
+    }
+
+    static void normalizeBackward(double[] dy, double[] x, int off, int n, double a, double center, double b,
+            double c, double[] dx) {
+        DoubleVector av = DoubleVector.broadcast(D, a);
+        DoubleVector cv = DoubleVector.broadcast(D, center);
+        DoubleVector bv = DoubleVector.broadcast(D, b);
+        DoubleVector kv = DoubleVector.broadcast(D, c);
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += DL) {
+            DoubleVector t = DoubleVector.fromArray(D, x, off + i).lanewise(SUB, cv).lanewise(MUL, bv);
+            DoubleVector g = DoubleVector.fromArray(D, dy, off + i).lanewise(SUB, kv).lanewise(MUL, av);
+            g.lanewise(ADD, t).intoArray(dx, off + i);
+        }
+        for (int p = off + i, end = off + n; p < end; p++) {
+            dx[p] = (dy[p] - c) * a + (x[p] - center) * b;
+        }
+    }
+
+    static void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a,
+            float[] center, float[] b, float[] c, float[] dx) {
+        int bound = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            int j = 0;
+            for (; j < bound; j += FL) {
+                FloatVector cj = FloatVector.fromArray(F, center, j);
+                FloatVector bj = FloatVector.fromArray(F, b, j);
+                FloatVector t = FloatVector.fromArray(F, x, base + j).lanewise(SUB, cj).lanewise(MUL, bj);
+                FloatVector g = FloatVector.fromArray(F, dy, base + j).lanewise(SUB, FloatVector.fromArray(F, c, j))
+                        .lanewise(MUL, FloatVector.fromArray(F, a, j));
+                g.lanewise(ADD, t).intoArray(dx, base + j);
+            }
+            for (; j < cols; j++) {
+                dx[base + j] = (dy[base + j] - c[j]) * a[j] + (x[base + j] - center[j]) * b[j];
+            }
+        }
+    }
+
+    static void normalizeBackwardColumns(double[] dy, double[] x, int off, int rows, int cols, double[] a,
+            double[] center, double[] b, double[] c, double[] dx) {
+        int bound = D.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            int j = 0;
+            for (; j < bound; j += DL) {
+                DoubleVector cj = DoubleVector.fromArray(D, center, j);
+                DoubleVector bj = DoubleVector.fromArray(D, b, j);
+                DoubleVector t = DoubleVector.fromArray(D, x, base + j).lanewise(SUB, cj).lanewise(MUL, bj);
+                DoubleVector g = DoubleVector.fromArray(D, dy, base + j).lanewise(SUB, DoubleVector.fromArray(D, c, j))
+                        .lanewise(MUL, DoubleVector.fromArray(D, a, j));
+                g.lanewise(ADD, t).intoArray(dx, base + j);
+            }
+            for (; j < cols; j++) {
+                dx[base + j] = (dy[base + j] - c[j]) * a[j] + (x[base + j] - center[j]) * b[j];
+            }
+        }
+    }
+
+    // ---- matmul ------------------------------------------------------------------------------------
+
+    /**
+     * Rows {@code [r0, r1)} of {@code c = a x b}. A block of output columns stays in registers while
+     * {@code p} runs over {@code k}; each element still gets {@code ((0 + a[i,0]*b[0,j]) + a[i,1]*b[1,j])
+     * + ...} in increasing {@code p}, with separate multiply and add, exactly as in the scalar reference.
+     * The caller guarantees {@code k >= 1}.
+     */
+    static void matmul(float[] a, float[] b, float[] c, int k, int n, int r0, int r1) {
+        for (int i = r0; i < r1; i++) {
+            int ai = i * k;
+            int ci = i * n;
+            int j = 0;
+            for (int bound = n & -(4 * FL); j < bound; j += 4 * FL) {
+                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+                int p = 0;
+                int bp = j;
+                do { // k >= 1 (the caller's check); see the class comment for why do-while
+                    FloatVector av = FloatVector.broadcast(F, a[ai + p]);
+                    c0 = av.lanewise(MUL, FloatVector.fromArray(F, b, bp)).lanewise(ADD, c0);
+                    c1 = av.lanewise(MUL, FloatVector.fromArray(F, b, bp + FL)).lanewise(ADD, c1);
+                    c2 = av.lanewise(MUL, FloatVector.fromArray(F, b, bp + 2 * FL)).lanewise(ADD, c2);
+                    c3 = av.lanewise(MUL, FloatVector.fromArray(F, b, bp + 3 * FL)).lanewise(ADD, c3);
+                    bp += n;
+                } while (++p < k);
+                c0.intoArray(c, ci + j);
+                c1.intoArray(c, ci + j + FL);
+                c2.intoArray(c, ci + j + 2 * FL);
+                c3.intoArray(c, ci + j + 3 * FL);
+            }
+            for (int bound = F.loopBound(n); j < bound; j += FL) {
+                FloatVector t = FloatVector.zero(F);
+                int p = 0;
+                int bp = j;
+                do {
+                    FloatVector bv = FloatVector.fromArray(F, b, bp);
+                    t = FloatVector.broadcast(F, a[ai + p]).lanewise(MUL, bv).lanewise(ADD, t);
+                    bp += n;
+                } while (++p < k);
+                t.intoArray(c, ci + j);
+            }
+            for (; j < n; j++) {
+                float s = 0f;
+                for (int p = 0, bp = j; p < k; p++, bp += n) {
+                    s += a[ai + p] * b[bp];
+                }
+                c[ci + j] = s;
+            }
+        }
+    }
+
+    static void matmul(double[] a, double[] b, double[] c, int k, int n, int r0, int r1) {
+        for (int i = r0; i < r1; i++) {
+            int ai = i * k;
+            int ci = i * n;
+            int j = 0;
+            for (int bound = n & -(4 * DL); j < bound; j += 4 * DL) {
+                DoubleVector c0 = DoubleVector.zero(D), c1 = c0, c2 = c0, c3 = c0;
+                int p = 0;
+                int bp = j;
+                do { // k >= 1 (the caller's check); see the class comment for why do-while
+                    DoubleVector av = DoubleVector.broadcast(D, a[ai + p]);
+                    c0 = av.lanewise(MUL, DoubleVector.fromArray(D, b, bp)).lanewise(ADD, c0);
+                    c1 = av.lanewise(MUL, DoubleVector.fromArray(D, b, bp + DL)).lanewise(ADD, c1);
+                    c2 = av.lanewise(MUL, DoubleVector.fromArray(D, b, bp + 2 * DL)).lanewise(ADD, c2);
+                    c3 = av.lanewise(MUL, DoubleVector.fromArray(D, b, bp + 3 * DL)).lanewise(ADD, c3);
+                    bp += n;
+                } while (++p < k);
+                c0.intoArray(c, ci + j);
+                c1.intoArray(c, ci + j + DL);
+                c2.intoArray(c, ci + j + 2 * DL);
+                c3.intoArray(c, ci + j + 3 * DL);
+            }
+            for (int bound = D.loopBound(n); j < bound; j += DL) {
+                DoubleVector t = DoubleVector.zero(D);
+                int p = 0;
+                int bp = j;
+                do {
+                    DoubleVector bv = DoubleVector.fromArray(D, b, bp);
+                    t = DoubleVector.broadcast(D, a[ai + p]).lanewise(MUL, bv).lanewise(ADD, t);
+                    bp += n;
+                } while (++p < k);
+                t.intoArray(c, ci + j);
+            }
+            for (; j < n; j++) {
+                double s = 0.0;
+                for (int p = 0, bp = j; p < k; p++, bp += n) {
+                    s += a[ai + p] * b[bp];
+                }
+                c[ci + j] = s;
+            }
+        }
+    }
+}

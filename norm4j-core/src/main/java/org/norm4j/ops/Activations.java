@@ -1,0 +1,174 @@
+package org.norm4j.ops;
+
+import org.norm4j.GradientTape;
+import org.norm4j.Tensor;
+import org.norm4j.kernel.Pointwise;
+
+/**
+ * Activation functions with Keras's names and defaults ({@code keras.activations.*}, {@code tf.nn.*}): relu,
+ * sigmoid, tanh, softmax, log-softmax, GELU and SiLU (swish). Values are computed in double and rounded once for
+ * float32. Every function is differentiable; its backward function is next to it and built from recorded ops,
+ * so gradients of gradients work (see {@link GradientTape}).
+ */
+public final class Activations {
+    private static final double SQRT_2_OVER_PI = 0.7978845608028654;
+    private static final double INV_SQRT_2 = 0.7071067811865476;
+    private static final double INV_SQRT_2PI = 0.3989422804014327;
+
+    private Activations() {
+    }
+
+    private static Tensor pointwise(Pointwise.Fn fn, Tensor x) {
+        Checks.notNull(x, "x");
+        Tensor y = Tensor.wrapNew(x.dtype(), x.shape());
+        Pointwise.apply(fn, x.raw(), y.raw(), x.size());
+        return y;
+    }
+
+    /**
+     * {@code keras.activations.relu(x)} / {@code tf.nn.relu}: {@code max(x, 0)}; NaN stays NaN. Gradient:
+     * {@code g} where {@code x > 0}, 0 elsewhere (TF's {@code ReluGrad}).
+     */
+    public static Tensor relu(Tensor x) {
+        Tensor y = pointwise(Pointwise.Fn.RELU, x);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Relu", y, (g, need) -> new Tensor[] {
+                Elementwise.mul(g, Elementwise.mapConstant(x, v -> v > 0 ? 1 : 0))}, x);
+        }
+        return y;
+    }
+
+    /** {@code keras.activations.sigmoid(x)}: {@code 1 / (1 + exp(-x))}. Gradient: {@code g * y * (1 - y)}. */
+    public static Tensor sigmoid(Tensor x) {
+        Tensor y = pointwise(Pointwise.Fn.SIGMOID, x);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Sigmoid", y, (g, need) -> new Tensor[] {Elementwise.mul(g,
+                Elementwise.mul(y, Elementwise.sub(Elementwise.scalarLike(1, y), y)))}, x);
+        }
+        return y;
+    }
+
+    /** {@code keras.activations.tanh(x)}. Gradient: {@code g * (1 - y^2)}. */
+    public static Tensor tanh(Tensor x) {
+        Tensor y = pointwise(Pointwise.Fn.TANH, x);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Tanh", y, (g, need) -> new Tensor[] {Elementwise.mul(g,
+                Elementwise.sub(Elementwise.scalarLike(1, y), Elementwise.square(y)))}, x);
+        }
+        return y;
+    }
+
+    /** {@code keras.activations.softmax(x, axis=-1)}. */
+    public static Tensor softmax(Tensor x) {
+        return softmax(x, -1);
+    }
+
+    /**
+     * {@code keras.activations.softmax(x, axis)}: {@code exp(x - max) / sum(exp(x - max))} along {@code axis}.
+     * Gradient: {@code y * (g - sum(g * y, axis))}.
+     */
+    public static Tensor softmax(Tensor x, int axis) {
+        Tensor y = softmax(x, axis, false);
+        if (GradientTape.anyRecording()) {
+            int[] ax = {axis};
+            GradientTape.record("Softmax", y, (g, need) -> new Tensor[] {Elementwise.mul(y,
+                Elementwise.sub(g, Reductions.sum(Elementwise.mul(g, y), ax, true)))}, x);
+        }
+        return y;
+    }
+
+    /** {@code tf.nn.log_softmax(logits, axis=-1)}. */
+    public static Tensor logSoftmax(Tensor x) {
+        return logSoftmax(x, -1);
+    }
+
+    /**
+     * {@code tf.nn.log_softmax(logits, axis)} / {@code keras.activations.log_softmax}:
+     * {@code x - max - log(sum(exp(x - max)))} along {@code axis}. Gradient: {@code g - exp(y) * sum(g, axis)}.
+     */
+    public static Tensor logSoftmax(Tensor x, int axis) {
+        Tensor y = softmax(x, axis, true);
+        if (GradientTape.anyRecording()) {
+            int[] ax = {axis};
+            GradientTape.record("LogSoftmax", y, (g, need) -> new Tensor[] {Elementwise.sub(g,
+                Elementwise.mul(Elementwise.exp(y), Reductions.sum(g, ax, true)))}, x);
+        }
+        return y;
+    }
+
+    private static Tensor softmax(Tensor x, int axis, boolean log) {
+        Checks.notNull(x, "x");
+        if (x.rank() == 0) {
+            throw new IllegalArgumentException("softmax of a scalar: expected a tensor of rank >= 1");
+        }
+        int a = x.shape().normalizeAxis(axis, "axis");
+        int[] d = x.shape().dims();
+        int outer = 1;
+        int inner = 1;
+        for (int i = 0; i < a; i++) {
+            outer *= d[i];
+        }
+        for (int i = a + 1; i < d.length; i++) {
+            inner *= d[i];
+        }
+        Tensor y = Tensor.wrapNew(x.dtype(), x.shape());
+        if (x.size() > 0) {
+            Pointwise.softmax(x.raw(), y.raw(), outer, d[a], inner, log);
+        }
+        return y;
+    }
+
+    /** {@code keras.activations.gelu(x)} with Keras's default {@code approximate=False}: the exact erf form. */
+    public static Tensor gelu(Tensor x) {
+        return gelu(x, false);
+    }
+
+    /**
+     * {@code keras.activations.gelu(x, approximate)}. Exact: {@code x * Phi(x) = 0.5 x (1 + erf(x / sqrt(2)))},
+     * gradient {@code g * (Phi(x) + x * phi(x))}. Approximate: {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715
+     * x^3)))}, composed of recorded ops.
+     */
+    public static Tensor gelu(Tensor x, boolean approximate) {
+        Checks.notNull(x, "x");
+        if (approximate) {
+            Tensor inner = Elementwise.mul(Elementwise.add(x, Elementwise.mul(Elementwise.mul(Elementwise.square(x),
+                    x), Elementwise.scalarLike(0.044715, x))), Elementwise.scalarLike(SQRT_2_OVER_PI, x));
+            Tensor half = Elementwise.mul(x, Elementwise.scalarLike(0.5, x));
+            return Elementwise.mul(half, Elementwise.add(Elementwise.scalarLike(1, x), tanh(inner)));
+        }
+        Tensor y = pointwise(Pointwise.Fn.GELU, x);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Gelu", y, (g, need) -> {
+                Tensor cdf = Elementwise.mul(Elementwise.add(Elementwise.scalarLike(1, x),
+                        Elementwise.erf(Elementwise.mul(x, Elementwise.scalarLike(INV_SQRT_2, x)))),
+                        Elementwise.scalarLike(0.5, x));
+                Tensor pdf = Elementwise.mul(Elementwise.exp(Elementwise.mul(Elementwise.square(x),
+                        Elementwise.scalarLike(-0.5, x))), Elementwise.scalarLike(INV_SQRT_2PI, x));
+                return new Tensor[] {Elementwise.mul(g, Elementwise.add(cdf, Elementwise.mul(x, pdf)))};
+            }, x);
+        }
+        return y;
+    }
+
+    /**
+     * {@code keras.activations.silu(x)} (alias {@code swish}): {@code x * sigmoid(x)}. Gradient:
+     * {@code g * s * (1 + x (1 - s))} with {@code s = sigmoid(x)}.
+     */
+    public static Tensor silu(Tensor x) {
+        Tensor y = pointwise(Pointwise.Fn.SILU, x);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Silu", y, (g, need) -> {
+                Tensor s = sigmoid(x);
+                Tensor one = Elementwise.scalarLike(1, x);
+                return new Tensor[] {Elementwise.mul(g, Elementwise.mul(s,
+                    Elementwise.add(one, Elementwise.mul(x, Elementwise.sub(one, s)))))};
+            }, x);
+        }
+        return y;
+    }
+
+    /** {@code keras.activations.swish(x)}: the same function as {@link #silu}. */
+    public static Tensor swish(Tensor x) {
+        return silu(x);
+    }
+}
