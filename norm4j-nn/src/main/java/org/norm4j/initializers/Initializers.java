@@ -1,0 +1,211 @@
+package org.norm4j.initializers;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Looks up initializers by Keras name and rebuilds them from configs, like {@code keras.initializers.get},
+ * {@code serialize} and {@code deserialize}.
+ *
+ * <p>Accepted names are the snake_case identifiers Keras accepts ({@code "zeros"}, {@code "ones"},
+ * {@code "constant"}, {@code "random_normal"}, {@code "random_uniform"}, {@code "truncated_normal"},
+ * {@code "variance_scaling"}, {@code "glorot_uniform"}, {@code "glorot_normal"}, {@code "he_uniform"},
+ * {@code "he_normal"}, {@code "lecun_uniform"}, {@code "lecun_normal"}, and Keras's aliases {@code "zero"},
+ * {@code "one"}, {@code "normal"}, {@code "uniform"}) and the class names ({@code "GlorotUniform"}, ...).
+ *
+ * <pre>{@code
+ * Initializer a = Initializers.get("he_normal");
+ * Initializer b = Initializers.fromConfig("RandomNormal", Map.of("mean", 0.0, "stddev", 0.1, "seed", 3));
+ * Map<String, Object> json = Initializers.serialize(b); // {"module": "keras.initializers", "class_name": ...}
+ * }</pre>
+ */
+public final class Initializers {
+    /** Snake-case identifier (and Keras alias) to class name. */
+    private static final Map<String, String> NAMES = new LinkedHashMap<>();
+    /** Class name to factory from a config. */
+    private static final Map<String, Function<Map<String, Object>, Initializer>> FACTORIES = new LinkedHashMap<>();
+
+    static {
+        register("zeros", "Zeros", c -> {
+            checkKeys("Zeros", c);
+            return new Zeros();
+        });
+        register("ones", "Ones", c -> {
+            checkKeys("Ones", c);
+            return new Ones();
+        });
+        register("constant", "Constant", c -> {
+            checkKeys("Constant", c, "value");
+            return new Constant(number(c, "value", 0.0));
+        });
+        register("random_normal", "RandomNormal", c -> {
+            checkKeys("RandomNormal", c, "mean", "stddev", "seed");
+            return new RandomNormal(number(c, "mean", 0.0), number(c, "stddev", 0.05), seed(c));
+        });
+        register("random_uniform", "RandomUniform", c -> {
+            checkKeys("RandomUniform", c, "minval", "maxval", "seed");
+            return new RandomUniform(number(c, "minval", -0.05), number(c, "maxval", 0.05), seed(c));
+        });
+        register("truncated_normal", "TruncatedNormal", c -> {
+            checkKeys("TruncatedNormal", c, "mean", "stddev", "seed");
+            return new TruncatedNormal(number(c, "mean", 0.0), number(c, "stddev", 0.05), seed(c));
+        });
+        register("variance_scaling", "VarianceScaling", c -> {
+            checkKeys("VarianceScaling", c, "scale", "mode", "distribution", "seed");
+            return new VarianceScaling(number(c, "scale", 1.0), string(c, "mode", "fan_in"),
+                    string(c, "distribution", "truncated_normal"), seed(c));
+        });
+        register("glorot_uniform", "GlorotUniform", c -> new GlorotUniform(seedOnly("GlorotUniform", c)));
+        register("glorot_normal", "GlorotNormal", c -> new GlorotNormal(seedOnly("GlorotNormal", c)));
+        register("he_uniform", "HeUniform", c -> new HeUniform(seedOnly("HeUniform", c)));
+        register("he_normal", "HeNormal", c -> new HeNormal(seedOnly("HeNormal", c)));
+        register("lecun_uniform", "LecunUniform", c -> new LecunUniform(seedOnly("LecunUniform", c)));
+        register("lecun_normal", "LecunNormal", c -> new LecunNormal(seedOnly("LecunNormal", c)));
+        NAMES.put("zero", "Zeros");
+        NAMES.put("one", "Ones");
+        NAMES.put("normal", "RandomNormal");
+        NAMES.put("uniform", "RandomUniform");
+    }
+
+    private Initializers() {
+    }
+
+    private static void register(String snake, String className,
+            Function<Map<String, Object>, Initializer> factory) {
+        NAMES.put(snake, className);
+        FACTORIES.put(className, factory);
+    }
+
+    /**
+     * {@code keras.initializers.get(identifier)}: a new initializer with Keras's default arguments.
+     *
+     * @param name a snake_case identifier ({@code "glorot_uniform"}) or a class name ({@code "GlorotUniform"})
+     * @throws IllegalArgumentException for an unknown name; the message lists the accepted ones
+     */
+    public static Initializer get(String name) {
+        return fromConfig(name, Map.of());
+    }
+
+    /**
+     * {@code Initializer.from_config(config)} for the class {@code className}: a new initializer built from
+     * {@code config}'s Keras keys; missing keys take Keras's defaults.
+     *
+     * @param className a class name ({@code "RandomNormal"}) or snake_case identifier
+     * @param config the config, as returned by {@link Initializer#getConfig()}; {@code null} means empty
+     * @throws IllegalArgumentException for an unknown class, an unknown key or a value of the wrong type
+     */
+    public static Initializer fromConfig(String className, Map<String, Object> config) {
+        Objects.requireNonNull(className, "className must not be null");
+        String cls = FACTORIES.containsKey(className) ? className : NAMES.get(className);
+        if (cls == null) {
+            throw new IllegalArgumentException("Unknown initializer '" + className + "': expected one of "
+                    + acceptedNames());
+        }
+        return FACTORIES.get(cls).apply(config == null ? Map.of() : config);
+    }
+
+    /**
+     * {@code keras.initializers.deserialize(config)}: rebuilds an initializer from its serialized form
+     * {@code {"class_name": ..., "config": {...}}} (as written by {@link #serialize}).
+     *
+     * @throws IllegalArgumentException if {@code class_name} is missing or unknown, or the config is invalid
+     */
+    @SuppressWarnings("unchecked")
+    public static Initializer fromConfig(Map<String, Object> serialized) {
+        Objects.requireNonNull(serialized, "serialized initializer must not be null");
+        Object cls = serialized.get("class_name");
+        if (!(cls instanceof String)) {
+            throw new IllegalArgumentException("serialized initializer " + serialized
+                    + " has no string 'class_name': expected {\"class_name\": ..., \"config\": {...}}");
+        }
+        Object config = serialized.get("config");
+        if (config != null && !(config instanceof Map)) {
+            throw new IllegalArgumentException("'config' of serialized initializer " + cls + " is " + config
+                    + ": expected a map");
+        }
+        return fromConfig((String) cls, (Map<String, Object>) config);
+    }
+
+    /**
+     * {@code keras.initializers.serialize(initializer)}: {@code {"module": "keras.initializers", "class_name":
+     * ..., "config": {...}, "registered_name": null}}, Keras 3's format.
+     */
+    public static Map<String, Object> serialize(Initializer initializer) {
+        Objects.requireNonNull(initializer, "initializer must not be null");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("module", "keras.initializers");
+        m.put("class_name", initializer.className());
+        m.put("config", initializer.getConfig());
+        m.put("registered_name", null);
+        return m;
+    }
+
+    /** The accepted identifiers: snake_case names and aliases, then class names. */
+    public static List<String> acceptedNames() {
+        List<String> all = new ArrayList<>(NAMES.keySet());
+        all.addAll(FACTORIES.keySet());
+        return Collections.unmodifiableList(all);
+    }
+
+    // ---- config helpers ---------------------------------------------------------------------------------
+
+    private static void checkKeys(String cls, Map<String, Object> c, String... allowed) {
+        Set<String> ok = Set.of(allowed);
+        Set<String> unknown = new TreeSet<>();
+        for (String k : c.keySet()) {
+            if (!ok.contains(k)) {
+                unknown.add(k);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("Unknown config keys " + unknown + " for initializer " + cls
+                    + ": expected only " + List.of(allowed));
+        }
+    }
+
+    private static double number(Map<String, Object> c, String key, double dflt) {
+        Object v = c.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof Number)) {
+            throw new IllegalArgumentException("config '" + key + "' = " + v + ": expected a number");
+        }
+        return ((Number) v).doubleValue();
+    }
+
+    private static String string(Map<String, Object> c, String key, String dflt) {
+        Object v = c.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof String)) {
+            throw new IllegalArgumentException("config '" + key + "' = " + v + ": expected a string");
+        }
+        return (String) v;
+    }
+
+    private static Long seed(Map<String, Object> c) {
+        Object v = c.get("seed");
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())) {
+            throw new IllegalArgumentException("config 'seed' = " + v
+                    + ": expected an integer or null (SeedGenerator seeds are not supported)");
+        }
+        return ((Number) v).longValue();
+    }
+
+    private static Long seedOnly(String cls, Map<String, Object> c) {
+        checkKeys(cls, c, "seed");
+        return seed(c);
+    }
+}

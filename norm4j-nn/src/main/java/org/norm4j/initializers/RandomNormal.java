@@ -1,0 +1,60 @@
+package org.norm4j.initializers;
+
+import java.util.Map;
+import java.util.Objects;
+import org.norm4j.DType;
+import org.norm4j.Shape;
+import org.norm4j.Tensor;
+
+/**
+ * {@code keras.initializers.RandomNormal(mean=0.0, stddev=0.05, seed=None)} ({@code "random_normal"}): samples
+ * of a normal distribution. Config keys: {@code mean}, {@code stddev}, {@code seed}. Seeding as described in
+ * {@link RandomInitializer}.
+ *
+ * <pre>{@code
+ * Tensor w = new RandomNormal(0.0, 1.0, 42L).apply(Shape.of(3, 3), DType.FLOAT32);
+ * }</pre>
+ */
+public final class RandomNormal extends RandomInitializer {
+    private final double mean;
+    private final double stddev;
+
+    /** {@code RandomNormal()}: mean 0, stddev 0.05, no seed. */
+    public RandomNormal() {
+        this(0.0, 0.05, null);
+    }
+
+    /**
+     * {@code RandomNormal(mean, stddev, seed)}.
+     *
+     * @param mean the mean (Keras default 0.0)
+     * @param stddev the standard deviation, {@code >= 0} (Keras default 0.05)
+     * @param seed the seed, or {@code null} (default) to draw one from {@link Seeds} at each call
+     */
+    public RandomNormal(double mean, double stddev, Long seed) {
+        super(seed);
+        if (!(stddev >= 0) || Double.isInfinite(stddev) || !Double.isFinite(mean)) {
+            throw new IllegalArgumentException("RandomNormal(mean=" + mean + ", stddev=" + stddev
+                    + "): expected a finite mean and a finite stddev >= 0");
+        }
+        this.mean = mean;
+        this.stddev = stddev;
+    }
+
+    @Override
+    public Tensor apply(Shape shape, DType dtype) {
+        Objects.requireNonNull(shape, "shape must not be null");
+        Objects.requireNonNull(dtype, "dtype must not be null");
+        return Tensor.randomNormal(dtype, mean, stddev, drawSeed(), shape.dims());
+    }
+
+    @Override
+    public String className() {
+        return "RandomNormal";
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        return configWithSeed("mean", mean, "stddev", stddev);
+    }
+}

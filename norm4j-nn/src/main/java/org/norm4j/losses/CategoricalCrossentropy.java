@@ -1,0 +1,157 @@
+package org.norm4j.losses;
+
+import java.util.Map;
+import org.norm4j.Tensor;
+import org.norm4j.ops.Activations;
+import org.norm4j.ops.Elementwise;
+import org.norm4j.ops.Nn;
+import org.norm4j.ops.Reductions;
+
+/**
+ * {@code keras.losses.CategoricalCrossentropy(from_logits=False, label_smoothing=0.0, axis=-1,
+ * reduction="sum_over_batch_size", name="categorical_crossentropy")}: cross-entropy between one-hot (or soft)
+ * labels and predicted class probabilities, along {@code axis}.
+ *
+ * <p>Per sample, as Keras 3's TensorFlow backend computes it for eager tensors:
+ * <ul>
+ *   <li>with label smoothing: {@code t = t * (1 - label_smoothing) + label_smoothing / num_classes};</li>
+ *   <li>{@code from_logits=false}: the rows of {@code p} are renormalized to sum 1, clipped to
+ *       {@code [1e-7, 1 - 1e-7]}, and the loss is {@code -sum(t * log(p))};</li>
+ *   <li>{@code from_logits=true}: {@code -sum(t * log_softmax(logits))}, which is stable for any logits.</li>
+ * </ul>
+ * {@code y_true} and {@code y_pred} must have the same shape (after Keras's rank adjustment of a trailing 1).
+ * Config keys: {@code name}, {@code reduction}, {@code from_logits}, {@code label_smoothing}, {@code axis}.
+ *
+ * <pre>{@code
+ * Loss cce = new CategoricalCrossentropy();
+ * Tensor v = cce.call(Tensor.of(new float[][] {{0, 1, 0}, {0, 0, 1}}),
+ *         Tensor.of(new float[][] {{0.05f, 0.95f, 0}, {0.1f, 0.8f, 0.1f}})); // 1.177
+ * }</pre>
+ */
+public final class CategoricalCrossentropy extends Loss {
+    private final boolean fromLogits;
+    private final double labelSmoothing;
+    private final int axis;
+
+    /** {@code CategoricalCrossentropy()}: probabilities, no label smoothing. */
+    public CategoricalCrossentropy() {
+        this(builder());
+    }
+
+    /** {@code CategoricalCrossentropy(from_logits)}. */
+    public CategoricalCrossentropy(boolean fromLogits) {
+        this(builder().fromLogits(fromLogits));
+    }
+
+    /** {@code CategoricalCrossentropy(from_logits, label_smoothing)}. */
+    public CategoricalCrossentropy(boolean fromLogits, double labelSmoothing) {
+        this(builder().fromLogits(fromLogits).labelSmoothing(labelSmoothing));
+    }
+
+    private CategoricalCrossentropy(Builder b) {
+        super(b.name);
+        this.fromLogits = b.fromLogits;
+        this.labelSmoothing = checkLabelSmoothing(b.labelSmoothing);
+        this.axis = b.axis;
+    }
+
+    /** A builder with Keras's defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code from_logits} (default false). */
+    public boolean fromLogits() {
+        return fromLogits;
+    }
+
+    /** {@code label_smoothing} (default 0.0). */
+    public double labelSmoothing() {
+        return labelSmoothing;
+    }
+
+    /** {@code axis}, the class axis (default -1). */
+    public int axis() {
+        return axis;
+    }
+
+    @Override
+    public Tensor perSampleLoss(Tensor yTrue, Tensor yPred) {
+        Tensor[] tp = sameRank(yTrue, yPred);
+        Tensor t = tp[0];
+        Tensor p = tp[1];
+        requireSameShape(t, p, yTrue, yPred);
+        if (p.rank() == 0) {
+            throw new IllegalArgumentException(className() + ": y_pred has shape " + yPred.shape()
+                    + ": expected rank >= 1 with the classes along axis " + axis);
+        }
+        int[] ax = {p.shape().normalizeAxis(axis, "axis")};
+        if (labelSmoothing > 0) {
+            double classes = p.shape().dim(ax[0]);
+            t = Elementwise.add(Elementwise.mul(t, Tensor.scalar(1 - labelSmoothing, t.dtype())),
+                    Tensor.scalar(labelSmoothing / classes, t.dtype()));
+        }
+        Tensor logP;
+        if (fromLogits) {
+            logP = Activations.logSoftmax(p, ax[0]);
+        } else {
+            Tensor renormalized = Elementwise.div(p, Reductions.sum(p, ax, true));
+            logP = Elementwise.log(clip(renormalized, Nn.KERAS_EPSILON, 1 - Nn.KERAS_EPSILON));
+        }
+        return Elementwise.neg(Reductions.sum(Elementwise.mul(t, logP), ax, false));
+    }
+
+    @Override
+    public String className() {
+        return "CategoricalCrossentropy";
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = super.getConfig();
+        c.put("from_logits", fromLogits);
+        c.put("label_smoothing", labelSmoothing);
+        c.put("axis", axis);
+        return c;
+    }
+
+    /** Builder for {@link CategoricalCrossentropy}, with Keras's defaults. */
+    public static final class Builder {
+        private boolean fromLogits = false;
+        private double labelSmoothing = 0.0;
+        private int axis = -1;
+        private String name = "categorical_crossentropy";
+
+        private Builder() {
+        }
+
+        /** {@code from_logits}: whether {@code y_pred} holds logits (default false: probabilities). */
+        public Builder fromLogits(boolean fromLogits) {
+            this.fromLogits = fromLogits;
+            return this;
+        }
+
+        /** {@code label_smoothing}, in {@code [0, 1]} (default 0.0). */
+        public Builder labelSmoothing(double labelSmoothing) {
+            this.labelSmoothing = labelSmoothing;
+            return this;
+        }
+
+        /** {@code axis}: the class axis (default -1). */
+        public Builder axis(int axis) {
+            this.axis = axis;
+            return this;
+        }
+
+        /** {@code name} (default {@code "categorical_crossentropy"}). */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Builds the loss. */
+        public CategoricalCrossentropy build() {
+            return new CategoricalCrossentropy(this);
+        }
+    }
+}
