@@ -40,13 +40,18 @@ public abstract class RandomInitializer implements Initializer {
         return seed != null ? seed : Seeds.nextSeed();
     }
 
-    /** A new config map holding {@code seed}; subclasses add their keys before it, as Keras orders them. */
+    /**
+     * A new config map: {@code seed} first, then the given key/value pairs, in Keras's order.
+     *
+     * @param keyValues alternating {@code String} keys and values
+     * @return the config
+     */
     protected final Map<String, Object> configWithSeed(Object... keyValues) {
         Map<String, Object> c = new LinkedHashMap<>();
+        c.put("seed", seed);
         for (int i = 0; i < keyValues.length; i += 2) {
             c.put((String) keyValues[i], keyValues[i + 1]);
         }
-        c.put("seed", seed);
         return c;
     }
 
