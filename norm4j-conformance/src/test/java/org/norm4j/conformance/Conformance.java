@@ -25,7 +25,9 @@ final class Conformance {
     }
 
     static Tensor tensor(Arr a) {
-        return a.float64() ? Tensor.of(a.data(), a.shape()) : Tensor.of(a.toFloats(), a.shape());
+        // wrap with an explicit Shape: Tensor.of(data) with no dims means a vector, but a rank-0 Arr is a scalar
+        org.norm4j.Shape s = org.norm4j.Shape.of(a.shape());
+        return a.float64() ? Tensor.wrap(a.data().clone(), s) : Tensor.wrap(a.toFloats(), s);
     }
 
     /** Compares and records; throws AssertionError if the error exceeds {@code tol}. */
