@@ -3,6 +3,7 @@ package org.norm4j.layers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,10 @@ import org.norm4j.DType;
 import org.norm4j.Shape;
 import org.norm4j.Tensor;
 import org.norm4j.Variable;
+import org.norm4j.constraints.Constraint;
 import org.norm4j.initializers.Initializer;
 import org.norm4j.initializers.Initializers;
+import org.norm4j.regularizers.Regularizer;
 
 /**
  * The base of every layer, shaped like {@code keras.layers.Layer}: a subclass creates its weights in
@@ -42,6 +45,8 @@ public abstract class Layer {
     private int[] buildShape;
     private final List<Variable> weights = new ArrayList<>();
     private final List<Boolean> weightTrainable = new ArrayList<>();
+    private final Map<Variable, Regularizer> regularizers = new IdentityHashMap<>();
+    private final Map<Variable, Constraint> constraints = new IdentityHashMap<>();
 
     /** A layer named after its class in snake case, numbered like Keras: {@code dense}, {@code dense_1}. */
     protected Layer() {
@@ -189,6 +194,54 @@ public abstract class Layer {
         weights.add(v);
         weightTrainable.add(train);
         return v;
+    }
+
+    /**
+     * {@code add_weight(name, shape, initializer, regularizer, constraint, trainable)}: a float32 weight whose
+     * regularization penalty appears in {@link #losses()} and whose constraint {@link #applyConstraints()} applies.
+     *
+     * @param regularizer a penalty on the weight, or null
+     * @param constraint a projection applied after each optimizer step, or null
+     */
+    protected final Variable addWeight(String weightName, int[] shape, Initializer initializer, boolean train,
+            Regularizer regularizer, Constraint constraint) {
+        Variable v = addWeight(weightName, shape, initializer, train);
+        if (regularizer != null) {
+            regularizers.put(v, regularizer);
+        }
+        if (constraint != null) {
+            constraints.put(v, constraint);
+        }
+        return v;
+    }
+
+    /**
+     * {@code layer.losses}: the regularization penalties of this layer's trainable weights, computed now from
+     * their current values (inside a {@link org.norm4j.GradientTape}, differentiable), in weight order. Empty for
+     * a frozen layer, as in Keras.
+     */
+    public List<Tensor> losses() {
+        List<Tensor> out = new ArrayList<>();
+        for (Variable v : trainableWeights()) {
+            Regularizer r = regularizers.get(v);
+            if (r != null) {
+                out.add(r.apply(v.value()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Projects every trainable weight that has a constraint: {@code w.assign(constraint(w))}. Keras's optimizers
+     * do this after each update; {@code Sequential.fit} calls it after each optimizer step.
+     */
+    public void applyConstraints() {
+        for (Variable v : trainableWeights()) {
+            Constraint c = constraints.get(v);
+            if (c != null) {
+                v.assign(c.apply(v.value()));
+            }
+        }
     }
 
     /** {@code add_weight} with a Keras initializer name ({@code "ones"}, {@code "glorot_uniform"}, ...). */

@@ -198,12 +198,20 @@ public class Sequential {
                 try (GradientTape tape = new GradientTape()) {
                     pred = call(xb, true);
                     lossValue = loss.call(yb, pred);
+                    for (Layer l : layers) {
+                        for (Tensor penalty : l.losses()) {
+                            lossValue = lossValue.add(penalty); // regularization, as Keras adds model.losses
+                        }
+                    }
                     if (trainable.isEmpty()) {
                         trainable = trainableWeights();
                     }
                     grads = tape.gradient(lossValue, trainable);
                 }
                 optimizer.applyGradients(grads, trainable);
+                for (Layer l : layers) {
+                    l.applyConstraints(); // Keras's optimizers project constrained weights after each update
+                }
                 lossSum += lossValue.item() * (to - from);
                 seen += to - from;
                 for (Metric m : metrics) {
