@@ -540,6 +540,19 @@ public final class Tf {
         return Impl.gradients(fn, p, w, in);
     }
 
+    /**
+     * A composition of TF ops built by the caller (for functions with no {@link Fn}); {@code in} holds one
+     * operand per input, null for a null input. Its code touches TF Java types: call it after {@link #available()}.
+     */
+    @FunctionalInterface
+    public interface Composition { Operand<TFloating> build(Ops tf, List<Operand<TFloating>> in); }
+
+    /** The value of a {@link Composition}, run eagerly op by op (inputs may be null). */
+    public static Arr evaluate(Composition f, Arr... inputs) { return Impl.evaluate(f, inputs); }
+
+    /** {@link #gradients(Fn, GradParams, Arr, Arr...)} for a {@link Composition}: value and input gradients. */
+    public static GradResult gradients(Composition f, Arr w, Arr... inputs) { return Impl.composed(f, w, inputs); }
+
     // ------------------------------------------------------------------ implementation
 
     /**
@@ -758,6 +771,42 @@ public final class Tf {
                         }
                     }
                     r.fetch(f);
+                    for (Output<?> o : dx) r.fetch(o);
+                    try (Result res = r.run()) {
+                        Arr[] grads = new Arr[in.length];
+                        for (int i = 0, k = 1; i < in.length; i++) if (in[i] != null) grads[i] = arr(res.get(k++));
+                        return new GradResult(arr(res.get(0)), grads);
+                    }
+                }
+            } catch (RuntimeException e) {
+                throw wrap(e);
+            } finally {
+                for (Tensor t : owned) t.close();
+            }
+        }
+
+        static Arr evaluate(Composition f, Arr[] in) {
+            return eager(tf -> out(f.build(tf, Arrays.stream(in).map(a -> a == null ? null : in(tf, a)).toList())));
+        }
+
+        /** As {@link #gradients(Fn, GradParams, Arr, Arr[])}: placeholders, registry gradients, no Grappler. */
+        static GradResult composed(Composition c, Arr w, Arr[] in) {
+            List<Tensor> owned = new ArrayList<>();
+            try (Graph g = new Graph()) {
+                Ops tf = Ops.create(g);
+                List<Operand<TFloating>> ph = new ArrayList<>();
+                List<Output<?>> xs = new ArrayList<>();
+                for (Arr a : in) {
+                    Class<? extends TFloating> type = a != null && a.float64() ? TFloat64.class : TFloat32.class;
+                    ph.add(a == null ? null : cast(tf.placeholder(type, Placeholder.shape(shapeOf(a)))));
+                    if (a != null) xs.add(ph.get(ph.size() - 1).asOutput());
+                }
+                Operand<TFloating> f = c.build(tf, ph);
+                Output<?>[] dx = g.addGradients(loss(tf, w, f).asOutput(), xs.toArray(new Output<?>[0]));
+                try (Session s = new Session(g, sessionConfig())) {
+                    Session.Runner r = s.runner().fetch(f);
+                    for (int i = 0; i < in.length; i++) if (in[i] != null) owned.add(tensor(in[i]));
+                    for (int i = 0, k = 0; i < in.length; i++) if (in[i] != null) r.feed(ph.get(i), owned.get(k++));
                     for (Output<?> o : dx) r.fetch(o);
                     try (Result res = r.run()) {
                         Arr[] grads = new Arr[in.length];

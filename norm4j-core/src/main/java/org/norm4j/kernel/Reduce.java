@@ -41,17 +41,27 @@ public final class Reduce {
     }
 
     /**
-     * Mean and centred sum of squares (two passes) per output element.
+     * Mean and centred sum of squares per output element, reading the data from memory once: each fixed block
+     * is reduced in two passes while it is in cache (its sum, then the squares of its deviations from its own
+     * mean), and the blocks are merged in block order with the exact pairwise formula {@code M2 = sum(M2_b +
+     * n_b (mean_b - mean)^2)} ({@link BlockMoments}). The mean is the block sums added in block order, as
+     * {@link #sum}; with a single block the result is the plain two-pass one, bit for bit.
      *
      * @return {@code {mean, m2}}
      */
     public static double[][] moments(Object x, ReductionPlan plan) {
-        double[] mean = sum(x, plan);
-        double inv = 1.0 / plan.count;
-        for (int i = 0; i < mean.length; i++) {
-            mean[i] *= inv;
+        if (plan.kind == ReductionPlan.Kind.REDUCE_KEEP_REDUCE) {
+            return BlockMoments.rkr(x, plan);
         }
-        return new double[][] {mean, sumSquaredDeviations(x, plan, mean)};
+        if (plan.d1 == 0) {
+            double[] mean = sum(x, plan);
+            double inv = 1.0 / plan.count;
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] *= inv;
+            }
+            return new double[][] {mean, sumSquaredDeviations(x, plan, mean)};
+        }
+        return BlockMoments.omi(x, plan);
     }
 
     private static double[] run(Object x, Object dy, ReductionPlan plan, What what, double[] mean) {
@@ -162,10 +172,11 @@ public final class Reduce {
             double[] acc, int ao) {
         if (x instanceof float[]) {
             float[] f = (float[]) x;
+            ColumnSums cs = ColumnSums.get(); // accumulators in registers: see ColumnSums
             switch (what) {
-                case SUM: k.sumColumns(f, off, rows, cols, acc, ao); return;
-                case SSD: k.sumSquaredDeviationsColumns(f, off, rows, cols, mean, mo, acc, ao); return;
-                case SPD: k.sumProductDeviationsColumns((float[]) dy, f, off, rows, cols, mean, mo, acc, ao); return;
+                case SUM: cs.sumColumns(f, off, rows, cols, acc, ao); return;
+                case SSD: cs.sumSquaredDeviationsColumns(f, off, rows, cols, mean, mo, acc, ao); return;
+                case SPD: cs.sumProductDeviationsColumns((float[]) dy, f, off, rows, cols, mean, mo, acc, ao); return;
                 default: k.extremeColumns(f, off, rows, cols, what == What.MAX, acc, ao); return;
             }
         }

@@ -69,12 +69,30 @@ public final class Activations {
      */
     public static Tensor softmax(Tensor x, int axis) {
         Tensor y = softmax(x, axis, false);
+        LOGITS.put(y, new Logits(x, x.shape().normalizeAxis(axis, "axis")));
         if (GradientTape.anyRecording()) {
             int[] ax = {axis};
             GradientTape.record("Softmax", y, (g, need) -> new Tensor[] {Elementwise.mul(y,
                 Elementwise.sub(g, Reductions.sum(Elementwise.mul(g, y), ax, true)))}, x);
         }
         return y;
+    }
+
+    /** The input of a {@link #softmax} call and its axis, as Keras's {@code _keras_logits} attribute keeps it. */
+    public record Logits(Tensor logits, int axis) {
+    }
+
+    /** softmax output -> its logits; weak keys (identity), so entries vanish with the outputs. */
+    private static final java.util.Map<Tensor, Logits> LOGITS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /**
+     * The logits a softmax output was computed from, or null if {@code y} did not come from {@link #softmax}.
+     * Cross-entropy losses use them, as Keras 3's compiled {@code fit} does, so that a saturated softmax
+     * (e.g. on raw 0-255 pixels) does not stop the gradient through the probability clipping.
+     */
+    public static Logits logitsOf(Tensor y) {
+        return y == null ? null : LOGITS.get(y);
     }
 
     /** {@code tf.nn.log_softmax(logits, axis=-1)}. */

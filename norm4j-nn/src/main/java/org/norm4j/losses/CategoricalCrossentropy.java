@@ -19,6 +19,10 @@ import org.norm4j.ops.Reductions;
  *       {@code [1e-7, 1 - 1e-7]}, and the loss is {@code -sum(t * log(p))};</li>
  *   <li>{@code from_logits=true}: {@code -sum(t * log_softmax(logits))}, which is stable for any logits.</li>
  * </ul>
+ * When {@code y_pred} is the output of a softmax (a {@code Dense(..., "softmax")} or {@code Activation("softmax")}
+ * layer), the loss is computed from that softmax's logits, as Keras 3 does in a compiled {@code fit} (its
+ * {@code _keras_logits}): without it a saturated softmax, e.g. on raw 0-255 pixels, passes no gradient through
+ * the clipping. norm4j does this in eager calls too.
  * {@code y_true} and {@code y_pred} must have the same shape (after Keras's rank adjustment of a trailing 1).
  * Config keys: {@code name}, {@code reduction}, {@code from_logits}, {@code label_smoothing}, {@code axis}.
  *
@@ -92,8 +96,12 @@ public final class CategoricalCrossentropy extends Loss {
                     Tensor.scalar(labelSmoothing / classes, t.dtype()));
         }
         Tensor logP;
+        Activations.Logits cached = fromLogits ? null : Activations.logitsOf(p);
         if (fromLogits) {
             logP = Activations.logSoftmax(p, ax[0]);
+        } else if (cached != null && cached.axis() == ax[0]) {
+            // Keras 3: a softmax output that carries its logits is scored from the logits (stable, no clipping)
+            logP = Activations.logSoftmax(cached.logits(), ax[0]);
         } else {
             Tensor renormalized = Elementwise.div(p, Reductions.sum(p, ax, true));
             logP = Elementwise.log(clip(renormalized, Nn.KERAS_EPSILON, 1 - Nn.KERAS_EPSILON));

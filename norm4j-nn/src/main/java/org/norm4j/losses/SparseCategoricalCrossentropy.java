@@ -83,7 +83,9 @@ public final class SparseCategoricalCrossentropy extends Loss {
                     + ": expected y_true of shape y_pred.shape[:-1] (or with a trailing 1) holding integer class ids");
         }
         Tensor oneHot = oneHot(labels.toDoubleArray(), classes, yPred);
+        Activations.Logits cached = fromLogits ? null : Activations.logitsOf(yPred);
         Tensor logits = fromLogits ? yPred
+                : cached != null && cached.axis() == yPred.rank() - 1 ? cached.logits() // as Keras 3: use the logits
                 : Elementwise.log(clip(yPred, Nn.KERAS_EPSILON, 1 - Nn.KERAS_EPSILON));
         Tensor logP = Activations.logSoftmax(logits, -1);
         return Elementwise.neg(Reductions.sum(Elementwise.mul(oneHot, logP), new int[] {-1}, false));

@@ -1,0 +1,144 @@
+package org.norm4j.kernel;
+
+/**
+ * Single-read moments for {@link Reduce#moments}: the reduced range is cut into the same fixed blocks as every
+ * other reduction (a function of the shape only); each block is summed, then its squared deviations from its
+ * own mean are summed while it is still in cache, and the per-block results are merged on the calling thread
+ * in block order. So the data crosses the memory bus once instead of twice, and the result does not depend on
+ * the thread count.
+ *
+ * <p>Merge, per output: {@code sum = s_0 + s_1 + ...} (left to right, as {@link Reduce#sum}), {@code mean = sum *
+ * (1 / N)}, {@code M2 = sum over b of (M2_b + n_b * (mean_b - mean)^2)} (left to right), with {@code mean_b = s_b
+ * * (1 / n_b)}. With one block, {@code mean_b == mean} and the result equals the two-pass one exactly.
+ */
+final class BlockMoments {
+    private BlockMoments() {
+    }
+
+    /** The {@code [outer, mid, inner]} pattern, reducing {@code mid}. */
+    static double[][] omi(Object x, ReductionPlan plan) {
+        int outer = plan.d0;
+        int mid = plan.d1;
+        int inner = plan.d2;
+        int rowsPerBlock = Math.max(1, Reduce.BLOCK / inner);
+        int nb = (mid + rowsPerBlock - 1) / rowsPerBlock;
+        int slots = outer * nb * inner;
+        double[] sums = new double[slots];
+        double[] means = new double[slots];
+        double[] m2 = new double[slots];
+        Kernels k = KernelProvider.get();
+        ColumnSums cs = ColumnSums.get();
+        boolean f32 = x instanceof float[];
+        Parallel.forEach(outer * nb, (long) outer * mid * inner, task -> {
+            int o = task / nb;
+            int b = task % nb;
+            int r0 = b * rowsPerBlock;
+            int rows = Math.min(rowsPerBlock, mid - r0);
+            int off = (o * mid + r0) * inner;
+            double inv = 1.0 / rows;
+            if (inner == 1) {
+                double s = f32 ? k.sum((float[]) x, off, rows) : k.sum((double[]) x, off, rows);
+                double m = s * inv;
+                sums[task] = s;
+                means[task] = m;
+                m2[task] = f32 ? k.sumSquaredDeviations((float[]) x, off, rows, m)
+                        : k.sumSquaredDeviations((double[]) x, off, rows, m);
+                return;
+            }
+            int ao = task * inner;
+            if (f32) {
+                cs.sumColumns((float[]) x, off, rows, inner, sums, ao);
+            } else {
+                k.sumColumns((double[]) x, off, rows, inner, sums, ao);
+            }
+            for (int j = 0; j < inner; j++) {
+                means[ao + j] = sums[ao + j] * inv;
+            }
+            if (f32) {
+                cs.sumSquaredDeviationsColumns((float[]) x, off, rows, inner, means, ao, m2, ao);
+            } else {
+                k.sumSquaredDeviationsColumns((double[]) x, off, rows, inner, means, ao, m2, ao);
+            }
+        });
+        double[] mean = new double[outer * inner];
+        double[] out = new double[outer * inner];
+        double invCount = 1.0 / plan.count;
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int first = (o * nb) * inner + i;
+                double s = sums[first];
+                for (int b = 1; b < nb; b++) {
+                    s += sums[(o * nb + b) * inner + i];
+                }
+                double m = s * invCount;
+                double acc = 0;
+                for (int b = 0; b < nb; b++) {
+                    int p = (o * nb + b) * inner + i;
+                    int n = Math.min(rowsPerBlock, mid - b * rowsPerBlock);
+                    double d = means[p] - m;
+                    acc = b == 0 ? m2[p] + n * d * d : acc + (m2[p] + n * d * d);
+                }
+                mean[o * inner + i] = m;
+                out[o * inner + i] = acc;
+            }
+        }
+        return new double[][] {mean, out};
+    }
+
+    /** The {@code [a, k, b]} pattern, reducing {@code a} and {@code b} (channels-first data). */
+    static double[][] rkr(Object x, ReductionPlan plan) {
+        int a = plan.d0;
+        int kk = plan.d1;
+        int b = plan.d2;
+        int aPerBlock = Math.max(1, Reduce.BLOCK / Math.max(1, b));
+        int na = Math.max(1, (a + aPerBlock - 1) / aPerBlock);
+        double[] sums = new double[kk * na];
+        double[] means = new double[kk * na];
+        double[] m2 = new double[kk * na];
+        Kernels k = KernelProvider.get();
+        boolean f32 = x instanceof float[];
+        Parallel.forEach(kk * na, (long) a * kk * b, task -> {
+            int c = task / na;
+            int blk = task % na;
+            int a0 = blk * aPerBlock;
+            int a1 = Math.min(a, a0 + aPerBlock);
+            double s = 0;
+            for (int i = a0; i < a1; i++) {
+                int off = (i * kk + c) * b;
+                double r = f32 ? k.sum((float[]) x, off, b) : k.sum((double[]) x, off, b);
+                s = i == a0 ? r : s + r;
+            }
+            double m = s * (1.0 / ((long) (a1 - a0) * b));
+            double q = 0;
+            for (int i = a0; i < a1; i++) {
+                int off = (i * kk + c) * b;
+                double r = f32 ? k.sumSquaredDeviations((float[]) x, off, b, m)
+                        : k.sumSquaredDeviations((double[]) x, off, b, m);
+                q = i == a0 ? r : q + r;
+            }
+            sums[task] = s;
+            means[task] = m;
+            m2[task] = q;
+        });
+        double[] mean = new double[kk];
+        double[] out = new double[kk];
+        double invCount = 1.0 / plan.count;
+        for (int c = 0; c < kk; c++) {
+            double s = sums[c * na];
+            for (int blk = 1; blk < na; blk++) {
+                s += sums[c * na + blk];
+            }
+            double m = s * invCount;
+            double acc = 0;
+            for (int blk = 0; blk < na; blk++) {
+                int p = c * na + blk;
+                long n = (long) (Math.min(a, (blk + 1) * aPerBlock) - blk * aPerBlock) * b;
+                double d = means[p] - m;
+                acc = blk == 0 ? m2[p] + n * d * d : acc + (m2[p] + n * d * d);
+            }
+            mean[c] = m;
+            out[c] = acc;
+        }
+        return new double[][] {mean, out};
+    }
+}

@@ -1,0 +1,316 @@
+package org.norm4j.kernel;
+
+/**
+ * The passes of layer, group, RMS and unit normalization over a tensor viewed as {@code [n, p, c, t]}: {@code n}
+ * samples, {@code c} channels split into {@code groups} runs of {@code c / groups} consecutive channels, and
+ * {@code p}, {@code t} the positions before and after the channel axis. A statistic belongs to a (sample, group)
+ * pair, indexed {@code s = sample * groups + channel / (c / groups)}; a parameter (gamma, beta) belongs to a
+ * channel. Layer normalization over trailing axes is {@code [rows, 1, rowLength, 1]} with one group;
+ * group normalization is channels-last when {@code t == 1} and channels-first when {@code p == 1}.
+ *
+ * <p>Statistics of the forward pass come from {@link Reduce}; this class applies them and computes the sums the
+ * closed-form backward passes need. Arrays are {@code float[]} or {@code double[]} (data and typed constants of
+ * the same element type); sums and the backward pass are carried in double. Work is cut into blocks fixed by the
+ * shape alone and partial sums merge in block order, so results are bit-identical on any number of threads.
+ */
+public final class GroupedNorm {
+    private static final int BLOCK = 1 << 14;
+    /** Channels per task of {@link #channelSums} when {@code t == 1}: long runs, few partials. */
+    private static final int CHANNEL_RUN = 256;
+
+    private final int n;
+    private final int p;
+    private final int c;
+    private final int t;
+    private final int groups;
+    private final int perGroup;
+    private final int run;
+
+    /**
+     * A view; the caller guarantees {@code n, p, c, t >= 1} and {@code c % groups == 0}.
+     *
+     * @param n samples
+     * @param p positions between the sample and channel axes
+     * @param c channels
+     * @param t positions after the channel axis
+     * @param groups channel groups (1 for layer normalization)
+     */
+    public GroupedNorm(int n, int p, int c, int t, int groups) {
+        this.n = n;
+        this.p = p;
+        this.c = c;
+        this.t = t;
+        this.groups = groups;
+        this.perGroup = c / groups;
+        this.run = c * t;
+    }
+
+    /** Number of statistics, {@code n * groups}. */
+    public int statistics() {
+        return n * groups;
+    }
+
+    private int stat(int sample, int channel) {
+        return sample * groups + channel / perGroup;
+    }
+
+    // ---- forward ---------------------------------------------------------------------------------------
+
+    /**
+     * Applies the statistics. With {@code scaleLast == false}: {@code a = inv[s] * gamma[ch]},
+     * {@code b = beta[ch] - residual[s] * a}, {@code y = (x - mean[s]) * a + b} (TensorFlow's fused kernel order;
+     * gamma, beta may be null; {@code residual} is the part of the exact mean that {@code mean}, rounded to the
+     * element type, misses, or null for none). With {@code scaleLast == true}: {@code y = (x * inv[s]) *
+     * gamma[ch]} (mean, residual and beta unused; gamma may be null). Each operation is rounded to the element
+     * type, as a chain of TensorFlow ops would be.
+     */
+    public void apply(Object x, Object mean, Object residual, Object inv, Object gamma, Object beta,
+            boolean scaleLast, Object y) {
+        int units = n * p;
+        int perTask = Math.max(1, BLOCK / run);
+        int tasks = (units + perTask - 1) / perTask;
+        Parallel.forEach(tasks, (long) units * run, task -> {
+            int u0 = task * perTask;
+            int u1 = Math.min(units, u0 + perTask);
+            for (int u = u0; u < u1; u++) {
+                if (x instanceof float[]) {
+                    applyUnit((float[]) x, u, (float[]) mean, (float[]) residual, (float[]) inv, (float[]) gamma,
+                            (float[]) beta, scaleLast, (float[]) y);
+                } else {
+                    applyUnit((double[]) x, u, (double[]) mean, (double[]) residual, (double[]) inv,
+                            (double[]) gamma, (double[]) beta, scaleLast, (double[]) y);
+                }
+            }
+        });
+    }
+
+    private void applyUnit(float[] x, int u, float[] mean, float[] residual, float[] inv, float[] gamma,
+            float[] beta, boolean scaleLast, float[] y) {
+        int sample = u / p;
+        for (int ch = 0; ch < c; ch++) {
+            int s = stat(sample, ch);
+            int off = (u * c + ch) * t;
+            if (scaleLast) {
+                float r = inv[s];
+                if (gamma == null) {
+                    for (int i = off; i < off + t; i++) {
+                        y[i] = x[i] * r;
+                    }
+                } else {
+                    float g = gamma[ch];
+                    for (int i = off; i < off + t; i++) {
+                        float xr = x[i] * r;
+                        y[i] = xr * g;
+                    }
+                }
+                continue;
+            }
+            float a = gamma == null ? inv[s] : inv[s] * gamma[ch];
+            float ra = residual == null ? 0f : residual[s] * a;
+            float b = (beta == null ? 0f : beta[ch]) - ra;
+            float m = mean[s];
+            for (int i = off; i < off + t; i++) {
+                float xc = x[i] - m;
+                float xa = xc * a;
+                y[i] = xa + b;
+            }
+        }
+    }
+
+    private void applyUnit(double[] x, int u, double[] mean, double[] residual, double[] inv, double[] gamma,
+            double[] beta, boolean scaleLast, double[] y) {
+        int sample = u / p;
+        for (int ch = 0; ch < c; ch++) {
+            int s = stat(sample, ch);
+            int off = (u * c + ch) * t;
+            if (scaleLast) {
+                double r = inv[s];
+                double g = gamma == null ? 1.0 : gamma[ch];
+                for (int i = off; i < off + t; i++) {
+                    y[i] = gamma == null ? x[i] * r : (x[i] * r) * g;
+                }
+                continue;
+            }
+            double a = gamma == null ? inv[s] : inv[s] * gamma[ch];
+            double b = (beta == null ? 0.0 : beta[ch]) - (residual == null ? 0.0 : residual[s] * a);
+            double m = mean[s];
+            for (int i = off; i < off + t; i++) {
+                y[i] = (x[i] - m) * a + b;
+            }
+        }
+    }
+
+    // ---- backward --------------------------------------------------------------------------------------
+
+    /**
+     * Per statistic: {@code sums[0][s] = sum of g} and {@code sums[1][s] = sum of g * (x - center[s])} with
+     * {@code g = dy * gamma[ch]} ({@code dy} when gamma is null), in double.
+     */
+    public double[][] sampleSums(Object dy, Object x, Object gamma, double[] center) {
+        int perBlock = Math.max(1, BLOCK / run);
+        int blocks = (p + perBlock - 1) / perBlock;
+        double[] pg = new double[n * blocks * groups];
+        double[] pgx = new double[n * blocks * groups];
+        double[] gm = gamma == null ? null : toDoubles(gamma);
+        Parallel.forEach(n * blocks, (long) n * p * run, task -> {
+            int sample = task / blocks;
+            int p0 = (task % blocks) * perBlock;
+            int p1 = Math.min(p, p0 + perBlock);
+            double[] bdy = new double[run];
+            double[] bx = new double[run];
+            int po = task * groups;
+            for (int q = p0; q < p1; q++) {
+                int off = (sample * p + q) * run;
+                load(dy, off, bdy);
+                load(x, off, bx);
+                for (int ch = 0; ch < c; ch++) {
+                    int s = stat(sample, ch);
+                    double w = gm == null ? 1.0 : gm[ch];
+                    double ctr = center[s];
+                    double sg = 0;
+                    double sgx = 0;
+                    for (int i = ch * t; i < (ch + 1) * t; i++) {
+                        double g = bdy[i] * w;
+                        sg += g;
+                        sgx += g * (bx[i] - ctr);
+                    }
+                    pg[po + s - sample * groups] += sg;
+                    pgx[po + s - sample * groups] += sgx;
+                }
+            }
+        });
+        double[] sg = new double[n * groups];
+        double[] sgx = new double[n * groups];
+        for (int sample = 0; sample < n; sample++) {
+            for (int b = 0; b < blocks; b++) {
+                for (int g = 0; g < groups; g++) {
+                    int s = sample * groups + g;
+                    sg[s] += pg[(sample * blocks + b) * groups + g];
+                    sgx[s] += pgx[(sample * blocks + b) * groups + g];
+                }
+            }
+        }
+        return new double[][] {sg, sgx};
+    }
+
+    /**
+     * Per channel: {@code sums[0][ch] = sum of dy * (x - center[s]) * weight[s]} and {@code sums[1][ch] = sum
+     * of dy} over samples and positions: the gradients of gamma and beta.
+     */
+    public double[][] channelSums(Object dy, Object x, double[] center, double[] weight) {
+        int rows = n * p;
+        int cb = t >= CHANNEL_RUN ? 1 : Math.min(c, CHANNEL_RUN / t);
+        int rb = Math.max(1, BLOCK / (cb * t));
+        int nCb = (c + cb - 1) / cb;
+        int nRb = (rows + rb - 1) / rb;
+        double[] pdg = new double[nRb * c];
+        double[] pdb = new double[nRb * c];
+        Parallel.forEach(nCb * nRb, (long) rows * run, task -> {
+            int cbi = task / nRb;
+            int rbi = task % nRb;
+            int c0 = cbi * cb;
+            int c1 = Math.min(c, c0 + cb);
+            int len = (c1 - c0) * t;
+            double[] bdy = new double[len];
+            double[] bx = new double[len];
+            for (int r = rbi * rb; r < Math.min(rows, (rbi + 1) * rb); r++) {
+                int sample = r / p;
+                int off = (r * c + c0) * t;
+                load(dy, off, bdy);
+                load(x, off, bx);
+                for (int ch = c0; ch < c1; ch++) {
+                    int s = stat(sample, ch);
+                    double ctr = center[s];
+                    double sd = 0;
+                    double sp = 0;
+                    for (int i = (ch - c0) * t; i < (ch - c0 + 1) * t; i++) {
+                        sd += bdy[i];
+                        sp += bdy[i] * (bx[i] - ctr);
+                    }
+                    pdg[rbi * c + ch] += sp * weight[s];
+                    pdb[rbi * c + ch] += sd;
+                }
+            }
+        });
+        double[] dg = new double[c];
+        double[] db = new double[c];
+        for (int rbi = 0; rbi < nRb; rbi++) {
+            for (int ch = 0; ch < c; ch++) {
+                dg[ch] += pdg[rbi * c + ch];
+                db[ch] += pdb[rbi * c + ch];
+            }
+        }
+        return new double[][] {dg, db};
+    }
+
+    /**
+     * {@code dx = (dy * gamma[ch]) * a[s] + (x - center[s]) * b[s] + cc[s]}, evaluated in double and rounded
+     * once to the element type (gamma may be null).
+     */
+    public void backward(Object dy, Object x, Object gamma, double[] a, double[] center, double[] b, double[] cc,
+            Object dx) {
+        int units = n * p;
+        int perTask = Math.max(1, BLOCK / run);
+        int tasks = (units + perTask - 1) / perTask;
+        double[] gm = gamma == null ? null : toDoubles(gamma);
+        Parallel.forEach(tasks, (long) units * run, task -> {
+            double[] bdy = new double[run];
+            double[] bx = new double[run];
+            double[] out = new double[run];
+            for (int u = task * perTask; u < Math.min(units, (task + 1) * perTask); u++) {
+                int sample = u / p;
+                load(dy, u * run, bdy);
+                load(x, u * run, bx);
+                for (int ch = 0; ch < c; ch++) {
+                    int s = stat(sample, ch);
+                    double w = gm == null ? 1.0 : gm[ch];
+                    double as = a[s];
+                    double ctr = center[s];
+                    double bs = b[s];
+                    double cs = cc[s];
+                    for (int i = ch * t; i < (ch + 1) * t; i++) {
+                        // (dy * gamma) * a, the association of sampleSums' g: a slice of one element gets 0
+                        out[i] = (bdy[i] * w) * as + (bx[i] - ctr) * bs + cs;
+                    }
+                }
+                store(out, dx, u * run);
+            }
+        });
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------
+
+    private static void load(Object src, int off, double[] dst) {
+        if (src instanceof double[]) {
+            System.arraycopy((double[]) src, off, dst, 0, dst.length);
+        } else {
+            float[] f = (float[]) src;
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] = f[off + i];
+            }
+        }
+    }
+
+    private static void store(double[] src, Object dst, int off) {
+        if (dst instanceof double[]) {
+            System.arraycopy(src, 0, (double[]) dst, off, src.length);
+        } else {
+            float[] f = (float[]) dst;
+            for (int i = 0; i < src.length; i++) {
+                f[off + i] = (float) src[i];
+            }
+        }
+    }
+
+    private static double[] toDoubles(Object a) {
+        if (a instanceof double[]) {
+            return (double[]) a;
+        }
+        float[] f = (float[]) a;
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+}
