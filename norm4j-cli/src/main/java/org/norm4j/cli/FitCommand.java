@@ -1,0 +1,217 @@
+package org.norm4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.norm4j.cli.io.BadRowException;
+import org.norm4j.cli.io.CsvReader;
+import org.norm4j.cli.io.NpyReader;
+import org.norm4j.cli.stats.Method;
+import org.norm4j.cli.stats.StatsFile;
+import org.norm4j.layers.ZeroVariancePolicy;
+import org.norm4j.stats.StreamingMoments;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code norm4j fit}: per-feature statistics of a CSV or .npy file, streamed, saved as a versioned JSON file. */
+@Command(name = "fit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false,
+        description = {"Fit per-feature statistics of a CSV or .npy file into a JSON stats file.", "",
+            "Fit per-feature statistics (count, mean, variance, min, max) of a CSV or .npy file, "
+                + "streaming it in bounded memory, and save them as a versioned JSON stats file for "
+                + "'norm4j transform' and 'norm4j merge'. Everything is computed in float64."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  norm4j fit data.csv --out stats.json",
+            "  norm4j fit data.csv --columns price,weight --method minmax --out stats.json",
+            "  norm4j fit data.csv --no-header --columns 2-5 --ddof 1 --out stats.json",
+            "  norm4j fit features.npy --zero-variance sklearn --out stats.json",
+            "", "Exit codes: 0 success, 1 failure (bad input, missing file), 2 usage error."})
+final class FitCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "INPUT", description = "A CSV/TSV file, or a .npy file (2-D float32 or "
+            + "float64, little-endian, C order), recognized by its content.")
+    Path input;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "STATS.json",
+            description = "The stats file to write (written to a temporary file, then renamed).")
+    Path out;
+
+    @Option(names = {"-m", "--method"}, defaultValue = "standard", paramLabel = "METHOD",
+            description = "standard: (x - mean) / max(std, 1e-7); minmax: (x - min) / (max - min); "
+                    + "maxabs: x / max(|min|, |max|). Default: ${DEFAULT-VALUE}.")
+    String method;
+
+    @Option(names = {"-c", "--columns"}, paramLabel = "LIST",
+            description = "Columns to fit: names and/or 1-based numbers and ranges, e.g. 'age,income' or '1,3-5'. "
+                    + "Default: all. Other columns pass through 'transform' unchanged.")
+    String columns;
+
+    @Option(names = "--ddof", defaultValue = "0", paramLabel = "0|1",
+            description = "Variance estimator: 0 population M2/n (Keras, TensorFlow, scikit-learn), 1 sample "
+                    + "M2/(n-1) (Spark MLlib, pandas). Default: ${DEFAULT-VALUE}.")
+    int ddof;
+
+    @Option(names = "--zero-variance", paramLabel = "POLICY",
+            description = "What a zero-spread feature becomes: keras (divide by 1e-7), sklearn (divide by 1), "
+                    + "spark (0, or 0.5 for minmax). Default: keras for standard, sklearn for minmax and maxabs.")
+    String zeroVariance;
+
+    @Option(names = "--chunk-rows", defaultValue = "4096", paramLabel = "N",
+            description = "Rows accumulated per chunk (memory bound). Default: ${DEFAULT-VALUE}.")
+    int chunkRows;
+
+    @Mixin
+    InputOptions in;
+
+    @Override
+    public Integer call() {
+        Method m = parse(() -> Method.parse(method), "--method");
+        ZeroVariancePolicy policy = zeroVariance == null ? m.defaultPolicy()
+                : parse(() -> ZeroVariancePolicy.parse(zeroVariance), "--zero-variance");
+        if (ddof != 0 && ddof != 1) {
+            throw new ParameterException(spec.commandLine(), "--ddof " + ddof + ": expected 0 or 1");
+        }
+        if (chunkRows < 1) {
+            throw new ParameterException(spec.commandLine(), "--chunk-rows " + chunkRows + ": expected >= 1");
+        }
+        if (!Files.exists(input)) {
+            throw new CliException(input + ": no such file");
+        }
+        long t0 = System.nanoTime();
+        BadRows bad = new BadRows(in.skipBadRows);
+        StatsFile stats = NpyReader.isNpy(input) ? fitNpy(m, policy) : fitCsv(m, policy, bad);
+        stats.write(out, Main.versionString());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        PrintWriter err = spec.commandLine().getErr();
+        bad.report(err);
+        long rows = stats.moments().count();
+        spec.commandLine().getOut().printf(Locale.ROOT,
+                "fit %s: %,d rows x %d feature%s of %s in %.2f s (%,.0f rows/s) -> %s%n", m.configName(),
+                rows, stats.features(), stats.features() == 1 ? "" : "s", input, seconds,
+                rows / Math.max(seconds, 1e-9), out);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    private <T> T parse(java.util.function.Supplier<T> f, String option) {
+        try {
+            return f.get();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    /** Rows per chunk: the option, capped so that one chunk holds at most 2^20 values (8 MiB). */
+    static int chunk(int chunkRows, int features) {
+        return Math.max(1, Math.min(chunkRows, (1 << 20) / features));
+    }
+
+    private StatsFile fitCsv(Method m, ZeroVariancePolicy policy, BadRows bad) {
+        char delim = delimiter();
+        try (CsvReader r = CsvReader.open(input, delim, in.header)) {
+            int[] cols = Columns.resolve(columns, r.header(), r.columns(), input.toString());
+            int f = cols.length;
+            StreamingMoments sm = new StreamingMoments(f);
+            int chunk = chunk(chunkRows, f);
+            double[] buf = new double[chunk * f];
+            int n = 0;
+            long rows = 0;
+            try (Progress p = Progress.start(Progress.wanted(in.progress), "fit", r.sizeBytes(), " MiB", 1 << 20,
+                    true)) {
+                while (r.next()) {
+                    try {
+                        r.requireWellFormed();
+                        int base = n * f;
+                        for (int k = 0; k < f; k++) {
+                            buf[base + k] = r.number(cols[k]);
+                        }
+                        n++;
+                    } catch (BadRowException e) {
+                        bad.handle(e);
+                    }
+                    if (n == chunk) {
+                        sm.update(buf, n);
+                        rows += n;
+                        n = 0;
+                        p.stepTo(r.bytesRead());
+                        p.rows(rows);
+                    }
+                }
+                sm.update(buf, n);
+                rows += n;
+                p.stepTo(r.sizeBytes());
+                p.rows(rows);
+            }
+            if (rows == 0) {
+                throw new CliException(input + ": no data rows" + (bad.count() > 0 ? " (all " + bad.count()
+                        + " rows were bad and skipped)" : r.header() != null ? " (only a header)" : ""));
+            }
+            String[] header = r.header();
+            String[] names = new String[f];
+            for (int k = 0; k < f; k++) {
+                names[k] = header == null ? null : header[cols[k]];
+            }
+            StatsFile.Input layout = new StatsFile.Input("csv", r.columns(), header != null,
+                    InputOptions.delimiterName(delim));
+            return new StatsFile(m, ddof, policy, layout, cols, names, sm, bad.count(), List.of(input.toString()));
+        }
+    }
+
+    private char delimiter() {
+        try {
+            return in.delimiter(input, null);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private StatsFile fitNpy(Method m, ZeroVariancePolicy policy) {
+        try (NpyReader r = NpyReader.open(input)) {
+            int[] cols = Columns.resolve(columns, null, r.columns(), input.toString());
+            int f = cols.length;
+            int c = r.columns();
+            StreamingMoments sm = new StreamingMoments(f);
+            int chunk = chunk(chunkRows, c);
+            double[] raw = new double[chunk * c];
+            double[] buf = cols.length == c && isIdentity(cols) ? raw : new double[chunk * f];
+            try (Progress p = Progress.start(Progress.wanted(in.progress), "fit", r.rows(), " rows", 1, true)) {
+                int n;
+                while ((n = r.read(raw, chunk)) > 0) {
+                    if (buf != raw) {
+                        for (int i = 0; i < n; i++) {
+                            for (int k = 0; k < f; k++) {
+                                buf[i * f + k] = raw[i * c + cols[k]];
+                            }
+                        }
+                    }
+                    sm.update(buf, n);
+                    p.stepTo(r.rowsRead());
+                }
+            }
+            if (r.rows() == 0) {
+                throw new CliException(input + ": no data rows (shape (0, " + c + "))");
+            }
+            StatsFile.Input layout = new StatsFile.Input("npy", c, false, null);
+            return new StatsFile(m, ddof, policy, layout, cols, new String[f], sm, 0, List.of(input.toString()));
+        }
+    }
+
+    static boolean isIdentity(int[] cols) {
+        for (int i = 0; i < cols.length; i++) {
+            if (cols[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
