@@ -205,6 +205,24 @@ public final class GroupedNorm {
         int nRb = (rows + rb - 1) / rb;
         double[] pdg = new double[nRb * c];
         double[] pdb = new double[nRb * c];
+        if (p == 1 && t == 1 && groups == 1) { // rows: one statistic per row, same blocks, kernel loops
+            Kernels k = KernelProvider.get();
+            Parallel.forEach(nCb * nRb, (long) rows * run, task -> {
+                int c0 = (task / nRb) * cb;
+                int rbi = task % nRb;
+                int r0 = rbi * rb;
+                int nr = Math.min(rows, r0 + rb) - r0;
+                int nc = Math.min(c, c0 + cb) - c0;
+                if (x instanceof float[]) {
+                    k.normalizeColumnGradSums((float[]) dy, (float[]) x, r0 * c + c0, nr, nc, center, weight, r0,
+                            pdg, pdb, rbi * c + c0);
+                } else {
+                    k.normalizeColumnGradSums((double[]) dy, (double[]) x, r0 * c + c0, nr, nc, center, weight,
+                            r0, pdg, pdb, rbi * c + c0);
+                }
+            });
+            return mergeChannelSums(nRb, pdg, pdb);
+        }
         Parallel.forEach(nCb * nRb, (long) rows * run, task -> {
             int cbi = task / nRb;
             int rbi = task % nRb;
@@ -232,6 +250,10 @@ public final class GroupedNorm {
                 }
             }
         });
+        return mergeChannelSums(nRb, pdg, pdb);
+    }
+
+    private double[][] mergeChannelSums(int nRb, double[] pdg, double[] pdb) {
         double[] dg = new double[c];
         double[] db = new double[c];
         for (int rbi = 0; rbi < nRb; rbi++) {

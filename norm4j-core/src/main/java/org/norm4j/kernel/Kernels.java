@@ -139,6 +139,61 @@ public interface Kernels {
     void normalizeBackwardColumns(double[] dy, double[] x, int off, int rows, int cols, double[] a,
             double[] center, double[] b, double[] c, double[] dx);
 
+    // ---- normalization rows (last-axis fast path) ----------------------------------------------------
+
+    /**
+     * One row of a centred normalization with per-element parameters, each operation rounded to float (no
+     * FMA): {@code a = gamma == null ? inv : inv * gamma[i]}, {@code b = (beta == null ? 0 : beta[i]) -
+     * residual * a}, {@code y[off+i] = (x[off+i] - mean) * a + b}. Parameters are indexed from 0.
+     */
+    void normalizeRowAffine(float[] x, int off, int n, float mean, float inv, float residual, float[] gamma,
+            float[] beta, float[] y);
+
+    /** Double version (no residual): {@code a = inv * gamma[i]}, {@code y = (x - mean) * a + (beta[i] or 0)}. */
+    void normalizeRowAffine(double[] x, int off, int n, double mean, double inv, double[] gamma, double[] beta,
+            double[] y);
+
+    /** {@code y[off+i] = (x[off+i] * inv) * gamma[i]}, or {@code x[off+i] * inv} when gamma is null. */
+    void normalizeRowScale(float[] x, int off, int n, float inv, float[] gamma, float[] y);
+
+    /** Double version of {@link #normalizeRowScale(float[], int, int, float, float[], float[])}. */
+    void normalizeRowScale(double[] x, int off, int n, double inv, double[] gamma, double[] y);
+
+    /**
+     * The row sums of a normalization backward pass, in double with {@code g = dy[off+i] * gamma[i]}
+     * ({@code dy} when gamma is null): {@code out[oo] = sum(g)}, {@code out[oo+1] = sum(g * (x[off+i] -
+     * center))}.
+     */
+    void normalizeRowGradSums(float[] dy, float[] x, int off, int n, float[] gamma, double center, double[] out,
+            int oo);
+
+    /** Double version of {@link #normalizeRowGradSums(float[], float[], int, int, float[], double, double[], int)}. */
+    void normalizeRowGradSums(double[] dy, double[] x, int off, int n, double[] gamma, double center,
+            double[] out, int oo);
+
+    /**
+     * {@code dx[off+i] = (dy[off+i] * gamma[i]) * a + (x[off+i] - center) * b + c}, evaluated in double
+     * (each operation rounded, no FMA) and rounded once to float; gamma may be null (factor 1).
+     */
+    void normalizeRowBackward(float[] dy, float[] x, int off, int n, float[] gamma, double a, double center,
+            double b, double c, float[] dx);
+
+    /** Double version of {@link #normalizeRowBackward(float[], float[], int, int, float[], double, double, double, double, float[])}. */
+    void normalizeRowBackward(double[] dy, double[] x, int off, int n, double[] gamma, double a, double center,
+            double b, double c, double[] dx);
+
+    /**
+     * Parameter gradients of a normalization over a block of {@code rows x cols} at {@code off}, one
+     * statistic per row: {@code dg[ao+j] += (dy[r,j] * (x[r,j] - center[ro+r])) * weight[ro+r]} and {@code
+     * db[ao+j] += dy[r,j]}, in double, rows added in order (vector versions keep one lane per column).
+     */
+    void normalizeColumnGradSums(float[] dy, float[] x, int off, int rows, int cols, double[] center,
+            double[] weight, int ro, double[] dg, double[] db, int ao);
+
+    /** Double version of {@link #normalizeColumnGradSums(float[], float[], int, int, int, double[], double[], int, double[], double[], int)}. */
+    void normalizeColumnGradSums(double[] dy, double[] x, int off, int rows, int cols, double[] center,
+            double[] weight, int ro, double[] dg, double[] db, int ao);
+
     // ---- matrix product ----------------------------------------------------------------------------
 
     /**

@@ -410,4 +410,121 @@ public class ScalarKernels implements Kernels {
             }
         }
     }
+
+    // ---- normalization rows ------------------------------------------------------------------------
+
+    @Override
+    public void normalizeRowAffine(float[] x, int off, int n, float mean, float inv, float residual,
+            float[] gamma, float[] beta, float[] y) {
+        for (int i = 0; i < n; i++) {
+            float a = gamma == null ? inv : inv * gamma[i];
+            float ra = residual * a;
+            float b = (beta == null ? 0f : beta[i]) - ra;
+            float xc = x[off + i] - mean;
+            float xa = xc * a;
+            y[off + i] = xa + b;
+        }
+    }
+
+    @Override
+    public void normalizeRowAffine(double[] x, int off, int n, double mean, double inv, double[] gamma,
+            double[] beta, double[] y) {
+        for (int i = 0; i < n; i++) {
+            double a = gamma == null ? inv : inv * gamma[i];
+            double b = beta == null ? 0.0 : beta[i];
+            y[off + i] = (x[off + i] - mean) * a + b;
+        }
+    }
+
+    @Override
+    public void normalizeRowScale(float[] x, int off, int n, float inv, float[] gamma, float[] y) {
+        for (int i = 0; i < n; i++) {
+            float xr = x[off + i] * inv;
+            y[off + i] = gamma == null ? xr : xr * gamma[i];
+        }
+    }
+
+    @Override
+    public void normalizeRowScale(double[] x, int off, int n, double inv, double[] gamma, double[] y) {
+        for (int i = 0; i < n; i++) {
+            double xr = x[off + i] * inv;
+            y[off + i] = gamma == null ? xr : xr * gamma[i];
+        }
+    }
+
+    @Override
+    public void normalizeRowGradSums(float[] dy, float[] x, int off, int n, float[] gamma, double center,
+            double[] out, int oo) {
+        double sg = 0;
+        double sgx = 0;
+        for (int i = 0; i < n; i++) {
+            double g = gamma == null ? (double) dy[off + i] : (double) dy[off + i] * gamma[i];
+            sg += g;
+            sgx += g * (x[off + i] - center);
+        }
+        out[oo] = sg;
+        out[oo + 1] = sgx;
+    }
+
+    @Override
+    public void normalizeRowGradSums(double[] dy, double[] x, int off, int n, double[] gamma, double center,
+            double[] out, int oo) {
+        double sg = 0;
+        double sgx = 0;
+        for (int i = 0; i < n; i++) {
+            double g = gamma == null ? dy[off + i] : dy[off + i] * gamma[i];
+            sg += g;
+            sgx += g * (x[off + i] - center);
+        }
+        out[oo] = sg;
+        out[oo + 1] = sgx;
+    }
+
+    @Override
+    public void normalizeRowBackward(float[] dy, float[] x, int off, int n, float[] gamma, double a,
+            double center, double b, double c, float[] dx) {
+        for (int i = 0; i < n; i++) {
+            double g = gamma == null ? (double) dy[off + i] : (double) dy[off + i] * gamma[i];
+            dx[off + i] = (float) (g * a + (x[off + i] - center) * b + c);
+        }
+    }
+
+    @Override
+    public void normalizeRowBackward(double[] dy, double[] x, int off, int n, double[] gamma, double a,
+            double center, double b, double c, double[] dx) {
+        for (int i = 0; i < n; i++) {
+            double g = gamma == null ? dy[off + i] : dy[off + i] * gamma[i];
+            dx[off + i] = g * a + (x[off + i] - center) * b + c;
+        }
+    }
+
+    @Override
+    public void normalizeColumnGradSums(float[] dy, float[] x, int off, int rows, int cols, double[] center,
+            double[] weight, int ro, double[] dg, double[] db, int ao) {
+        for (int r = 0; r < rows; r++) {
+            double ctr = center[ro + r];
+            double w = weight[ro + r];
+            int base = off + r * cols;
+            for (int j = 0; j < cols; j++) {
+                double d = dy[base + j];
+                dg[ao + j] += (d * (x[base + j] - ctr)) * w;
+                db[ao + j] += d;
+            }
+        }
+    }
+
+    @Override
+    public void normalizeColumnGradSums(double[] dy, double[] x, int off, int rows, int cols, double[] center,
+            double[] weight, int ro, double[] dg, double[] db, int ao) {
+        for (int r = 0; r < rows; r++) {
+            double ctr = center[ro + r];
+            double w = weight[ro + r];
+            int base = off + r * cols;
+            for (int j = 0; j < cols; j++) {
+                double d = dy[base + j];
+                dg[ao + j] += (d * (x[base + j] - ctr)) * w;
+                db[ao + j] += d;
+            }
+        }
+    }
 }

@@ -6,6 +6,9 @@ import org.norm4j.GradientTape;
 import org.norm4j.Shape;
 import org.norm4j.Tensor;
 import org.norm4j.kernel.GroupedNorm;
+import org.norm4j.kernel.KernelProvider;
+import org.norm4j.kernel.Kernels;
+import org.norm4j.kernel.Parallel;
 import org.norm4j.kernel.Reduce;
 import org.norm4j.kernel.ReductionPlan;
 import org.norm4j.kernel.Strided;
@@ -65,6 +68,9 @@ public final class LayerNorms {
             return this != RMS && this != UNIT;
         }
     }
+
+    /** Elements per task of the last-axis fast path (whole rows; fixed by the shape, so deterministic). */
+    private static final int ROW_BLOCK = 1 << 14;
 
     private LayerNorms() {
     }
@@ -177,6 +183,9 @@ public final class LayerNorms {
         Saved sv = null;
         if (x.size() == 0) {
             y = Tensor.wrapNew(dt, x.shape());
+        } else if (v.lastAxis()) {
+            sv = new Saved(x.raw(), new double[v.stats], new double[v.stats], new double[v.stats]);
+            y = forwardRows(kind, x, v, raw(gamma), raw(beta), eps, sv);
         } else {
             Object data = v.in(x);
             double[][] st = v.moments(data, kind.centredStats());
@@ -196,6 +205,134 @@ public final class LayerNorms {
             record(kind, x, v, gamma, beta, eps, y, sv);
         }
         return y;
+    }
+
+    /**
+     * The last-axis fast path: rows of {@code v.count} contiguous elements, each normalized by one task of
+     * whole rows while it is in cache: mean ({@link Kernels#sum}), centred sum of squares, then the fused
+     * normalize, in the same operations and order as the generic path.
+     */
+    private static Tensor forwardRows(Kind kind, Tensor x, View v, Object gamma, Object beta, double eps,
+            Saved sv) {
+        Kernels k = KernelProvider.get();
+        DType dt = x.dtype();
+        int rows = v.stats;
+        int len = v.count;
+        boolean f32 = dt == DType.FLOAT32;
+        Object data = sv.data();
+        Object meanT = f32 ? new float[rows] : new double[rows];
+        Object residual = f32 ? new float[rows] : null;
+        Object invT = f32 ? new float[rows] : new double[rows];
+        Object out = f32 ? new float[x.size()] : new double[x.size()];
+        int perTask = Math.max(1, ROW_BLOCK / len);
+        int tasks = (rows + perTask - 1) / perTask;
+        RowJob job = new RowJob(k, kind, dt, data, len, eps, sv, meanT, residual, invT, gamma, beta, out);
+        // one lambda (one compiled method) per kernel, so that the JIT inlines each kernel's vector loop into
+        // a small context and keeps its vectors in registers (see VectorLoops' class comment)
+        if (kind.centred()) {
+            Parallel.forEach(tasks, (long) rows * len, task -> {
+                for (int s = task * perTask, end = Math.min(rows, s + perTask); s < end; s++) {
+                    affineRow(job, s);
+                }
+            });
+        } else {
+            Parallel.forEach(tasks, (long) rows * len, task -> {
+                for (int s = task * perTask, end = Math.min(rows, s + perTask); s < end; s++) {
+                    scaleRow(job, s);
+                }
+            });
+        }
+        return v.out(out, dt);
+    }
+
+    /** What the forward rows share. */
+    private record RowJob(Kernels k, Kind kind, DType dt, Object data, int len, double eps, Saved sv, Object meanT,
+            Object residual, Object invT, Object gamma, Object beta, Object out) {
+    }
+
+    /** The statistics of row {@code s}: mean (0 when not centred) and centred sum of squares, as Reduce does. */
+    private static void rowStatistics(RowJob j, int s) {
+        int off = s * j.len;
+        double m;
+        double second;
+        if (j.data instanceof float[]) {
+            float[] xf = (float[]) j.data;
+            m = j.kind.centredStats() ? j.k.sum(xf, off, j.len) * (1.0 / j.len) : 0.0;
+            second = j.k.sumSquaredDeviations(xf, off, j.len, m);
+        } else {
+            double[] xd = (double[]) j.data;
+            m = j.kind.centredStats() ? j.k.sum(xd, off, j.len) * (1.0 / j.len) : 0.0;
+            second = j.k.sumSquaredDeviations(xd, off, j.len, m);
+        }
+        j.sv.mean()[s] = m;
+        j.sv.second()[s] = second;
+        statistic(j.kind, j.dt, m, second, j.len, j.eps, s, j.sv.r(), j.meanT, j.residual, j.invT);
+    }
+
+    private static void affineRow(RowJob j, int s) {
+        rowStatistics(j, s);
+        if (j.data instanceof float[]) {
+            j.k.normalizeRowAffine((float[]) j.data, s * j.len, j.len, ((float[]) j.meanT)[s],
+                    ((float[]) j.invT)[s], ((float[]) j.residual)[s], (float[]) j.gamma, (float[]) j.beta,
+                    (float[]) j.out);
+        } else {
+            j.k.normalizeRowAffine((double[]) j.data, s * j.len, j.len, ((double[]) j.meanT)[s],
+                    ((double[]) j.invT)[s], (double[]) j.gamma, (double[]) j.beta, (double[]) j.out);
+        }
+    }
+
+    private static void scaleRow(RowJob j, int s) {
+        rowStatistics(j, s);
+        if (j.data instanceof float[]) {
+            j.k.normalizeRowScale((float[]) j.data, s * j.len, j.len, ((float[]) j.invT)[s], (float[]) j.gamma,
+                    (float[]) j.out);
+        } else {
+            j.k.normalizeRowScale((double[]) j.data, s * j.len, j.len, ((double[]) j.invT)[s],
+                    (double[]) j.gamma, (double[]) j.out);
+        }
+    }
+
+    /** The input gradient on the last-axis fast path: two row sums, then dx, per row (see {@link #backward}). */
+    private static Tensor backwardRows(Kind kind, Object dy, View v, Object gamma, double eps, Saved sv,
+            DType dt) {
+        Kernels k = KernelProvider.get();
+        int rows = v.stats;
+        int len = v.count;
+        boolean f32 = dt == DType.FLOAT32;
+        Object data = sv.data();
+        Object out = f32 ? new float[rows * len] : new double[rows * len];
+        int perTask = Math.max(1, ROW_BLOCK / len);
+        int tasks = (rows + perTask - 1) / perTask;
+        double m = kind == Kind.UNIT ? 1.0 : len;
+        boolean centred = kind.centred();
+        boolean zeroCentre = kind == Kind.RMS || kind == Kind.UNIT;
+        Parallel.forEach(tasks, (long) rows * len * 2, task -> {
+            double[] sums = new double[2];
+            for (int s = task * perTask, end = Math.min(rows, s + perTask); s < end; s++) {
+                int off = s * len;
+                double sumCenter = centred ? sv.mean()[s] : 0.0;
+                double ctr = zeroCentre ? 0.0 : sv.mean()[s];
+                if (f32) {
+                    k.normalizeRowGradSums((float[]) dy, (float[]) data, off, len, (float[]) gamma, sumCenter,
+                            sums, 0);
+                } else {
+                    k.normalizeRowGradSums((double[]) dy, (double[]) data, off, len, (double[]) gamma, sumCenter,
+                            sums, 0);
+                }
+                double r = sv.r()[s];
+                boolean floored = kind == Kind.UNIT && !(sv.second()[s] >= eps * eps);
+                double b = floored ? 0 : -r * r * r * sums[1] / m;
+                double cc = centred ? -r * sums[0] / m : 0;
+                if (f32) {
+                    k.normalizeRowBackward((float[]) dy, (float[]) data, off, len, (float[]) gamma, r, ctr, b, cc,
+                            (float[]) out);
+                } else {
+                    k.normalizeRowBackward((double[]) dy, (double[]) data, off, len, (double[]) gamma, r, ctr, b,
+                            cc, (double[]) out);
+                }
+            }
+        });
+        return v.out(out, dt);
     }
 
     /**
@@ -253,7 +390,9 @@ public final class LayerNorms {
         int n = v.stats;
         double[] sumCenter = kind.centred() ? sv.mean() : new double[n];
         Tensor dx = null;
-        if (need[0]) {
+        if (need[0] && v.lastAxis()) {
+            dx = backwardRows(kind, dy, v, raw(gamma), eps, sv, dt);
+        } else if (need[0]) {
             double[][] sums = v.kernel.sampleSums(dy, sv.data(), raw(gamma), sumCenter);
             double[] ctr = kind == Kind.RMS || kind == Kind.UNIT ? sumCenter : sv.mean();
             double[] b = new double[n];
@@ -428,6 +567,11 @@ public final class LayerNorms {
                 out[i] = dims[perm[i]];
             }
             return out;
+        }
+
+        /** Whether each statistic is one contiguous row of x's own array (the last-axis fast path). */
+        boolean lastAxis() {
+            return rowsLayout && perm == null;
         }
 
         boolean acceptsParam(int[] d) {

@@ -421,6 +421,128 @@ class KernelsDifferentialTest {
 
     @ParameterizedTest(name = "{0}-bit, n={1}")
     @MethodSource("widthsAndLengths")
+    void normalizationRowsMatchScalar(int bits, int n) {
+        Kernels v = vector(bits);
+        Random r = random(bits, n, 21);
+        float[] xf = floats(r, n, 11);
+        float[] dyf = floats(r, n, 11);
+        float[] gf = Arrays.copyOfRange(floats(r, n, 0), OFF, OFF + n);
+        float[] bf = Arrays.copyOfRange(floats(r, n, 0), OFF, OFF + n);
+        double[] xd = doubles(r, n, 11);
+        double[] dyd = doubles(r, n, 11);
+        double[] gd = Arrays.copyOfRange(doubles(r, n, 0), OFF, OFF + n);
+        double[] bd = Arrays.copyOfRange(doubles(r, n, 0), OFF, OFF + n);
+        float mean = 0.37f, inv = 1.7f / 3f, res = 3e-9f;
+        double meanD = 0.37, invD = 1.7 / 3;
+        for (int variant = 0; variant < 4; variant++) { // gamma and beta present or null
+            float[] g = (variant & 1) == 0 ? gf : null;
+            float[] b = (variant & 2) == 0 ? bf : null;
+            double[] g2 = (variant & 1) == 0 ? gd : null;
+            double[] b2 = (variant & 2) == 0 ? bd : null;
+            String s = "variant " + variant + ": ";
+            float[] ys = filled(OFF + n + PAD, 7f), yv = ys.clone();
+            SCALAR.normalizeRowAffine(xf, OFF, n, mean, inv, res, g, b, ys);
+            v.normalizeRowAffine(xf, OFF, n, mean, inv, res, g, b, yv);
+            assertArrayEquals(ys, yv, s + "normalizeRowAffine float");
+            double[] zs = filled(OFF + n + PAD, 7.0), zv = zs.clone();
+            SCALAR.normalizeRowAffine(xd, OFF, n, meanD, invD, g2, b2, zs);
+            v.normalizeRowAffine(xd, OFF, n, meanD, invD, g2, b2, zv);
+            assertArrayEquals(zs, zv, s + "normalizeRowAffine double");
+
+            ys = filled(OFF + n + PAD, 7f);
+            yv = ys.clone();
+            SCALAR.normalizeRowScale(xf, OFF, n, inv, g, ys);
+            v.normalizeRowScale(xf, OFF, n, inv, g, yv);
+            assertArrayEquals(ys, yv, s + "normalizeRowScale float");
+            zs = filled(OFF + n + PAD, 7.0);
+            zv = zs.clone();
+            SCALAR.normalizeRowScale(xd, OFF, n, invD, g2, zs);
+            v.normalizeRowScale(xd, OFF, n, invD, g2, zv);
+            assertArrayEquals(zs, zv, s + "normalizeRowScale double");
+
+            ys = filled(OFF + n + PAD, 7f);
+            yv = ys.clone();
+            SCALAR.normalizeRowBackward(dyf, xf, OFF, n, g, 0.9, meanD, -0.013, 0.25, ys);
+            v.normalizeRowBackward(dyf, xf, OFF, n, g, 0.9, meanD, -0.013, 0.25, yv);
+            assertArrayEquals(ys, yv, s + "normalizeRowBackward float");
+            zs = filled(OFF + n + PAD, 7.0);
+            zv = zs.clone();
+            SCALAR.normalizeRowBackward(dyd, xd, OFF, n, g2, 0.9, meanD, -0.013, 0.25, zs);
+            v.normalizeRowBackward(dyd, xd, OFF, n, g2, 0.9, meanD, -0.013, 0.25, zv);
+            assertArrayEquals(zs, zv, s + "normalizeRowBackward double");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}-bit, n={1}")
+    @MethodSource("widthsAndLengths")
+    void normalizationRowGradSumsAreClose(int bits, int n) {
+        Kernels v = vector(bits);
+        Random r = random(bits, n, 23);
+        float[] xf = floats(r, n, 0);
+        float[] dyf = floats(r, n, 0);
+        float[] gf = Arrays.copyOfRange(floats(r, n, 0), OFF, OFF + n);
+        double[] xd = doubles(r, n, 0);
+        double[] dyd = doubles(r, n, 0);
+        double[] gd = Arrays.copyOfRange(doubles(r, n, 0), OFF, OFF + n);
+        double cf = SCALAR.sum(xf, OFF, n) / n;
+        double cd = SCALAR.sum(xd, OFF, n) / n;
+        for (int variant = 0; variant < 2; variant++) {
+            float[] g = variant == 0 ? gf : null;
+            double[] g2 = variant == 0 ? gd : null;
+            double a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+            for (int i = 0; i < n; i++) {
+                double ef = (double) dyf[OFF + i] * (g == null ? 1.0 : g[i]);
+                double ed = dyd[OFF + i] * (g2 == null ? 1.0 : g2[i]);
+                a0 += Math.abs(ef);
+                a1 += Math.abs(ef * (xf[OFF + i] - cf));
+                b0 += Math.abs(ed);
+                b1 += Math.abs(ed * (xd[OFF + i] - cd));
+            }
+            double[] ss = new double[4], vs = new double[4];
+            SCALAR.normalizeRowGradSums(dyf, xf, OFF, n, g, cf, ss, 1);
+            v.normalizeRowGradSums(dyf, xf, OFF, n, g, cf, vs, 1);
+            assertEquals(0.0, vs[0], "slot before the sums untouched");
+            assertEquals(0.0, vs[3], "slot after the sums untouched");
+            assertClose(ss[1], vs[1], a0, "variant " + variant + ": sum(g) float");
+            assertClose(ss[2], vs[2], a1, "variant " + variant + ": sum(g * xc) float");
+            SCALAR.normalizeRowGradSums(dyd, xd, OFF, n, g2, cd, ss, 1);
+            v.normalizeRowGradSums(dyd, xd, OFF, n, g2, cd, vs, 1);
+            assertClose(ss[1], vs[1], b0, "variant " + variant + ": sum(g) double");
+            assertClose(ss[2], vs[2], b1, "variant " + variant + ": sum(g * xc) double");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}-bit, cols={1}")
+    @MethodSource("widthsAndLengths")
+    void normalizationColumnGradSumsAreBitIdentical(int bits, int cols) {
+        Kernels v = vector(bits);
+        for (int rows : ROWS) {
+            Random r = random(bits, cols * 31 + rows, 25);
+            float[] dyf = floats(r, rows * cols, 13);
+            float[] xf = floats(r, rows * cols, 13);
+            double[] dyd = doubles(r, rows * cols, 13);
+            double[] xd = doubles(r, rows * cols, 13);
+            double[] center = new double[rows + 2];
+            double[] weight = new double[rows + 2];
+            for (int i = 0; i < center.length; i++) {
+                center[i] = r.nextGaussian();
+                weight[i] = 0.5 + r.nextDouble();
+            }
+            double[] sg = filled(cols + 3, 0.25), sb = filled(cols + 3, -1.5);
+            double[] vg = sg.clone(), vb = sb.clone();
+            SCALAR.normalizeColumnGradSums(dyf, xf, OFF, rows, cols, center, weight, 2, sg, sb, 1);
+            v.normalizeColumnGradSums(dyf, xf, OFF, rows, cols, center, weight, 2, vg, vb, 1);
+            assertArrayEquals(sg, vg, "float dgamma, rows " + rows);
+            assertArrayEquals(sb, vb, "float dbeta, rows " + rows);
+            SCALAR.normalizeColumnGradSums(dyd, xd, OFF, rows, cols, center, weight, 2, sg, sb, 1);
+            v.normalizeColumnGradSums(dyd, xd, OFF, rows, cols, center, weight, 2, vg, vb, 1);
+            assertArrayEquals(sg, vg, "double dgamma, rows " + rows);
+            assertArrayEquals(sb, vb, "double dbeta, rows " + rows);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}-bit, n={1}")
+    @MethodSource("widthsAndLengths")
     void rowNormalizeIsBitIdentical(int bits, int n) {
         Kernels v = vector(bits);
         Random r = random(bits, n, 8);

@@ -853,4 +853,112 @@ public final class VectorKernels extends ScalarKernels {
             }
         }
     }
+
+    // ---- normalization rows (loops in VectorRows) ----------------------------------------------------
+
+    @Override
+    public void normalizeRowAffine(float[] x, int off, int n, float mean, float inv, float residual,
+            float[] gamma, float[] beta, float[] y) {
+        if (n <= 2 * FL || (gamma == null) != (beta == null)) {
+            super.normalizeRowAffine(x, off, n, mean, inv, residual, gamma, beta, y);
+        } else if (gamma == null) { // a = inv, b = 0 - residual * inv: the scaleShift order
+            VectorLoops.scaleShift(x, off, n, mean, inv, 0f - residual * inv, y);
+        } else {
+            VectorRows.affine(x, off, n, mean, inv, residual, gamma, beta, y);
+        }
+    }
+
+    @Override
+    public void normalizeRowAffine(double[] x, int off, int n, double mean, double inv, double[] gamma,
+            double[] beta, double[] y) {
+        if (n <= 2 * DL || (gamma == null) != (beta == null)) {
+            super.normalizeRowAffine(x, off, n, mean, inv, gamma, beta, y);
+        } else if (gamma == null) {
+            VectorLoops.scaleShift(x, off, n, mean, inv, 0.0, y);
+        } else {
+            VectorRows.affine(x, off, n, mean, inv, gamma, beta, y);
+        }
+    }
+
+    @Override
+    public void normalizeRowScale(float[] x, int off, int n, float inv, float[] gamma, float[] y) {
+        if (n <= 2 * FL) {
+            super.normalizeRowScale(x, off, n, inv, gamma, y);
+        } else if (gamma == null) {
+            VectorRows.scale(x, off, n, inv, y);
+        } else {
+            VectorRows.scale(x, off, n, inv, gamma, y);
+        }
+    }
+
+    @Override
+    public void normalizeRowScale(double[] x, int off, int n, double inv, double[] gamma, double[] y) {
+        if (n <= 2 * DL) {
+            super.normalizeRowScale(x, off, n, inv, gamma, y);
+        } else if (gamma == null) {
+            VectorRows.scale(x, off, n, inv, y);
+        } else {
+            VectorRows.scale(x, off, n, inv, gamma, y);
+        }
+    }
+
+    @Override
+    public void normalizeRowGradSums(float[] dy, float[] x, int off, int n, float[] gamma, double center,
+            double[] out, int oo) {
+        if (n <= 2 * FL || gamma == null) {
+            super.normalizeRowGradSums(dy, x, off, n, gamma, center, out, oo);
+        } else {
+            VectorRows.gradSums(dy, x, off, n, gamma, center, out, oo);
+        }
+    }
+
+    @Override
+    public void normalizeRowGradSums(double[] dy, double[] x, int off, int n, double[] gamma, double center,
+            double[] out, int oo) {
+        if (n < 4 * DL || gamma == null) {
+            super.normalizeRowGradSums(dy, x, off, n, gamma, center, out, oo);
+        } else {
+            VectorRows.gradSums(dy, x, off, n, gamma, center, out, oo);
+        }
+    }
+
+    @Override
+    public void normalizeRowBackward(float[] dy, float[] x, int off, int n, float[] gamma, double a,
+            double center, double b, double c, float[] dx) {
+        if (n <= 2 * FL || gamma == null) {
+            super.normalizeRowBackward(dy, x, off, n, gamma, a, center, b, c, dx);
+        } else {
+            VectorRows.backward(dy, x, off, n, gamma, a, center, b, c, dx);
+        }
+    }
+
+    @Override
+    public void normalizeRowBackward(double[] dy, double[] x, int off, int n, double[] gamma, double a,
+            double center, double b, double c, double[] dx) {
+        if (n < 4 * DL || gamma == null) {
+            super.normalizeRowBackward(dy, x, off, n, gamma, a, center, b, c, dx);
+        } else {
+            VectorRows.backward(dy, x, off, n, gamma, a, center, b, c, dx);
+        }
+    }
+
+    @Override
+    public void normalizeColumnGradSums(float[] dy, float[] x, int off, int rows, int cols, double[] center,
+            double[] weight, int ro, double[] dg, double[] db, int ao) {
+        if (rows < 1 || cols < 2 * DL) {
+            super.normalizeColumnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
+        } else {
+            VectorRows.columnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
+        }
+    }
+
+    @Override
+    public void normalizeColumnGradSums(double[] dy, double[] x, int off, int rows, int cols, double[] center,
+            double[] weight, int ro, double[] dg, double[] db, int ao) {
+        if (rows < 1 || cols < 2 * DL) {
+            super.normalizeColumnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
+        } else {
+            VectorRows.columnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
+        }
+    }
 }
