@@ -12,6 +12,12 @@ package org.norm4j.kernel;
  * * (1 / n_b)}. With one block, {@code mean_b == mean} and the result equals the two-pass one exactly.
  */
 final class BlockMoments {
+    /**
+     * Elements per block: {@link Reduce#BLOCK} (64 KiB of float32, held in L2 between the two passes; measured
+     * on [1 000 000, 64]: 16 K and 8 K elements per block are equally fast, 4 K and 2 K slower).
+     */
+    static final int BLOCK = Reduce.BLOCK;
+
     private BlockMoments() {
     }
 
@@ -20,7 +26,7 @@ final class BlockMoments {
         int outer = plan.d0;
         int mid = plan.d1;
         int inner = plan.d2;
-        int rowsPerBlock = Math.max(1, Reduce.BLOCK / inner);
+        int rowsPerBlock = Math.max(1, BLOCK / inner);
         int nb = (mid + rowsPerBlock - 1) / rowsPerBlock;
         int slots = outer * nb * inner;
         double[] sums = new double[slots];
@@ -90,7 +96,7 @@ final class BlockMoments {
         int a = plan.d0;
         int kk = plan.d1;
         int b = plan.d2;
-        int aPerBlock = Math.max(1, Reduce.BLOCK / Math.max(1, b));
+        int aPerBlock = Math.max(1, BLOCK / Math.max(1, b));
         int na = Math.max(1, (a + aPerBlock - 1) / aPerBlock);
         double[] sums = new double[kk * na];
         double[] means = new double[kk * na];

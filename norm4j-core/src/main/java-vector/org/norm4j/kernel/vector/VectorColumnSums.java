@@ -13,8 +13,9 @@ import jdk.incubator.vector.FloatVector;
 import org.norm4j.kernel.ColumnSums;
 
 /**
- * {@link ColumnSums} on the Vector API: groups of four double vectors (32 columns with 512-bit vectors) are
- * accumulated over all rows in registers, then one vector at a time, then scalar columns. The loops follow
+ * {@link ColumnSums} on the Vector API: groups of eight double vectors (64 columns with 512-bit vectors, so a
+ * 64-channel block is swept once, row after row, as memory streams best) are accumulated over all rows in
+ * registers, then groups of four (two for the two-input sum), then one vector at a time, then scalar columns. The loops follow
  * {@link VectorLoops}'s code-shape rules (accumulators as arguments, do-while bodies, no vector helpers).
  * Per column the additions are in row order from 0, as in the scalar reference. The caller guarantees
  * {@code rows >= 1}.
@@ -24,6 +25,38 @@ public final class VectorColumnSums implements ColumnSums {
     @Override
     public void sumColumns(float[] x, int off, int rows, int cols, double[] acc, int ao) {
         int j = 0;
+        for (; j + 8 * DL <= cols; j += 8 * DL) {
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            int p = off + j;
+            int r = 0;
+            do {
+                s0 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 0 * DL).convertShape(F2D, D, 0))
+                        .lanewise(ADD, s0);
+                s1 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 1 * DL).convertShape(F2D, D, 0))
+                        .lanewise(ADD, s1);
+                s2 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 2 * DL).convertShape(F2D, D, 0))
+                        .lanewise(ADD, s2);
+                s3 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 3 * DL).convertShape(F2D, D, 0))
+                        .lanewise(ADD, s3);
+                s4 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 4 * DL).convertShape(F2D, D, 0))
+                        .lanewise(ADD, s4);
+                s5 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 5 * DL).convertShape(F2D, D, 0))
+                        .lanewise(ADD, s5);
+                s6 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 6 * DL).convertShape(F2D, D, 0))
+                        .lanewise(ADD, s6);
+                s7 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 7 * DL).convertShape(F2D, D, 0))
+                        .lanewise(ADD, s7);
+                p += cols;
+            } while (++r < rows);
+            DoubleVector.fromArray(D, acc, ao + j + 0 * DL).lanewise(ADD, s0).intoArray(acc, ao + j + 0 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 1 * DL).lanewise(ADD, s1).intoArray(acc, ao + j + 1 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 2 * DL).lanewise(ADD, s2).intoArray(acc, ao + j + 2 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 3 * DL).lanewise(ADD, s3).intoArray(acc, ao + j + 3 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 4 * DL).lanewise(ADD, s4).intoArray(acc, ao + j + 4 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 5 * DL).lanewise(ADD, s5).intoArray(acc, ao + j + 5 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 6 * DL).lanewise(ADD, s6).intoArray(acc, ao + j + 6 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 7 * DL).lanewise(ADD, s7).intoArray(acc, ao + j + 7 * DL);
+        }
         for (; j + 4 * DL <= cols; j += 4 * DL) {
             DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
             int p = off + j;
@@ -68,6 +101,54 @@ public final class VectorColumnSums implements ColumnSums {
     public void sumSquaredDeviationsColumns(float[] x, int off, int rows, int cols, double[] mean, int mo,
             double[] acc, int ao) {
         int j = 0;
+        for (; j + 8 * DL <= cols; j += 8 * DL) {
+            DoubleVector m0 = DoubleVector.fromArray(D, mean, mo + j + 0 * DL);
+            DoubleVector m1 = DoubleVector.fromArray(D, mean, mo + j + 1 * DL);
+            DoubleVector m2 = DoubleVector.fromArray(D, mean, mo + j + 2 * DL);
+            DoubleVector m3 = DoubleVector.fromArray(D, mean, mo + j + 3 * DL);
+            DoubleVector m4 = DoubleVector.fromArray(D, mean, mo + j + 4 * DL);
+            DoubleVector m5 = DoubleVector.fromArray(D, mean, mo + j + 5 * DL);
+            DoubleVector m6 = DoubleVector.fromArray(D, mean, mo + j + 6 * DL);
+            DoubleVector m7 = DoubleVector.fromArray(D, mean, mo + j + 7 * DL);
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            int p = off + j;
+            int r = 0;
+            do {
+                DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 0 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m0);
+                s0 = d0.lanewise(MUL, d0).lanewise(ADD, s0);
+                DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 1 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m1);
+                s1 = d1.lanewise(MUL, d1).lanewise(ADD, s1);
+                DoubleVector d2 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 2 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m2);
+                s2 = d2.lanewise(MUL, d2).lanewise(ADD, s2);
+                DoubleVector d3 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 3 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m3);
+                s3 = d3.lanewise(MUL, d3).lanewise(ADD, s3);
+                DoubleVector d4 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 4 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m4);
+                s4 = d4.lanewise(MUL, d4).lanewise(ADD, s4);
+                DoubleVector d5 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 5 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m5);
+                s5 = d5.lanewise(MUL, d5).lanewise(ADD, s5);
+                DoubleVector d6 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 6 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m6);
+                s6 = d6.lanewise(MUL, d6).lanewise(ADD, s6);
+                DoubleVector d7 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 7 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m7);
+                s7 = d7.lanewise(MUL, d7).lanewise(ADD, s7);
+                p += cols;
+            } while (++r < rows);
+            DoubleVector.fromArray(D, acc, ao + j + 0 * DL).lanewise(ADD, s0).intoArray(acc, ao + j + 0 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 1 * DL).lanewise(ADD, s1).intoArray(acc, ao + j + 1 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 2 * DL).lanewise(ADD, s2).intoArray(acc, ao + j + 2 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 3 * DL).lanewise(ADD, s3).intoArray(acc, ao + j + 3 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 4 * DL).lanewise(ADD, s4).intoArray(acc, ao + j + 4 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 5 * DL).lanewise(ADD, s5).intoArray(acc, ao + j + 5 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 6 * DL).lanewise(ADD, s6).intoArray(acc, ao + j + 6 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 7 * DL).lanewise(ADD, s7).intoArray(acc, ao + j + 7 * DL);
+        }
         for (; j + 4 * DL <= cols; j += 4 * DL) {
             DoubleVector m0 = DoubleVector.fromArray(D, mean, mo + j);
             DoubleVector m1 = DoubleVector.fromArray(D, mean, mo + j + DL);
@@ -124,6 +205,62 @@ public final class VectorColumnSums implements ColumnSums {
     public void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
             int mo, double[] acc, int ao) {
         int j = 0;
+        for (; j + 8 * DL <= cols; j += 8 * DL) {
+            DoubleVector m0 = DoubleVector.fromArray(D, mean, mo + j + 0 * DL);
+            DoubleVector m1 = DoubleVector.fromArray(D, mean, mo + j + 1 * DL);
+            DoubleVector m2 = DoubleVector.fromArray(D, mean, mo + j + 2 * DL);
+            DoubleVector m3 = DoubleVector.fromArray(D, mean, mo + j + 3 * DL);
+            DoubleVector m4 = DoubleVector.fromArray(D, mean, mo + j + 4 * DL);
+            DoubleVector m5 = DoubleVector.fromArray(D, mean, mo + j + 5 * DL);
+            DoubleVector m6 = DoubleVector.fromArray(D, mean, mo + j + 6 * DL);
+            DoubleVector m7 = DoubleVector.fromArray(D, mean, mo + j + 7 * DL);
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            int p = off + j;
+            int r = 0;
+            do {
+                DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 0 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m0);
+                s0 = ((DoubleVector) FloatVector.fromArray(FH, dy, p + 0 * DL).convertShape(F2D, D, 0))
+                        .lanewise(MUL, d0).lanewise(ADD, s0);
+                DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 1 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m1);
+                s1 = ((DoubleVector) FloatVector.fromArray(FH, dy, p + 1 * DL).convertShape(F2D, D, 0))
+                        .lanewise(MUL, d1).lanewise(ADD, s1);
+                DoubleVector d2 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 2 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m2);
+                s2 = ((DoubleVector) FloatVector.fromArray(FH, dy, p + 2 * DL).convertShape(F2D, D, 0))
+                        .lanewise(MUL, d2).lanewise(ADD, s2);
+                DoubleVector d3 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 3 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m3);
+                s3 = ((DoubleVector) FloatVector.fromArray(FH, dy, p + 3 * DL).convertShape(F2D, D, 0))
+                        .lanewise(MUL, d3).lanewise(ADD, s3);
+                DoubleVector d4 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 4 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m4);
+                s4 = ((DoubleVector) FloatVector.fromArray(FH, dy, p + 4 * DL).convertShape(F2D, D, 0))
+                        .lanewise(MUL, d4).lanewise(ADD, s4);
+                DoubleVector d5 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 5 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m5);
+                s5 = ((DoubleVector) FloatVector.fromArray(FH, dy, p + 5 * DL).convertShape(F2D, D, 0))
+                        .lanewise(MUL, d5).lanewise(ADD, s5);
+                DoubleVector d6 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 6 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m6);
+                s6 = ((DoubleVector) FloatVector.fromArray(FH, dy, p + 6 * DL).convertShape(F2D, D, 0))
+                        .lanewise(MUL, d6).lanewise(ADD, s6);
+                DoubleVector d7 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 7 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m7);
+                s7 = ((DoubleVector) FloatVector.fromArray(FH, dy, p + 7 * DL).convertShape(F2D, D, 0))
+                        .lanewise(MUL, d7).lanewise(ADD, s7);
+                p += cols;
+            } while (++r < rows);
+            DoubleVector.fromArray(D, acc, ao + j + 0 * DL).lanewise(ADD, s0).intoArray(acc, ao + j + 0 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 1 * DL).lanewise(ADD, s1).intoArray(acc, ao + j + 1 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 2 * DL).lanewise(ADD, s2).intoArray(acc, ao + j + 2 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 3 * DL).lanewise(ADD, s3).intoArray(acc, ao + j + 3 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 4 * DL).lanewise(ADD, s4).intoArray(acc, ao + j + 4 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 5 * DL).lanewise(ADD, s5).intoArray(acc, ao + j + 5 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 6 * DL).lanewise(ADD, s6).intoArray(acc, ao + j + 6 * DL);
+            DoubleVector.fromArray(D, acc, ao + j + 7 * DL).lanewise(ADD, s7).intoArray(acc, ao + j + 7 * DL);
+        }
         for (; j + 2 * DL <= cols; j += 2 * DL) {
             DoubleVector m0 = DoubleVector.fromArray(D, mean, mo + j);
             DoubleVector m1 = DoubleVector.fromArray(D, mean, mo + j + DL);
