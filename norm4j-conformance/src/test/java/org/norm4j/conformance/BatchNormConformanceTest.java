@@ -2,7 +2,7 @@ package org.norm4j.conformance;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.norm4j.conformance.Conformance.arr;
-import static org.norm4j.conformance.Conformance.check;
+import static org.norm4j.conformance.Conformance.assertConforms;
 
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -65,7 +65,7 @@ class BatchNormConformanceTest {
             // x*inv and mean*inv are large for offset data and cancel (in TF as here): the error is relative
             // to the data's scale, max(|x|, 1)
             double xs = Math.max(1, Math.max(Math.abs(x.max().item()), Math.abs(x.min().item())));
-            check("batch_normalization " + dt.pyName(), ty, y, dt == DType.FLOAT32 ? 1e-5 : 1e-12, xs);
+            assertConforms("batch_normalization " + dt.pyName(), ty, y, dt == DType.FLOAT32 ? 1e-5 : 1e-12, xs);
         }
     }
 
@@ -108,11 +108,11 @@ class BatchNormConformanceTest {
             // float32 cannot hold a mean of 1e4 std closer than about 6e-4 std (in TF as here), so on offset data
             // the normalized output agrees only to that
             double yTol = ill && training ? 2e-3 : 1e-5;
-            check("fused_batch_norm y " + tag, t.y(), r.y(), yTol, 1);
-            check("fused_batch_norm batch_mean " + tag, t.batchMean(), r.batchMean(), 1e-5, 1e-30);
-            check("fused_batch_norm batch_variance " + tag, t.batchVariance(), r.batchVariance(),
+            assertConforms("fused_batch_norm y " + tag, t.y(), r.y(), yTol, 1);
+            assertConforms("fused_batch_norm batch_mean " + tag, t.batchMean(), r.batchMean(), 1e-5, 1e-30);
+            assertConforms("fused_batch_norm batch_variance " + tag, t.batchVariance(), r.batchVariance(),
                     ill && training ? 2e-2 : 1e-5, 1e-30);
-            check("fused_batch_norm reserve_space_1 " + tag, t.reserveSpace1(), r.reserveSpace1(), 1e-5, 1e-30);
+            assertConforms("fused_batch_norm reserve_space_1 " + tag, t.reserveSpace1(), r.reserveSpace1(), 1e-5, 1e-30);
 
             Tensor dy = Tensor.randomNormal(DType.FLOAT32, 0, 1, rnd.nextLong(), dims).asType(dt);
             // each side's gradient from its own forward reserve spaces, as a user would call them
@@ -129,9 +129,9 @@ class BatchNormConformanceTest {
                 gain = Math.max(gain, Math.abs(scale.getDouble(i)) / Math.sqrt(t.reserveSpace2().data()[i] + eps));
             }
             double dxScale = gain * Math.max(Math.abs(dy.max().item()), Math.abs(dy.min().item()));
-            check("fused_batch_norm_grad x " + tag, tg.xBackprop(), g.xBackprop(), 2e-5, dxScale);
-            check("fused_batch_norm_grad scale " + tag, tg.scaleBackprop(), g.scaleBackprop(), 2e-5, 1e-30);
-            check("fused_batch_norm_grad offset " + tag, tg.offsetBackprop(), g.offsetBackprop(), 2e-5, 1e-30);
+            assertConforms("fused_batch_norm_grad x " + tag, tg.xBackprop(), g.xBackprop(), 2e-5, dxScale);
+            assertConforms("fused_batch_norm_grad scale " + tag, tg.scaleBackprop(), g.scaleBackprop(), 2e-5, 1e-30);
+            assertConforms("fused_batch_norm_grad offset " + tag, tg.offsetBackprop(), g.offsetBackprop(), 2e-5, 1e-30);
         }
     }
 

@@ -2,7 +2,7 @@ package org.norm4j.conformance;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.norm4j.conformance.Conformance.arr;
-import static org.norm4j.conformance.Conformance.check;
+import static org.norm4j.conformance.Conformance.assertConforms;
 
 import java.util.List;
 import java.util.Random;
@@ -136,7 +136,7 @@ class BatchNormalizationConformanceTest {
             Tf.FusedBatchNormResult t = Tf.fusedBatchNorm(f32(x), gamma, arr(bn.beta().value()), mean0, var0, eps,
                     1.0 - momentum, fmt, true);
             if (!ill) {
-                check("training y vs FusedBatchNormV3 " + tag, t.y(), r.y(), 1e-5, 1);
+                assertConforms("training y vs FusedBatchNormV3 " + tag, t.y(), r.y(), 1e-5, 1);
             } else {
                 // TF's float32 batch statistics drift on offset data (errors up to ~1e-2 of the output): the
                 // reference is TF's composition in float64 on the same inputs
@@ -145,21 +145,21 @@ class BatchNormalizationConformanceTest {
                         : new int[] {0, 1, 2}, param(bn.gamma(), keep, DType.FLOAT64), param(bn.beta(), keep,
                         DType.FLOAT64), arr(dy.asType(DType.FLOAT64)), eps);
                 String t64 = tag + " vs TF float64 moments+batch_normalization";
-                check("training y " + t64, ref.y(), r.y(), 1e-5, 1);
-                check("training dx " + t64, ref.dx(), r.dx(), 1e-4, termScale(dy, gamma, ref.variance(), eps));
-                check("training dgamma " + t64, reshape(ref.dGamma(), new int[] {ch}), r.dGamma(), 1e-4, 1e-30);
-                check("training dbeta " + t64, reshape(ref.dBeta(), new int[] {ch}), r.dBeta(), 1e-4, 1e-30);
+                assertConforms("training y " + t64, ref.y(), r.y(), 1e-5, 1);
+                assertConforms("training dx " + t64, ref.dx(), r.dx(), 1e-4, termScale(dy, gamma, ref.variance(), eps));
+                assertConforms("training dgamma " + t64, reshape(ref.dGamma(), new int[] {ch}), r.dGamma(), 1e-4, 1e-30);
+                assertConforms("training dbeta " + t64, reshape(ref.dBeta(), new int[] {ch}), r.dBeta(), 1e-4, 1e-30);
             }
-            check("moving_mean vs FusedBatchNormV3 " + tag, t.batchMean(), bn.movingMean().value(), 1e-5, 1e-30);
+            assertConforms("moving_mean vs FusedBatchNormV3 " + tag, t.batchMean(), bn.movingMean().value(), 1e-5, 1e-30);
             if (fusedConvention) {
-                check("moving_variance TF_FUSED vs FusedBatchNormV3 " + tag, t.batchVariance(),
+                assertConforms("moving_variance TF_FUSED vs FusedBatchNormV3 " + tag, t.batchVariance(),
                         bn.movingVariance().value(), ill ? 2e-2 : 1e-5, 1e-30);
             } else {
                 double[] keras = new double[ch];
                 for (int i = 0; i < ch; i++) {
                     keras[i] = var0.data()[i] * momentum + t.reserveSpace2().data()[i] * (1 - momentum);
                 }
-                check("moving_variance KERAS vs Keras update of TF's biased variance " + tag, Arr.f32(new int[] {ch},
+                assertConforms("moving_variance KERAS vs Keras update of TF's biased variance " + tag, Arr.f32(new int[] {ch},
                         keras), bn.movingVariance().value(), ill ? 2e-2 : 1e-5, 1e-30);
             }
             if (ill) {
@@ -167,10 +167,10 @@ class BatchNormalizationConformanceTest {
             }
             Tf.FusedBatchNormGradResult g = Tf.fusedBatchNormGrad(f32(dy), f32(x), gamma, t.reserveSpace1(),
                     t.reserveSpace2(), eps, fmt, true);
-            check("training dx vs FusedBatchNormGradV3 " + tag, g.xBackprop(), r.dx(), 2e-5,
+            assertConforms("training dx vs FusedBatchNormGradV3 " + tag, g.xBackprop(), r.dx(), 2e-5,
                     termScale(dy, gamma, t.reserveSpace2(), eps));
-            check("training dgamma vs FusedBatchNormGradV3 " + tag, g.scaleBackprop(), r.dGamma(), 2e-5, 1e-30);
-            check("training dbeta vs FusedBatchNormGradV3 " + tag, g.offsetBackprop(), r.dBeta(), 2e-5, 1e-30);
+            assertConforms("training dgamma vs FusedBatchNormGradV3 " + tag, g.scaleBackprop(), r.dGamma(), 2e-5, 1e-30);
+            assertConforms("training dbeta vs FusedBatchNormGradV3 " + tag, g.offsetBackprop(), r.dBeta(), 2e-5, 1e-30);
         }
     }
 
@@ -201,16 +201,16 @@ class BatchNormalizationConformanceTest {
             Arr gamma = param(bn.gamma(), keepShape, dt);
             Arr beta = param(bn.beta(), keepShape, dt);
             Reference ref = composition(arr(x), reduced, gamma, beta, arr(dy), 1e-3);
-            check("training y vs moments+batch_normalization " + tag, ref.y(), r.y(),
+            assertConforms("training y vs moments+batch_normalization " + tag, ref.y(), r.y(),
                     dt == DType.FLOAT32 ? 1e-5 : 1e-10, scale(x));
             double gtol = dt == DType.FLOAT32 ? 1e-4 : 1e-10;
-            check("training dx vs graph gradients of the composition " + tag, ref.dx(), r.dx(), gtol,
+            assertConforms("training dx vs graph gradients of the composition " + tag, ref.dx(), r.dx(), gtol,
                     termScale(dy, gamma, ref.variance(), 1e-3));
             int[] ps = bn.gamma().shape().dims();
             double ptol = dt == DType.FLOAT32 ? 1e-4 : 1e-6;
-            check("training dgamma vs graph gradients of the composition " + tag, reshape(ref.dGamma(), ps),
+            assertConforms("training dgamma vs graph gradients of the composition " + tag, reshape(ref.dGamma(), ps),
                     r.dGamma(), ptol, 1e-30);
-            check("training dbeta vs graph gradients of the composition " + tag, reshape(ref.dBeta(), ps), r.dBeta(),
+            assertConforms("training dbeta vs graph gradients of the composition " + tag, reshape(ref.dBeta(), ps), r.dBeta(),
                     ptol, 1e-30);
         }
     }
@@ -250,15 +250,15 @@ class BatchNormalizationConformanceTest {
             Arr beta = param(bn.beta(), keepShape, tfType);
             double eps = bn.epsilon();
             Arr y = Tf.batchNormalization(arr(x.asType(tfType)), mm, mv, beta, gamma, eps);
-            check("inference y vs batch_normalization(moving stats) " + tag, y, r.y(),
+            assertConforms("inference y vs batch_normalization(moving stats) " + tag, y, r.y(),
                     dt == DType.FLOAT32 ? 1e-5 : 1e-10, scale(x));
             Tf.GradResult g = Tf.gradients(Fn.BATCH_NORMALIZATION, GradParams.batchNorm(eps), arr(dy.asType(tfType)),
                     arr(x.asType(tfType)), mm, mv, beta, gamma);
-            check("inference dx vs graph gradients " + tag, g.grad(0), r.dx(), dt == DType.FLOAT32 ? 1e-4 : 1e-10,
+            assertConforms("inference dx vs graph gradients " + tag, g.grad(0), r.dx(), dt == DType.FLOAT32 ? 1e-4 : 1e-10,
                     1e-30);
             double ptol = dt == DType.FLOAT32 ? 1e-4 : 1e-6;
-            check("inference dgamma vs graph gradients " + tag, reshape(g.grad(4), ps), r.dGamma(), ptol, 1e-30);
-            check("inference dbeta vs graph gradients " + tag, reshape(g.grad(3), ps), r.dBeta(), ptol, 1e-30);
+            assertConforms("inference dgamma vs graph gradients " + tag, reshape(g.grad(4), ps), r.dGamma(), ptol, 1e-30);
+            assertConforms("inference dbeta vs graph gradients " + tag, reshape(g.grad(3), ps), r.dBeta(), ptol, 1e-30);
         }
     }
 

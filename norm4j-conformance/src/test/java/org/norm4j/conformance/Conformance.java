@@ -31,7 +31,7 @@ final class Conformance {
     }
 
     /** Compares and records; throws AssertionError if the error exceeds {@code tol}. */
-    static double check(String op, Arr expected, Tensor actual, double tol, double floor) {
+    static double assertConforms(String op, Arr expected, Tensor actual, double tol, double floor) {
         double[] e = expected.data();
         double[] a = actual.toDoubleArray();
         if (!java.util.Arrays.equals(expected.shape(), actual.shape().dims())) {

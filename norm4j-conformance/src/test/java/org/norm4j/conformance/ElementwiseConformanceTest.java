@@ -2,7 +2,7 @@ package org.norm4j.conformance;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.norm4j.conformance.Conformance.arr;
-import static org.norm4j.conformance.Conformance.check;
+import static org.norm4j.conformance.Conformance.assertConforms;
 
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -54,20 +54,20 @@ class ElementwiseConformanceTest {
             double t = dt == DType.FLOAT32 ? 2e-6 : 1e-14;
             double tt = dt == DType.FLOAT32 ? 1e-5 : 1e-12;
             String s = " " + dt.pyName();
-            check("add" + s, Tf.add(arr(a), arr(b)), Elementwise.add(a, b), t, 1e-30);
-            check("sub" + s, Tf.sub(arr(b), arr(a)), Elementwise.sub(b, a), t, 1e-30);
-            check("mul" + s, Tf.mul(arr(a), arr(b)), Elementwise.mul(a, b), t, 1e-30);
-            check("div" + s, Tf.div(arr(a), arr(b)), Elementwise.div(a, b), t, 1e-30);
-            check("maximum" + s, Tf.maximum(arr(a), arr(b)), Elementwise.maximum(a, b), 0, 1e-30);
-            check("minimum" + s, Tf.minimum(arr(b), arr(a)), Elementwise.minimum(b, a), 0, 1e-30);
-            check("pow" + s, Tf.pow(arr(b), arr(a)), Elementwise.pow(b, a), tt, 1e-30);
-            check("neg" + s, Tf.neg(arr(a)), Elementwise.neg(a), 0, 1e-30);
-            check("abs" + s, Tf.abs(arr(a)), Elementwise.abs(a), 0, 1e-30);
-            check("square" + s, Tf.square(arr(a)), Elementwise.square(a), t, 1e-30);
-            check("sqrt" + s, Tf.sqrt(arr(b)), Elementwise.sqrt(b), tt, 1e-30);
-            check("rsqrt" + s, Tf.rsqrt(arr(b)), Elementwise.rsqrt(b), tt, 1e-30);
-            check("exp" + s, Tf.exp(arr(a)), Elementwise.exp(a), tt, 1e-30);
-            check("log" + s, Tf.log(arr(b)), Elementwise.log(b), tt, 1e-30);
+            assertConforms("add" + s, Tf.add(arr(a), arr(b)), Elementwise.add(a, b), t, 1e-30);
+            assertConforms("sub" + s, Tf.sub(arr(b), arr(a)), Elementwise.sub(b, a), t, 1e-30);
+            assertConforms("mul" + s, Tf.mul(arr(a), arr(b)), Elementwise.mul(a, b), t, 1e-30);
+            assertConforms("div" + s, Tf.div(arr(a), arr(b)), Elementwise.div(a, b), t, 1e-30);
+            assertConforms("maximum" + s, Tf.maximum(arr(a), arr(b)), Elementwise.maximum(a, b), 0, 1e-30);
+            assertConforms("minimum" + s, Tf.minimum(arr(b), arr(a)), Elementwise.minimum(b, a), 0, 1e-30);
+            assertConforms("pow" + s, Tf.pow(arr(b), arr(a)), Elementwise.pow(b, a), tt, 1e-30);
+            assertConforms("neg" + s, Tf.neg(arr(a)), Elementwise.neg(a), 0, 1e-30);
+            assertConforms("abs" + s, Tf.abs(arr(a)), Elementwise.abs(a), 0, 1e-30);
+            assertConforms("square" + s, Tf.square(arr(a)), Elementwise.square(a), t, 1e-30);
+            assertConforms("sqrt" + s, Tf.sqrt(arr(b)), Elementwise.sqrt(b), tt, 1e-30);
+            assertConforms("rsqrt" + s, Tf.rsqrt(arr(b)), Elementwise.rsqrt(b), tt, 1e-30);
+            assertConforms("exp" + s, Tf.exp(arr(a)), Elementwise.exp(a), tt, 1e-30);
+            assertConforms("log" + s, Tf.log(arr(b)), Elementwise.log(b), tt, 1e-30);
             int[] perm = new int[rank];
             for (int i = 0; i < rank; i++) {
                 perm[i] = i;
@@ -80,13 +80,13 @@ class ElementwiseConformanceTest {
                 perm[i] = perm[j];
                 perm[j] = tmp;
             }
-            check("transpose" + s, Tf.transpose(arr(a), perm), a.transpose(perm), 0, 1e-30);
+            assertConforms("transpose" + s, Tf.transpose(arr(a), perm), a.transpose(perm), 0, 1e-30);
             int m = 1 + rnd.nextInt(20);
             int k = 1 + rnd.nextInt(40);
             int n = 1 + rnd.nextInt(20);
             Tensor p = Tensor.randomNormal(dt, 0, 1, rnd.nextLong(), m, k);
             Tensor q = Tensor.randomNormal(dt, 0, 1, rnd.nextLong(), k, n);
-            check("matmul" + s, Tf.matmul(arr(p), arr(q)), p.matmul(q), dt == DType.FLOAT32 ? 1e-5 : 1e-13, 1e-30);
+            assertConforms("matmul" + s, Tf.matmul(arr(p), arr(q)), p.matmul(q), dt == DType.FLOAT32 ? 1e-5 : 1e-13, 1e-30);
         }
     }
 
@@ -105,15 +105,15 @@ class ElementwiseConformanceTest {
             Arr xa = arr(x);
             String s = " " + dt.pyName() + " with " + specials[c % 3];
             double t = dt == DType.FLOAT32 ? 1e-5 : 1e-12;
-            check("reduce_max" + s, Tf.reduceMax(xa, axes, false), Reductions.max(x, axes, false), 0, 1e-30);
-            check("reduce_sum" + s, Tf.reduceSum(xa, axes, false), Reductions.sum(x, axes, false), t, 1e-30);
+            assertConforms("reduce_max" + s, Tf.reduceMax(xa, axes, false), Reductions.max(x, axes, false), 0, 1e-30);
+            assertConforms("reduce_sum" + s, Tf.reduceSum(xa, axes, false), Reductions.sum(x, axes, false), t, 1e-30);
             Tf.Moments tm = Tf.moments(xa, axes, false);
             Nn.Moments m = Nn.moments(x, axes, false);
-            check("moments mean" + s, tm.mean(), m.mean(), t, 1e-30);
-            check("moments variance" + s, tm.variance(), m.variance(), t, 1e-30);
-            check("l2_normalize" + s, Tf.l2Normalize(xa, axes, 1e-12), Nn.l2Normalize(x, axes, 1e-12), t, 1e-30);
+            assertConforms("moments mean" + s, tm.mean(), m.mean(), t, 1e-30);
+            assertConforms("moments variance" + s, tm.variance(), m.variance(), t, 1e-30);
+            assertConforms("l2_normalize" + s, Tf.l2Normalize(xa, axes, 1e-12), Nn.l2Normalize(x, axes, 1e-12), t, 1e-30);
             Tensor ones = Tensor.ones(dt, dims[dims.length - 1]);
-            check("batch_normalization" + s, Tf.batchNormalization(xa, arr(ones), arr(ones), null, null, 1e-3),
+            assertConforms("batch_normalization" + s, Tf.batchNormalization(xa, arr(ones), arr(ones), null, null, 1e-3),
                     Nn.batchNormalization(x, ones, ones, null, null, 1e-3), t, 1e-30);
         }
     }

@@ -2,7 +2,7 @@ package org.norm4j.conformance;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.norm4j.conformance.Conformance.arr;
-import static org.norm4j.conformance.Conformance.check;
+import static org.norm4j.conformance.Conformance.assertConforms;
 
 import java.util.Random;
 import java.util.function.Function;
@@ -72,7 +72,7 @@ class GradientConformanceTest {
     private static void compare(String op, Tf.GradResult tf, Tensor[] ours, DType dt, double floor) {
         for (int i = 0; i < ours.length; i++) {
             if (ours[i] != null && tf.grad(i) != null) {
-                check(op + " d/input" + i + " " + dt.pyName(), tf.grad(i), ours[i], tol(dt), floor);
+                assertConforms(op + " d/input" + i + " " + dt.pyName(), tf.grad(i), ours[i], tol(dt), floor);
             }
         }
     }

@@ -2,7 +2,7 @@ package org.norm4j.conformance;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.norm4j.conformance.Conformance.arr;
-import static org.norm4j.conformance.Conformance.check;
+import static org.norm4j.conformance.Conformance.assertConforms;
 
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +45,7 @@ class L2LrnConformanceTest {
             }
             int[] axes = rnd.nextInt(4) == 0 ? null : Conformance.randomAxes(rnd, rank);
             double eps = rnd.nextBoolean() ? 1e-12 : 1e-3;
-            check("l2_normalize " + dt.pyName(), Tf.l2Normalize(arr(x), axes, eps), Nn.l2Normalize(x, axes, eps),
+            assertConforms("l2_normalize " + dt.pyName(), Tf.l2Normalize(arr(x), axes, eps), Nn.l2Normalize(x, axes, eps),
                     dt == DType.FLOAT32 ? 1e-5 : 1e-12, 1e-30);
         }
     }
@@ -65,12 +65,12 @@ class L2LrnConformanceTest {
             Tensor y = Nn.localResponseNormalization(x, r, bias, alpha, beta);
             Arr x32 = arr(x.asType(DType.FLOAT32));
             Arr ty = Tf.lrn(x32, r, bias, alpha, beta);
-            check("lrn " + dt.pyName(), ty, y, 1e-5, 1e-30);
+            assertConforms("lrn " + dt.pyName(), ty, y, 1e-5, 1e-30);
             Tensor dy = Tensor.randomNormal(DType.FLOAT32, 0, 1, rnd.nextLong(), dims).asType(dt);
             // both gradients evaluated at TF's forward output, so only the gradient kernels differ
             Tensor g = Nn.localResponseNormalizationGrad(dy, x, Conformance.tensor(ty).asType(dt), r, bias, alpha,
                     beta);
-            check("lrn_grad " + dt.pyName(), Tf.lrnGrad(arr(dy.asType(DType.FLOAT32)), x32, ty, r, bias, alpha,
+            assertConforms("lrn_grad " + dt.pyName(), Tf.lrnGrad(arr(dy.asType(DType.FLOAT32)), x32, ty, r, bias, alpha,
                     beta), g, 2e-5, 1e-30);
         }
     }

@@ -2,7 +2,7 @@ package org.norm4j.conformance;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.norm4j.conformance.Conformance.arr;
-import static org.norm4j.conformance.Conformance.check;
+import static org.norm4j.conformance.Conformance.assertConforms;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -176,7 +176,7 @@ class LayerNormsConformanceTest {
             }
             Tensor y = LayerNorms.unitNormalization(x, axes, eps);
             double tol = dt == DType.FLOAT32 ? 2e-6 : 1e-12;
-            check("unit_norm (keras 3.6) " + dt.pyName(), Tf.evaluate(unitNormTf(sorted, eps, false), arr(x)), y,
+            assertConforms("unit_norm (keras 3.6) " + dt.pyName(), Tf.evaluate(unitNormTf(sorted, eps, false), arr(x)), y,
                     tol, 1e-30);
             double r = 1 / Math.max(Math.sqrt(x.asType(DType.FLOAT64).square().sum(sorted).min().item()), eps);
             compare("unit_norm " + label(dt, false), dt, false, unitNormTf(sorted, eps, true),
@@ -253,10 +253,10 @@ class LayerNormsConformanceTest {
         // floor allows 8 of them on top of the relative tolerance
         double tolY = f32 ? 2e-6 : 1e-12;
         double ulps = 8 * (f32 ? 0x1p-24 : 0x1p-53) * x.abs().max().item() * gammaMax * rMax;
-        check(op + " y", expected.value(), y, tolY, maxAbs(expected.value()) + ulps / tolY);
+        assertConforms(op + " y", expected.value(), y, tolY, maxAbs(expected.value()) + ulps / tolY);
         for (int i = 0, k = 0; i < all.length; i++) {
             if (all[i] != null) {
-                check(op + names[i], expected.grad(i), g[k++], f32 ? (ill ? 1e-1 : 2e-5) : (ill ? 1e-8 : 1e-10),
+                assertConforms(op + names[i], expected.grad(i), g[k++], f32 ? (ill ? 1e-1 : 2e-5) : (ill ? 1e-8 : 1e-10),
                         i == 0 ? natural : 1e-30);
             }
         }
@@ -265,7 +265,7 @@ class LayerNormsConformanceTest {
                     p1 == null ? null : arr(p1).withDtype(true), p2 == null ? null : arr(p2).withDtype(true));
             for (int i = 0, k = 0; i < all.length; i++) {
                 if (all[i] != null) {
-                    check(op + names[i] + " vs tf float64", exact.grad(i), g[k++], 2e-5, i == 0 ? natural : 1e-30);
+                    assertConforms(op + names[i] + " vs tf float64", exact.grad(i), g[k++], 2e-5, i == 0 ? natural : 1e-30);
                 }
             }
         }
@@ -293,10 +293,10 @@ class LayerNormsConformanceTest {
             dx = tape.gradient(y, new Tensor[] {x}, w)[0];
             dw = tape.gradient(y, ws, w, GradientTape.UnconnectedGradients.NONE);
         }
-        check("layer " + name + " y", expected.value(), y, 2e-6, 1e-30);
-        check("layer " + name + " dx", expected.grad(0), dx, 2e-5, 1e-30);
+        assertConforms("layer " + name + " y", expected.value(), y, 2e-6, 1e-30);
+        assertConforms("layer " + name + " dx", expected.grad(0), dx, 2e-5, 1e-30);
         for (int i = 0; i < ws.size(); i++) {
-            check("layer " + name + " d" + ws.get(i).name().replaceAll(".*/", ""),
+            assertConforms("layer " + name + " d" + ws.get(i).name().replaceAll(".*/", ""),
                     expected.grad(ws.get(i).name().endsWith("beta") ? 2 : 1), dw.get(i), 2e-5, 1e-30);
         }
     }

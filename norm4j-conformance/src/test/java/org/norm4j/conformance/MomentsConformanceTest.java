@@ -2,7 +2,7 @@ package org.norm4j.conformance;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.norm4j.conformance.Conformance.arr;
-import static org.norm4j.conformance.Conformance.check;
+import static org.norm4j.conformance.Conformance.assertConforms;
 
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -58,26 +58,26 @@ class MomentsConformanceTest {
             String sfx = ill ? " ill-conditioned" : "";
             Nn.Moments m = Nn.moments(x, axes, keep);
             Tf.Moments tm = Tf.moments(xa, axes, keep);
-            check("moments mean " + dt.pyName() + sfx, tm.mean(), m.mean(), tol(dt), 1e-30);
+            assertConforms("moments mean " + dt.pyName() + sfx, tm.mean(), m.mean(), tol(dt), 1e-30);
             if (ill && dt == DType.FLOAT32) {
                 Tf.Moments truth = Tf.moments(xa.withDtype(true), axes, keep);
-                check("moments variance float32 ill-conditioned (vs float64 truth)", truth.variance(),
+                assertConforms("moments variance float32 ill-conditioned (vs float64 truth)", truth.variance(),
                         m.variance(), 1e-5, 1e-30);
                 Conformance.record("reference: TF float32 variance ill-conditioned (vs truth)",
                         relErr(truth.variance(), tm.variance()), Double.POSITIVE_INFINITY);
             } else {
-                check("moments variance " + dt.pyName() + sfx, tm.variance(), m.variance(), tol(dt), 1e-30);
+                assertConforms("moments variance " + dt.pyName() + sfx, tm.variance(), m.variance(), tol(dt), 1e-30);
             }
-            check("reduce_sum " + dt.pyName(), Tf.reduceSum(xa, axes, keep), Reductions.sum(x, axes, keep),
+            assertConforms("reduce_sum " + dt.pyName(), Tf.reduceSum(xa, axes, keep), Reductions.sum(x, axes, keep),
                     tol(dt), 1e-30);
-            check("reduce_mean " + dt.pyName(), Tf.reduceMean(xa, axes, keep), Reductions.mean(x, axes, keep),
+            assertConforms("reduce_mean " + dt.pyName(), Tf.reduceMean(xa, axes, keep), Reductions.mean(x, axes, keep),
                     tol(dt), 1e-30);
-            check("reduce_max " + dt.pyName(), Tf.reduceMax(xa, axes, keep), Reductions.max(x, axes, keep), 0, 1e-30);
-            check("reduce_min " + dt.pyName(), Tf.reduceMin(xa, axes, keep), Reductions.min(x, axes, keep), 0, 1e-30);
+            assertConforms("reduce_max " + dt.pyName(), Tf.reduceMax(xa, axes, keep), Reductions.max(x, axes, keep), 0, 1e-30);
+            assertConforms("reduce_min " + dt.pyName(), Tf.reduceMin(xa, axes, keep), Reductions.min(x, axes, keep), 0, 1e-30);
             if (!ill || dt == DType.FLOAT64) {
-                check("reduce_variance " + dt.pyName(), Tf.reduceVariance(xa, axes, keep),
+                assertConforms("reduce_variance " + dt.pyName(), Tf.reduceVariance(xa, axes, keep),
                         Reductions.variance(x, axes, keep), tol(dt), 1e-30);
-                check("reduce_std " + dt.pyName(), Tf.reduceStd(xa, axes, keep), Reductions.std(x, axes, keep),
+                assertConforms("reduce_std " + dt.pyName(), Tf.reduceStd(xa, axes, keep), Reductions.std(x, axes, keep),
                         tol(dt), 1e-30);
             }
         }
@@ -119,24 +119,24 @@ class MomentsConformanceTest {
             // is exactly 0 here and 1e-15 in TensorFlow's float arithmetic is not an error
             double xScale = Math.max(Math.abs(x.max().item()), Math.abs(x.min().item()));
             double vScale = Math.max(x.variance().item(), 1e-6 * xScale * xScale);
-            check("weighted_moments mean " + dt.pyName(), tm.mean(), m.mean(), tol(dt), xScale);
-            check("weighted_moments variance " + dt.pyName(), tm.variance(), m.variance(), tol(dt), vScale);
+            assertConforms("weighted_moments mean " + dt.pyName(), tm.mean(), m.mean(), tol(dt), xScale);
+            assertConforms("weighted_moments variance " + dt.pyName(), tm.variance(), m.variance(), tol(dt), vScale);
 
             Tensor shift = rnd.nextBoolean() ? null : Tensor.randomNormal(dt, 0, 1, rnd.nextLong(),
                     x.shape().reduce(x.shape().normalizeAxes(axes, "axes"), true).dims());
             Nn.SufficientStatistics s = Nn.sufficientStatistics(x, axes, shift, keep);
             Tf.SufficientStats ts = Tf.sufficientStatistics(arr(x), axes, shift == null ? null : arr(shift), keep);
-            check("sufficient_statistics count " + dt.pyName(), ts.count(), s.count(), 0, 1);
-            check("sufficient_statistics mean_ss " + dt.pyName(), ts.meanSS(), s.meanSS(), tol(dt), xScale);
-            check("sufficient_statistics variance_ss " + dt.pyName(), ts.varianceSS(), s.varianceSS(), tol(dt),
+            assertConforms("sufficient_statistics count " + dt.pyName(), ts.count(), s.count(), 0, 1);
+            assertConforms("sufficient_statistics mean_ss " + dt.pyName(), ts.meanSS(), s.meanSS(), tol(dt), xScale);
+            assertConforms("sufficient_statistics variance_ss " + dt.pyName(), ts.varianceSS(), s.varianceSS(), tol(dt),
                     vScale);
             // normalize_moments on identical inputs: the same elementwise float math as TF
             Tensor sh = keep && shift != null ? shift : null;
             Nn.Moments nm = Nn.normalizeMoments(s.count(), s.meanSS(), s.varianceSS(), sh);
             Tf.Moments tnm = Tf.normalizeMoments(arr(s.count()), arr(s.meanSS()), arr(s.varianceSS()),
                     sh == null ? null : arr(sh));
-            check("normalize_moments mean " + dt.pyName(), tnm.mean(), nm.mean(), tol(dt), xScale);
-            check("normalize_moments variance " + dt.pyName(), tnm.variance(), nm.variance(), tol(dt), vScale);
+            assertConforms("normalize_moments mean " + dt.pyName(), tnm.mean(), nm.mean(), tol(dt), xScale);
+            assertConforms("normalize_moments variance " + dt.pyName(), tnm.variance(), nm.variance(), tol(dt), vScale);
         }
     }
 
@@ -154,7 +154,7 @@ class MomentsConformanceTest {
             Arr eps = dt == DType.FLOAT32 ? Arr.scalar32(1e-7) : Arr.scalar64(1e-7);
             Arr expected = Tf.div(Tf.sub(xa, tm.mean()), Tf.sqrt(Tf.add(tm.variance(), eps)));
             // normalized values are O(1): compare on an absolute scale of 1
-            check("standardize (seed) " + dt.pyName() + (c % 7 == 0 ? " ill-conditioned" : ""), expected,
+            assertConforms("standardize (seed) " + dt.pyName() + (c % 7 == 0 ? " ill-conditioned" : ""), expected,
                     Nn.standardize(x), dt == DType.FLOAT32 ? (c % 7 == 0 ? 2e-3 : 1e-5) : 1e-10, 1);
         }
     }

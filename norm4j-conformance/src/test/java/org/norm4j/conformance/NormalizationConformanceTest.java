@@ -2,7 +2,7 @@ package org.norm4j.conformance;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.norm4j.conformance.Conformance.arr;
-import static org.norm4j.conformance.Conformance.check;
+import static org.norm4j.conformance.Conformance.assertConforms;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -92,9 +92,9 @@ class NormalizationConformanceTest {
             Arr centred = Tf.sub(xa, tm.mean());
             Tensor meanT = float32(reshape(tm.mean(), keptShape));
             Tensor varT = float32(reshape(var, keptShape));
-            check("forward, explicit stats" + sfx, Tf.div(centred, scale),
+            assertConforms("forward, explicit stats" + sfx, Tf.div(centred, scale),
                     explicit(axisArg, meanT, varT, false, ZeroVariancePolicy.KERAS).apply(x), 0, 1e-30);
-            check("inverse, explicit stats" + sfx, Tf.add(tm.mean(), Tf.mul(xa, scale)),
+            assertConforms("inverse, explicit stats" + sfx, Tf.add(tm.mean(), Tf.mul(xa, scale)),
                     explicit(axisArg, meanT, varT, true, ZeroVariancePolicy.KERAS).apply(x), 0, 1e-30);
             double[] s1 = scale.data().clone();
             double[] mask = new double[s1.length];
@@ -103,30 +103,30 @@ class NormalizationConformanceTest {
                 s1[j] = v[j] == 0 ? 1 : s1[j];
             }
             Arr unitScale = new Arr(s1, scale.shape(), false);
-            check("forward, explicit stats, policy sklearn", Tf.div(centred, unitScale),
+            assertConforms("forward, explicit stats, policy sklearn", Tf.div(centred, unitScale),
                     explicit(axisArg, meanT, varT, false, ZeroVariancePolicy.SKLEARN).apply(x), 0, 1e-30);
-            check("forward, explicit stats, policy spark",
+            assertConforms("forward, explicit stats, policy spark",
                     Tf.mul(Tf.div(centred, unitScale), new Arr(mask, scale.shape(), false)),
                     explicit(axisArg, meanT, varT, false, ZeroVariancePolicy.SPARK).apply(x), 0, 1e-30);
 
             // adapt: norm4j's float64 statistics against TensorFlow's float64 moments of the same values
             Normalization adapted = Normalization.builder().axis(axisArg).build().adapt(x);
             Tf.Moments t64 = Tf.moments(xa.withDtype(true), reduce, true);
-            check("adapt mean vs TF float64 moments" + sfx, reshape(t64.mean(), keptShape), adapted.meanTensor(),
+            assertConforms("adapt mean vs TF float64 moments" + sfx, reshape(t64.mean(), keptShape), adapted.meanTensor(),
                     1e-7, 1e-30);
-            check("adapt variance vs TF float64 moments" + sfx, reshape(t64.variance(), keptShape),
+            assertConforms("adapt variance vs TF float64 moments" + sfx, reshape(t64.variance(), keptShape),
                     adapted.varianceTensor(), 1e-7, 1e-30);
             Arr mean32 = t64.mean().withDtype(false);
             Arr var32 = t64.variance().withDtype(false);
             Arr ref = Tf.div(Tf.sub(xa, mean32), Tf.maximum(Tf.sqrt(var32), EPS));
             Tensor y = adapted.apply(x);
-            check("forward, adapted (vs float64 moments in float32)" + sfx, ref, y, 1e-6, 1e-30);
+            assertConforms("forward, adapted (vs float64 moments in float32)" + sfx, ref, y, 1e-6, 1e-30);
             Arr keras = Tf.div(Tf.sub(xa, tm.mean()), Tf.maximum(Tf.sqrt(tm.variance()), EPS));
             if (ill) {
                 Conformance.record("reference: Keras float32 adapt ill-conditioned (vs float64 moments)",
                         relErr(ref, keras), Double.POSITIVE_INFINITY);
             } else if (!hasTinyVariance(tm.variance())) {
-                check("forward, adapted (vs Keras float32 path)", keras, y, 1e-5, 1e-30);
+                assertConforms("forward, adapted (vs Keras float32 path)", keras, y, 1e-5, 1e-30);
             }
         }
     }
