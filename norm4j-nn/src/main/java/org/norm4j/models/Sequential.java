@@ -192,9 +192,6 @@ public class Sequential {
                 Tensor pred;
                 Tensor lossValue;
                 List<Tensor> grads;
-                if (trainable.isEmpty()) {
-                    trainable = trainableWeights(); // layers built lazily on the first batch
-                }
                 try (GradientTape tape = new GradientTape()) {
                     pred = call(xb, true);
                     lossValue = loss.call(yb, pred);
@@ -204,7 +201,7 @@ public class Sequential {
                         }
                     }
                     if (trainable.isEmpty()) {
-                        trainable = trainableWeights();
+                        trainable = trainableWeights(); // layers are built lazily by the first call
                     }
                     grads = tape.gradient(lossValue, trainable);
                 }
