@@ -1,11 +1,9 @@
 package org.norm4j.constraints;
 
-import java.util.LinkedHashMap;
+import org.norm4j.io.KerasObjects;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Looks up constraints by Keras name and (de)serializes them, like {@code keras.constraints.get},
@@ -90,32 +88,15 @@ public final class Constraints {
         if (c == null) {
             return null;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("module", "keras.constraints");
-        m.put("class_name", c.className());
-        m.put("config", c.getConfig());
-        m.put("registered_name", null);
-        return m;
+        return KerasObjects.serialize("keras.constraints", c.className(), c.getConfig());
     }
 
     private static void checkKeys(String cls, Map<String, Object> c, String... allowed) {
-        Set<String> unknown = new TreeSet<>(c.keySet());
-        unknown.removeAll(Set.of(allowed));
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("Unknown config keys " + unknown + " for constraint " + cls
-                    + ": expected only " + List.of(allowed));
-        }
+        KerasObjects.checkKeys("constraint", cls, c, java.util.List.of(allowed));
     }
 
     private static double number(Map<String, Object> c, String key, double dflt) {
-        Object v = c.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (!(v instanceof Number)) {
-            throw new IllegalArgumentException("config '" + key + "' = " + v + ": expected a number");
-        }
-        return ((Number) v).doubleValue();
+        return KerasObjects.number(c, key, dflt);
     }
 
     private static int[] axis(Map<String, Object> c) {

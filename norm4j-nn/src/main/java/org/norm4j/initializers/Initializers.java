@@ -1,13 +1,12 @@
 package org.norm4j.initializers;
 
+import org.norm4j.io.KerasObjects;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -139,12 +138,7 @@ public final class Initializers {
      */
     public static Map<String, Object> serialize(Initializer initializer) {
         Objects.requireNonNull(initializer, "initializer must not be null");
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("module", "keras.initializers");
-        m.put("class_name", initializer.className());
-        m.put("config", initializer.getConfig());
-        m.put("registered_name", null);
-        return m;
+        return KerasObjects.serialize("keras.initializers", initializer.className(), initializer.getConfig());
     }
 
     /** The accepted identifiers: snake_case names and aliases, then class names. */
@@ -157,28 +151,11 @@ public final class Initializers {
     // ---- config helpers ---------------------------------------------------------------------------------
 
     private static void checkKeys(String cls, Map<String, Object> c, String... allowed) {
-        Set<String> ok = Set.of(allowed);
-        Set<String> unknown = new TreeSet<>();
-        for (String k : c.keySet()) {
-            if (!ok.contains(k)) {
-                unknown.add(k);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("Unknown config keys " + unknown + " for initializer " + cls
-                    + ": expected only " + List.of(allowed));
-        }
+        KerasObjects.checkKeys("initializer", cls, c, java.util.List.of(allowed));
     }
 
     private static double number(Map<String, Object> c, String key, double dflt) {
-        Object v = c.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (!(v instanceof Number)) {
-            throw new IllegalArgumentException("config '" + key + "' = " + v + ": expected a number");
-        }
-        return ((Number) v).doubleValue();
+        return KerasObjects.number(c, key, dflt);
     }
 
     private static String string(Map<String, Object> c, String key, String dflt) {

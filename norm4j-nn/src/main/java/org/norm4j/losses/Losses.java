@@ -1,5 +1,6 @@
 package org.norm4j.losses;
 
+import org.norm4j.io.KerasObjects;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,12 +95,7 @@ public final class Losses {
      */
     public static Map<String, Object> serialize(Loss loss) {
         Objects.requireNonNull(loss, "loss must not be null");
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("module", "keras.losses");
-        m.put("class_name", loss.className());
-        m.put("config", loss.getConfig());
-        m.put("registered_name", null);
-        return m;
+        return KerasObjects.serialize("keras.losses", loss.className(), loss.getConfig());
     }
 
     /** {@code keras.losses.deserialize(config)}: the inverse of {@link #serialize}. */
@@ -124,15 +120,8 @@ public final class Losses {
 
     private static void checkKeys(String cls, Map<String, Object> c, String... own) {
         Set<String> ok = new TreeSet<>(List.of(own));
-        ok.add("name");
-        ok.add("reduction");
-        ok.add("dtype");
-        Set<String> unknown = new TreeSet<>(c.keySet());
-        unknown.removeAll(ok);
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("Unknown config keys " + unknown + " for loss " + cls
-                    + ": expected keys among " + ok);
-        }
+        ok.addAll(List.of("name", "reduction", "dtype"));
+        KerasObjects.checkKeys("loss", cls, c, ok);
     }
 
     private static double number(Map<String, Object> c, String key) {
@@ -140,14 +129,7 @@ public final class Losses {
     }
 
     private static double number(Map<String, Object> c, String key, double dflt) {
-        Object v = c.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (!(v instanceof Number)) {
-            throw new IllegalArgumentException("config '" + key + "' = " + v + ": expected a number");
-        }
-        return ((Number) v).doubleValue();
+        return KerasObjects.number(c, key, dflt);
     }
 
     private static boolean bool(Map<String, Object> c, String key) {

@@ -1,8 +1,8 @@
 package org.norm4j.optimizers;
 
+import org.norm4j.io.KerasObjects;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -110,12 +110,7 @@ public final class Optimizers {
      */
     public static Map<String, Object> serialize(Optimizer optimizer) {
         Objects.requireNonNull(optimizer, "optimizer must not be null");
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("module", "keras.optimizers");
-        m.put("class_name", optimizer.className());
-        m.put("config", optimizer.getConfig());
-        m.put("registered_name", null);
-        return m;
+        return KerasObjects.serialize("keras.optimizers", optimizer.className(), optimizer.getConfig());
     }
 
     /** The accepted names. */
@@ -157,19 +152,9 @@ public final class Optimizers {
     }
 
     private static void checkKeys(String cls, Map<String, Object> c, String... own) {
-        Set<String> unknown = new TreeSet<>();
-        Set<String> ownKeys = Set.of(own);
-        for (String k : c.keySet()) {
-            if (!BASE_KEYS.contains(k) && !ownKeys.contains(k)) {
-                unknown.add(k);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            Set<String> expected = new TreeSet<>(BASE_KEYS);
-            expected.addAll(ownKeys);
-            throw new IllegalArgumentException("Unknown config keys " + unknown + " for optimizer " + cls
-                    + ": expected keys among " + expected);
-        }
+        Set<String> ok = new TreeSet<>(BASE_KEYS);
+        ok.addAll(List.of(own));
+        KerasObjects.checkKeys("optimizer", cls, c, ok);
     }
 
     private static double number(Map<String, Object> c, String key, double dflt) {

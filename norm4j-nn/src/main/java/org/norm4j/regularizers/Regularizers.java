@@ -1,11 +1,9 @@
 package org.norm4j.regularizers;
 
-import java.util.LinkedHashMap;
+import org.norm4j.io.KerasObjects;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Looks up regularizers by Keras name and (de)serializes them, like {@code keras.regularizers.get},
@@ -93,31 +91,14 @@ public final class Regularizers {
         if (r == null) {
             return null;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("module", "keras.regularizers");
-        m.put("class_name", r.className());
-        m.put("config", r.getConfig());
-        m.put("registered_name", null);
-        return m;
+        return KerasObjects.serialize("keras.regularizers", r.className(), r.getConfig());
     }
 
     private static void checkKeys(String cls, Map<String, Object> c, String... allowed) {
-        Set<String> unknown = new TreeSet<>(c.keySet());
-        unknown.removeAll(Set.of(allowed));
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("Unknown config keys " + unknown + " for regularizer " + cls
-                    + ": expected only " + List.of(allowed));
-        }
+        KerasObjects.checkKeys("regularizer", cls, c, java.util.List.of(allowed));
     }
 
     private static double number(Map<String, Object> c, String key, double dflt) {
-        Object v = c.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (!(v instanceof Number)) {
-            throw new IllegalArgumentException("config '" + key + "' = " + v + ": expected a number");
-        }
-        return ((Number) v).doubleValue();
+        return KerasObjects.number(c, key, dflt);
     }
 }
