@@ -27,6 +27,19 @@ public interface ColumnSums {
     void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean, int mo,
             double[] acc, int ao);
 
+    /**
+     * {@link #sumColumns} of {@code dy} into {@code accSum} and {@link #sumProductDeviationsColumns} into
+     * {@code accProduct}, from one sweep over the block where the implementation can (the Vector API one keeps
+     * both accumulators in registers); each column gets exactly the additions of the two separate calls, in the
+     * same order. This default runs the two calls one after the other (the block is still in cache for the
+     * second).
+     */
+    default void sumAndProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
+            int mo, double[] accSum, double[] accProduct, int ao) {
+        sumColumns(dy, off, rows, cols, accSum, ao);
+        sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, accProduct, ao);
+    }
+
     /** The implementation in use. */
     static ColumnSums get() {
         return ColumnSumsHolder.INSTANCE;

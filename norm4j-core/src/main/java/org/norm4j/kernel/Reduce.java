@@ -35,6 +35,103 @@ public final class Reduce {
         return run(x, dy, plan, What.SPD, mean);
     }
 
+    /**
+     * {@link #sum} of {@code dy} and {@link #sumProductDeviations} of {@code dy} and {@code x} together, reading
+     * {@code dy} and {@code x} from memory once (the backward passes of batch normalization need both): each
+     * fixed block yields both partials while it is in cache, float32 channels-last blocks in one sweep with
+     * both accumulators in registers ({@link ColumnSums#sumAndProductDeviationsColumns}). Blocks, the additions
+     * inside each block and the merge are those of the two separate calls, so both results are bit-identical
+     * to them (and therefore independent of the thread count).
+     *
+     * @return {@code {sum(dy), sum(dy * (x - mean))}}
+     */
+    public static double[][] sumAndProductDeviations(Object dy, Object x, ReductionPlan plan, double[] mean) {
+        if (plan.kind == ReductionPlan.Kind.REDUCE_KEEP_REDUCE) {
+            return pairRkr(dy, x, plan, mean);
+        }
+        int outer = plan.d0;
+        int mid = plan.d1;
+        int inner = plan.d2;
+        if (mid == 0) {
+            return new double[][] {new double[outer * inner], new double[outer * inner]};
+        }
+        int rowsPerBlock = Math.max(1, BLOCK / inner);
+        int nb = (mid + rowsPerBlock - 1) / rowsPerBlock;
+        double[] sums = new double[outer * nb * inner];
+        double[] products = new double[outer * nb * inner];
+        Kernels k = KernelProvider.get();
+        Parallel.forEach(outer * nb, (long) outer * mid * inner, task -> {
+            int o = task / nb;
+            int b = task % nb;
+            int r0 = b * rowsPerBlock;
+            int rows = Math.min(rowsPerBlock, mid - r0);
+            int off = (o * mid + r0) * inner;
+            if (inner == 1) {
+                sums[task] = row(k, dy, null, off, rows, What.SUM, 0);
+                products[task] = row(k, x, dy, off, rows, What.SPD, mean[o]);
+            } else if (x instanceof float[]) {
+                ColumnSums.get().sumAndProductDeviationsColumns((float[]) dy, (float[]) x, off, rows, inner, mean,
+                        o * inner, sums, products, task * inner);
+            } else {
+                k.sumColumns((double[]) dy, off, rows, inner, sums, task * inner);
+                k.sumProductDeviationsColumns((double[]) dy, (double[]) x, off, rows, inner, mean, o * inner,
+                        products, task * inner);
+            }
+        });
+        if (nb == 1) {
+            return new double[][] {sums, products};
+        }
+        return new double[][] {mergeBlocks(sums, outer, nb, inner), mergeBlocks(products, outer, nb, inner)};
+    }
+
+    /** Adds each output's block partials in block order, as {@link #run} does for sums. */
+    private static double[] mergeBlocks(double[] partial, int outer, int nb, int inner) {
+        double[] out = new double[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                double acc = partial[(o * nb) * inner + i];
+                for (int b = 1; b < nb; b++) {
+                    acc += partial[(o * nb + b) * inner + i];
+                }
+                out[o * inner + i] = acc;
+            }
+        }
+        return out;
+    }
+
+    /** {@link #sumAndProductDeviations} for the {@code [a, k, b]} pattern: each row of {@code b} is read once. */
+    private static double[][] pairRkr(Object dy, Object x, ReductionPlan plan, double[] mean) {
+        int a = plan.d0;
+        int kk = plan.d1;
+        int b = plan.d2;
+        if (a == 0 || b == 0) {
+            return new double[][] {new double[kk], new double[kk]};
+        }
+        int aPerBlock = Math.max(1, BLOCK / b);
+        int na = (a + aPerBlock - 1) / aPerBlock;
+        double[] sums = new double[kk * na];
+        double[] products = new double[kk * na];
+        Kernels k = KernelProvider.get();
+        Parallel.forEach(kk * na, (long) a * kk * b, task -> {
+            int c = task / na;
+            int blk = task % na;
+            int a0 = blk * aPerBlock;
+            int a1 = Math.min(a, a0 + aPerBlock);
+            double m = mean[c];
+            int off = (a0 * kk + c) * b;
+            double s = row(k, dy, null, off, b, What.SUM, 0);
+            double p = row(k, x, dy, off, b, What.SPD, m);
+            for (int i = a0 + 1; i < a1; i++) {
+                off = (i * kk + c) * b;
+                s += row(k, dy, null, off, b, What.SUM, 0);
+                p += row(k, x, dy, off, b, What.SPD, m);
+            }
+            sums[task] = s;
+            products[task] = p;
+        });
+        return new double[][] {mergeBlocks(sums, kk, na, 1), mergeBlocks(products, kk, na, 1)};
+    }
+
     /** Maxima ({@code max=true}) or minima, NaN-propagating; the plan must reduce at least one element. */
     public static double[] extreme(Object x, ReductionPlan plan, boolean max) {
         return run(x, null, plan, max ? What.MAX : What.MIN, null);
@@ -114,6 +211,9 @@ public final class Reduce {
         int a = plan.d0;
         int kk = plan.d1;
         int b = plan.d2;
+        if (a == 0 || b == 0) {
+            return new double[kk]; // only sums reach here with an empty reduction (e.g. an NCHW batch of 0)
+        }
         int aPerBlock = Math.max(1, BLOCK / b);
         int na = (a + aPerBlock - 1) / aPerBlock;
         double[] partial = new double[kk * na];

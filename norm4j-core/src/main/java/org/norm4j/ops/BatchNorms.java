@@ -129,9 +129,10 @@ public final class BatchNorms {
         int c = v.channels;
         Rounding r = new Rounding(x.dtype());
         Object dy = up[0] == null ? newArray(x.dtype(), x.size()) : v.toView(up[0]);
-        double[] sumDy = c == 0 || up[0] == null ? new double[c] : Reduce.sum(dy, v.plan);
-        double[] sumDyXc = c == 0 || up[0] == null ? new double[c]
-                : Reduce.sumProductDeviations(dy, data, v.plan, exactMean);
+        double[][] sums = c == 0 || up[0] == null ? new double[2][c]
+                : Reduce.sumAndProductDeviations(dy, data, v.plan, exactMean); // dy read once for both
+        double[] sumDy = sums[0];
+        double[] sumDyXc = sums[1];
         double[] gMean = up[1] == null ? null : up[1].toDoubleArray();
         double[] gVar = up[2] == null ? null : up[2].toDoubleArray();
         double[] a = new double[c];
@@ -238,8 +239,9 @@ public final class BatchNorms {
         double[] m = mean.toDoubleArray();
         double[] vv = variance.toDoubleArray();
         double[] g = gamma == null ? null : gamma.toDoubleArray();
-        double[] sumDy = c == 0 ? new double[0] : Reduce.sum(dy, v.plan);
-        double[] sumDyXc = c == 0 ? new double[0] : Reduce.sumProductDeviations(dy, data, v.plan, m);
+        double[][] sums = c == 0 ? new double[2][0] : Reduce.sumAndProductDeviations(dy, data, v.plan, m);
+        double[] sumDy = sums[0];
+        double[] sumDyXc = sums[1];
         double[] dMean = new double[c];
         double[] dVar = new double[c];
         double[] dGamma = new double[c];

@@ -447,8 +447,9 @@ public final class Nn {
         double[] var = reserveSpace2.toDoubleArray();
         double[] sc = scale.toDoubleArray();
         ReductionPlan plan = v.plan();
-        double[] sumDy = Reduce.sum(yBackprop.raw(), plan);
-        double[] sumDyXc = Reduce.sumProductDeviations(yBackprop.raw(), x.raw(), plan, mu);
+        double[][] sums = Reduce.sumAndProductDeviations(yBackprop.raw(), x.raw(), plan, mu); // dy read once
+        double[] sumDy = sums[0];
+        double[] sumDyXc = sums[1];
         long n = v.count();
         double[] a = new double[c];
         double[] b = new double[c];

@@ -304,4 +304,117 @@ public final class VectorColumnSums implements ColumnSums {
             acc[ao + j] += s;
         }
     }
+
+    /**
+     * Both sums of a normalization backward pass in one sweep: per column group the {@code dy} sums and the
+     * {@code dy * (x - mean)} sums stay in registers over all rows (sixteen accumulators and eight means for an
+     * eight-vector group: 24 of the 32 vector registers of AVX-512), so {@code dy} is loaded once for both.
+     * Per column each sum gets the additions of {@link #sumColumns} and {@link #sumProductDeviationsColumns}, in
+     * the same order, so the bits are theirs.
+     */
+    @Override
+    public void sumAndProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
+            int mo, double[] accSum, double[] accProduct, int ao) {
+        int j = 0;
+        for (; j + 8 * DL <= cols; j += 8 * DL) {
+            DoubleVector m0 = DoubleVector.fromArray(D, mean, mo + j + 0 * DL);
+            DoubleVector m1 = DoubleVector.fromArray(D, mean, mo + j + 1 * DL);
+            DoubleVector m2 = DoubleVector.fromArray(D, mean, mo + j + 2 * DL);
+            DoubleVector m3 = DoubleVector.fromArray(D, mean, mo + j + 3 * DL);
+            DoubleVector m4 = DoubleVector.fromArray(D, mean, mo + j + 4 * DL);
+            DoubleVector m5 = DoubleVector.fromArray(D, mean, mo + j + 5 * DL);
+            DoubleVector m6 = DoubleVector.fromArray(D, mean, mo + j + 6 * DL);
+            DoubleVector m7 = DoubleVector.fromArray(D, mean, mo + j + 7 * DL);
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            DoubleVector p0 = s0, p1 = s0, p2 = s0, p3 = s0, p4 = s0, p5 = s0, p6 = s0, p7 = s0;
+            int p = off + j;
+            int r = 0;
+            do {
+                DoubleVector g0 = (DoubleVector) FloatVector.fromArray(FH, dy, p + 0 * DL).convertShape(F2D, D, 0);
+                s0 = g0.lanewise(ADD, s0);
+                p0 = g0.lanewise(MUL, ((DoubleVector) FloatVector.fromArray(FH, x, p + 0 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m0)).lanewise(ADD, p0);
+                DoubleVector g1 = (DoubleVector) FloatVector.fromArray(FH, dy, p + 1 * DL).convertShape(F2D, D, 0);
+                s1 = g1.lanewise(ADD, s1);
+                p1 = g1.lanewise(MUL, ((DoubleVector) FloatVector.fromArray(FH, x, p + 1 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m1)).lanewise(ADD, p1);
+                DoubleVector g2 = (DoubleVector) FloatVector.fromArray(FH, dy, p + 2 * DL).convertShape(F2D, D, 0);
+                s2 = g2.lanewise(ADD, s2);
+                p2 = g2.lanewise(MUL, ((DoubleVector) FloatVector.fromArray(FH, x, p + 2 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m2)).lanewise(ADD, p2);
+                DoubleVector g3 = (DoubleVector) FloatVector.fromArray(FH, dy, p + 3 * DL).convertShape(F2D, D, 0);
+                s3 = g3.lanewise(ADD, s3);
+                p3 = g3.lanewise(MUL, ((DoubleVector) FloatVector.fromArray(FH, x, p + 3 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m3)).lanewise(ADD, p3);
+                DoubleVector g4 = (DoubleVector) FloatVector.fromArray(FH, dy, p + 4 * DL).convertShape(F2D, D, 0);
+                s4 = g4.lanewise(ADD, s4);
+                p4 = g4.lanewise(MUL, ((DoubleVector) FloatVector.fromArray(FH, x, p + 4 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m4)).lanewise(ADD, p4);
+                DoubleVector g5 = (DoubleVector) FloatVector.fromArray(FH, dy, p + 5 * DL).convertShape(F2D, D, 0);
+                s5 = g5.lanewise(ADD, s5);
+                p5 = g5.lanewise(MUL, ((DoubleVector) FloatVector.fromArray(FH, x, p + 5 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m5)).lanewise(ADD, p5);
+                DoubleVector g6 = (DoubleVector) FloatVector.fromArray(FH, dy, p + 6 * DL).convertShape(F2D, D, 0);
+                s6 = g6.lanewise(ADD, s6);
+                p6 = g6.lanewise(MUL, ((DoubleVector) FloatVector.fromArray(FH, x, p + 6 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m6)).lanewise(ADD, p6);
+                DoubleVector g7 = (DoubleVector) FloatVector.fromArray(FH, dy, p + 7 * DL).convertShape(F2D, D, 0);
+                s7 = g7.lanewise(ADD, s7);
+                p7 = g7.lanewise(MUL, ((DoubleVector) FloatVector.fromArray(FH, x, p + 7 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, m7)).lanewise(ADD, p7);
+                p += cols;
+            } while (++r < rows);
+            DoubleVector.fromArray(D, accSum, ao + j + 0 * DL).lanewise(ADD, s0).intoArray(accSum, ao + j + 0 * DL);
+            DoubleVector.fromArray(D, accSum, ao + j + 1 * DL).lanewise(ADD, s1).intoArray(accSum, ao + j + 1 * DL);
+            DoubleVector.fromArray(D, accSum, ao + j + 2 * DL).lanewise(ADD, s2).intoArray(accSum, ao + j + 2 * DL);
+            DoubleVector.fromArray(D, accSum, ao + j + 3 * DL).lanewise(ADD, s3).intoArray(accSum, ao + j + 3 * DL);
+            DoubleVector.fromArray(D, accSum, ao + j + 4 * DL).lanewise(ADD, s4).intoArray(accSum, ao + j + 4 * DL);
+            DoubleVector.fromArray(D, accSum, ao + j + 5 * DL).lanewise(ADD, s5).intoArray(accSum, ao + j + 5 * DL);
+            DoubleVector.fromArray(D, accSum, ao + j + 6 * DL).lanewise(ADD, s6).intoArray(accSum, ao + j + 6 * DL);
+            DoubleVector.fromArray(D, accSum, ao + j + 7 * DL).lanewise(ADD, s7).intoArray(accSum, ao + j + 7 * DL);
+            DoubleVector.fromArray(D, accProduct, ao + j + 0 * DL).lanewise(ADD, p0)
+                    .intoArray(accProduct, ao + j + 0 * DL);
+            DoubleVector.fromArray(D, accProduct, ao + j + 1 * DL).lanewise(ADD, p1)
+                    .intoArray(accProduct, ao + j + 1 * DL);
+            DoubleVector.fromArray(D, accProduct, ao + j + 2 * DL).lanewise(ADD, p2)
+                    .intoArray(accProduct, ao + j + 2 * DL);
+            DoubleVector.fromArray(D, accProduct, ao + j + 3 * DL).lanewise(ADD, p3)
+                    .intoArray(accProduct, ao + j + 3 * DL);
+            DoubleVector.fromArray(D, accProduct, ao + j + 4 * DL).lanewise(ADD, p4)
+                    .intoArray(accProduct, ao + j + 4 * DL);
+            DoubleVector.fromArray(D, accProduct, ao + j + 5 * DL).lanewise(ADD, p5)
+                    .intoArray(accProduct, ao + j + 5 * DL);
+            DoubleVector.fromArray(D, accProduct, ao + j + 6 * DL).lanewise(ADD, p6)
+                    .intoArray(accProduct, ao + j + 6 * DL);
+            DoubleVector.fromArray(D, accProduct, ao + j + 7 * DL).lanewise(ADD, p7)
+                    .intoArray(accProduct, ao + j + 7 * DL);
+        }
+        for (; j + DL <= cols; j += DL) {
+            DoubleVector m = DoubleVector.fromArray(D, mean, mo + j);
+            DoubleVector s = DoubleVector.zero(D);
+            DoubleVector q = s;
+            int p = off + j;
+            int r = 0;
+            do {
+                DoubleVector g = (DoubleVector) FloatVector.fromArray(FH, dy, p).convertShape(F2D, D, 0);
+                s = g.lanewise(ADD, s);
+                q = g.lanewise(MUL, ((DoubleVector) FloatVector.fromArray(FH, x, p).convertShape(F2D, D, 0))
+                        .lanewise(SUB, m)).lanewise(ADD, q);
+                p += cols;
+            } while (++r < rows);
+            DoubleVector.fromArray(D, accSum, ao + j).lanewise(ADD, s).intoArray(accSum, ao + j);
+            DoubleVector.fromArray(D, accProduct, ao + j).lanewise(ADD, q).intoArray(accProduct, ao + j);
+        }
+        for (; j < cols; j++) {
+            double s = 0;
+            double q = 0;
+            double m = mean[mo + j];
+            for (int r = 0, p = off + j; r < rows; r++, p += cols) {
+                s += dy[p];
+                q += (double) dy[p] * (x[p] - m);
+            }
+            accSum[ao + j] += s;
+            accProduct[ao + j] += q;
+        }
+    }
 }
