@@ -301,6 +301,87 @@ public final class Nn {
      */
     public static FusedBatchNormResult fusedBatchNorm(Tensor x, Tensor scale, Tensor offset, Tensor mean,
             Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor) {
+        return runFusedBatchNorm(x, scale, offset, mean, variance, epsilon, dataFormat, isTraining,
+                exponentialAvgFactor, null);
+    }
+
+    /**
+     * {@link #fusedBatchNorm(Tensor, Tensor, Tensor, Tensor, Tensor, double, String, boolean, double)} writing
+     * {@code y} into {@code yOut} instead of a new array, for loops that reuse one output buffer: a new Java
+     * array is zeroed when it is allocated, one more write pass over a large output. Every element of
+     * {@code yOut} is written, so its previous contents do not matter. The returned {@code y} is
+     * {@code Tensor.wrap(yOut, x.shape())}, a view of the array: it changes when the array is reused. The
+     * other outputs are new tensors, as in the allocating variant, and all results are the same bits.
+     *
+     * @param yOut a {@code float[]} of exactly {@code x.size()} elements, for float32 {@code x}; not x's own
+     *     backing array
+     * @throws IllegalArgumentException for the allocating variant's reasons, or a {@code yOut} of the wrong
+     *     length or element type, or one that is x's backing array
+     * @throws IllegalStateException if a {@link GradientTape} is recording (destination variants are not
+     *     recorded; use the allocating variant inside a tape)
+     */
+    public static FusedBatchNormResult fusedBatchNorm(Tensor x, Tensor scale, Tensor offset, Tensor mean,
+            Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor,
+            float[] yOut) {
+        Checks.notNull(x, "x");
+        checkDestination(yOut, "yOut", x, "x", null, null);
+        return runFusedBatchNorm(x, scale, offset, mean, variance, epsilon, dataFormat, isTraining,
+                exponentialAvgFactor, yOut);
+    }
+
+    /**
+     * Float64 version of {@link #fusedBatchNorm(Tensor, Tensor, Tensor, Tensor, Tensor, double, String,
+     * boolean, double, float[])}: {@code yOut} is a {@code double[]} of {@code x.size()} elements for float64
+     * {@code x}; the returned {@code y} is a view of it.
+     *
+     * @throws IllegalArgumentException for a {@code yOut} of the wrong length or element type, or x's own array
+     * @throws IllegalStateException if a {@link GradientTape} is recording
+     */
+    public static FusedBatchNormResult fusedBatchNorm(Tensor x, Tensor scale, Tensor offset, Tensor mean,
+            Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor,
+            double[] yOut) {
+        Checks.notNull(x, "x");
+        checkDestination(yOut, "yOut", x, "x", null, null);
+        return runFusedBatchNorm(x, scale, offset, mean, variance, epsilon, dataFormat, isTraining,
+                exponentialAvgFactor, yOut);
+    }
+
+    /**
+     * Checks a destination array of the {@code ...Out} variants: not null, x's element type, exactly
+     * {@code x.size()} elements, not the backing array of {@code x} or {@code other} (read while it is
+     * written), and no tape recording.
+     */
+    static void checkDestination(Object out, String name, Tensor x, String xName, Tensor other, String otherName) {
+        String type = x.dtype() == DType.FLOAT32 ? "float[]" : "double[]";
+        if (out == null) {
+            throw new NullPointerException(name + " must not be null: expected a " + type + " of length "
+                    + x.size() + " (or use the allocating variant)");
+        }
+        boolean isFloat = out instanceof float[];
+        if (isFloat != (x.dtype() == DType.FLOAT32)) {
+            throw new IllegalArgumentException(name + " is a " + (isFloat ? "float[]" : "double[]") + " but "
+                    + xName + " has dtype " + x.dtype().pyName() + ": expected a " + type);
+        }
+        int length = isFloat ? ((float[]) out).length : ((double[]) out).length;
+        if (length != x.size()) {
+            throw new IllegalArgumentException(name + " has length " + length + " but " + xName + " has shape "
+                    + x.shape() + ": expected length " + x.size());
+        }
+        if (out == x.raw() || (other != null && out == other.raw())) {
+            String whose = out == x.raw() ? xName : otherName;
+            throw new IllegalArgumentException(name + " is the backing array of " + whose
+                    + ": expected a separate array (" + whose + " is read while " + name + " is written)");
+        }
+        if (GradientTape.anyRecording()) {
+            throw new IllegalStateException("destination variants are not recorded on a GradientTape: " + name
+                    + " is a caller-owned array that later calls may overwrite, so no gradient could be taken "
+                    + "through it; use the allocating variant inside a tape");
+        }
+    }
+
+    private static FusedBatchNormResult runFusedBatchNorm(Tensor x, Tensor scale, Tensor offset, Tensor mean,
+            Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor,
+            Object yOut) {
         Checks.notNull(x, "x");
         Checks.notNull(scale, "scale");
         Checks.notNull(offset, "offset");
@@ -351,7 +432,7 @@ public final class Nn {
         for (int i = 0; i < c; i++) {
             factor[i] = r.round(r.round(r.rsqrt(r.round(var[i] + r.round(epsilon)))) * sc[i]);
         }
-        Tensor y = Tensor.wrapNew(x.dtype(), x.shape());
+        Tensor y = wrapOrNew(yOut, x);
         Channels.scaleShift(x.raw(), v.outer, c, v.inner, r.array(mu), r.array(factor),
                 r.array(offset.toDoubleArray()), y.raw());
         Tensor cShape = Tensor.zeros(x.dtype(), c);
@@ -425,6 +506,54 @@ public final class Nn {
      */
     public static FusedBatchNormGradResult fusedBatchNormGrad(Tensor yBackprop, Tensor x, Tensor scale,
             Tensor reserveSpace1, Tensor reserveSpace2, double epsilon, String dataFormat, boolean isTraining) {
+        return runFusedBatchNormGrad(yBackprop, x, scale, reserveSpace1, reserveSpace2, epsilon, dataFormat,
+                isTraining, null);
+    }
+
+    /**
+     * {@link #fusedBatchNormGrad(Tensor, Tensor, Tensor, Tensor, Tensor, double, String, boolean)} writing the x
+     * gradient into {@code xBackpropOut} instead of a new array (no zeroing pass; every element is written, so
+     * the previous contents do not matter). The returned {@code xBackprop} is {@code Tensor.wrap(xBackpropOut,
+     * x.shape())}, a view of the array that changes when the array is reused; the scale and offset gradients are
+     * new tensors. Same bits as the allocating variant.
+     *
+     * @param xBackpropOut a {@code float[]} of exactly {@code x.size()} elements, for float32 {@code x}; not the
+     *     backing array of {@code x} or {@code yBackprop}
+     * @throws IllegalArgumentException for the allocating variant's reasons, or an {@code xBackpropOut} of the
+     *     wrong length or element type, or one that is x's or yBackprop's backing array
+     * @throws IllegalStateException if a {@link GradientTape} is recording (use the allocating variant there)
+     */
+    public static FusedBatchNormGradResult fusedBatchNormGrad(Tensor yBackprop, Tensor x, Tensor scale,
+            Tensor reserveSpace1, Tensor reserveSpace2, double epsilon, String dataFormat, boolean isTraining,
+            float[] xBackpropOut) {
+        Checks.notNull(yBackprop, "yBackprop");
+        Checks.notNull(x, "x");
+        checkDestination(xBackpropOut, "xBackpropOut", x, "x", yBackprop, "yBackprop");
+        return runFusedBatchNormGrad(yBackprop, x, scale, reserveSpace1, reserveSpace2, epsilon, dataFormat,
+                isTraining, xBackpropOut);
+    }
+
+    /**
+     * Float64 version of {@link #fusedBatchNormGrad(Tensor, Tensor, Tensor, Tensor, Tensor, double, String,
+     * boolean, float[])}: {@code xBackpropOut} is a {@code double[]} of {@code x.size()} elements.
+     *
+     * @throws IllegalArgumentException for an {@code xBackpropOut} of the wrong length or element type, or the
+     *     backing array of x or yBackprop
+     * @throws IllegalStateException if a {@link GradientTape} is recording
+     */
+    public static FusedBatchNormGradResult fusedBatchNormGrad(Tensor yBackprop, Tensor x, Tensor scale,
+            Tensor reserveSpace1, Tensor reserveSpace2, double epsilon, String dataFormat, boolean isTraining,
+            double[] xBackpropOut) {
+        Checks.notNull(yBackprop, "yBackprop");
+        Checks.notNull(x, "x");
+        checkDestination(xBackpropOut, "xBackpropOut", x, "x", yBackprop, "yBackprop");
+        return runFusedBatchNormGrad(yBackprop, x, scale, reserveSpace1, reserveSpace2, epsilon, dataFormat,
+                isTraining, xBackpropOut);
+    }
+
+    private static FusedBatchNormGradResult runFusedBatchNormGrad(Tensor yBackprop, Tensor x, Tensor scale,
+            Tensor reserveSpace1, Tensor reserveSpace2, double epsilon, String dataFormat, boolean isTraining,
+            Object dxOut) {
         Checks.notNull(yBackprop, "yBackprop");
         Checks.notNull(x, "x");
         Checks.notNull(scale, "scale");
@@ -464,7 +593,7 @@ public final class Nn {
                 cc[i] = sumDy[i] / n; // dx = (dy - mean(dy)) * a + (x - mu) * b
             }
         }
-        Tensor dx = Tensor.wrapNew(x.dtype(), x.shape());
+        Tensor dx = wrapOrNew(dxOut, x);
         Channels.backward(yBackprop.raw(), x.raw(), v.outer, c, v.inner, r.array(a), r.array(mu), r.array(b),
                 r.array(cc), dx.raw());
         Shape cs = Shape.of(c);
@@ -475,6 +604,14 @@ public final class Nn {
                 reserveSpace2}, res.xBackprop(), res.scaleBackprop(), res.offsetBackprop());
         }
         return res;
+    }
+
+    /** A new zero tensor shaped like x, or {@code out} (x's element type and size, checked) wrapped. */
+    private static Tensor wrapOrNew(Object out, Tensor x) {
+        if (out == null) {
+            return Tensor.wrapNew(x.dtype(), x.shape());
+        }
+        return out instanceof float[] ? Tensor.wrap((float[]) out, x.shape()) : Tensor.wrap((double[]) out, x.shape());
     }
 
     private static void checkChannelParam(Tensor p, String name, int channels, Tensor x) {
