@@ -99,6 +99,55 @@ class ReduceSumAndProductTest {
         }
     }
 
+    /**
+     * The {@code [a, k, b]} reductions walk channel groups in memory order; the bits must still be those of the
+     * documented order: per channel, each block of {@code BLOCK / b} values of {@code a} sums its rows in
+     * increasing {@code a} from the first row's sum, then the blocks are added in block order.
+     */
+    @Test
+    void channelsFirstKeepsTheBlockOrderOfEachChannel() {
+        Kernels k = KernelProvider.get();
+        for (int[] akb : new int[][] {{32, 64, 400}, {200, 3, 1000}, {7, 5, 3000}, {50, 40, 2}}) {
+            int a = akb[0];
+            int kk = akb[1];
+            int b = akb[2];
+            float[] dy = floats(a * kk * b, 91, 0);
+            float[] x = floats(a * kk * b, 92, 4);
+            double[] mean = doubles(kk, 93, 4);
+            ReductionPlan plan = ReductionPlan.of(akb, new int[] {0, 2});
+            int aPerBlock = Math.max(1, Reduce.BLOCK / b);
+            double[] wantSum = new double[kk];
+            double[] wantProduct = new double[kk];
+            double[] wantMax = new double[kk];
+            for (int c = 0; c < kk; c++) {
+                for (int a0 = 0; a0 < a; a0 += aPerBlock) {
+                    double s = 0;
+                    double p = 0;
+                    double m = 0;
+                    for (int i = a0; i < Math.min(a, a0 + aPerBlock); i++) {
+                        int off = (i * kk + c) * b;
+                        double rs = k.sum(dy, off, b);
+                        double rp = k.sumProductDeviations(dy, x, off, b, mean[c]);
+                        double rm = k.extreme(dy, off, b, true);
+                        s = i == a0 ? rs : s + rs;
+                        p = i == a0 ? rp : p + rp;
+                        m = i == a0 ? rm : Math.max(m, rm);
+                    }
+                    wantSum[c] = a0 == 0 ? s : wantSum[c] + s;
+                    wantProduct[c] = a0 == 0 ? p : wantProduct[c] + p;
+                    wantMax[c] = a0 == 0 ? m : Math.max(wantMax[c], m);
+                }
+            }
+            String what = java.util.Arrays.toString(akb);
+            assertArrayEquals(wantSum, Reduce.sum(dy, plan), "sum " + what);
+            assertArrayEquals(wantProduct, Reduce.sumProductDeviations(dy, x, plan, mean), "product " + what);
+            assertArrayEquals(wantMax, Reduce.extreme(dy, plan, true), "max " + what);
+            double[][] pair = Reduce.sumAndProductDeviations(dy, x, plan, mean);
+            assertArrayEquals(wantSum, pair[0], "pair sum " + what);
+            assertArrayEquals(wantProduct, pair[1], "pair product " + what);
+        }
+    }
+
     @Test
     void columnKernelMatchesTheScalarLoopsFromZero() {
         Kernels scalar = KernelProvider.scalar();
