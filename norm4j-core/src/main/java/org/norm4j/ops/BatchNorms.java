@@ -72,6 +72,38 @@ public final class BatchNorms {
      * @throws IllegalArgumentException for bad axes, mismatched parameters, or an empty batch
      */
     public static Training training(Tensor x, int[] axis, Tensor gamma, Tensor beta, double epsilon) {
+        return runTraining(x, axis, gamma, beta, epsilon, null);
+    }
+
+    /**
+     * {@link #training(Tensor, int[], Tensor, Tensor, double)} writing {@code y} into {@code yOut} instead of a
+     * new array (no zeroing pass; every element is written, so the previous contents do not matter). The
+     * returned {@code y} is {@code Tensor.wrap(yOut, x.shape())}, a view of the array that changes when the
+     * array is reused; same bits as the allocating variant. Not recorded on a tape.
+     *
+     * @param yOut a {@code float[]} of exactly {@code x.size()} elements for float32 {@code x}; not x's array
+     * @throws IllegalArgumentException for the allocating variant's reasons, or a {@code yOut} of the wrong
+     *     length or element type, or x's own array
+     * @throws IllegalStateException if a {@link GradientTape} is recording (use the allocating variant there)
+     */
+    public static Training training(Tensor x, int[] axis, Tensor gamma, Tensor beta, double epsilon,
+            float[] yOut) {
+        Checks.notNull(x, "x");
+        Nn.checkDestination(yOut, "yOut", x, "x", null, null);
+        return runTraining(x, axis, gamma, beta, epsilon, yOut);
+    }
+
+    /** Float64 version of {@link #training(Tensor, int[], Tensor, Tensor, double, float[])}. */
+    public static Training training(Tensor x, int[] axis, Tensor gamma, Tensor beta, double epsilon,
+            double[] yOut) {
+        Checks.notNull(x, "x");
+        Nn.checkDestination(yOut, "yOut", x, "x", null, null);
+        return runTraining(x, axis, gamma, beta, epsilon, yOut);
+    }
+
+    /** The training forward; {@code yOut} (checked) receives y, or null for a new array. */
+    private static Training runTraining(Tensor x, int[] axis, Tensor gamma, Tensor beta, double epsilon,
+            Object yOut) {
         Checks.notNull(x, "x");
         Checks.epsilon(epsilon, "epsilon");
         View v = View.of(x, axis);
@@ -104,12 +136,12 @@ public final class BatchNorms {
             // so the output stays accurate on data with a large offset once delta * factor moves into the shift
             shift[i] = r.round(b[i] - (mm[0][i] - mu[i]) * factor[i]);
         }
-        Object yData = newArray(x.dtype(), x.size());
+        Object yData = v.viewArray(yOut, x);
         if (c > 0) {
             Channels.scaleShift(data, v.outer, c, v.inner, r.array(mu), r.array(factor), r.array(shift), yData);
         }
         double[] exactMean = mm[0];
-        Tensor y = v.fromView(yData, x);
+        Tensor y = v.fromView(yData, x, yOut);
         Tensor mean = Reductions.fromDoubles(mu, x.dtype(), v.statShape);
         Tensor variance = Reductions.fromDoubles(var, x.dtype(), v.statShape);
         if (GradientTape.anyRecording()) {
@@ -164,7 +196,7 @@ public final class BatchNorms {
                         r.array(shift), dxData);
             }
         }
-        Tensor dx = v.fromView(dxData, x);
+        Tensor dx = v.fromView(dxData, x, null);
         Tensor dg = gamma == null ? null : Reductions.fromDoubles(dGamma, x.dtype(), gamma.shape());
         Tensor db = beta == null ? null : Reductions.fromDoubles(sumDy, x.dtype(), beta.shape());
         if (GradientTape.anyRecording()) {
@@ -188,6 +220,37 @@ public final class BatchNorms {
      */
     public static Tensor inference(Tensor x, int[] axis, Tensor mean, Tensor variance, Tensor gamma, Tensor beta,
             double epsilon) {
+        return runInference(x, axis, mean, variance, gamma, beta, epsilon, null);
+    }
+
+    /**
+     * {@link #inference(Tensor, int[], Tensor, Tensor, Tensor, Tensor, double)} writing the result into
+     * {@code yOut} (every element written; the returned tensor is a view of the array and changes when it is
+     * reused; same bits as the allocating variant). Not recorded on a tape.
+     *
+     * @param yOut a {@code float[]} of exactly {@code x.size()} elements for float32 {@code x}; not x's array
+     * @throws IllegalArgumentException for the allocating variant's reasons, or a {@code yOut} of the wrong
+     *     length or element type, or x's own array
+     * @throws IllegalStateException if a {@link GradientTape} is recording (use the allocating variant there)
+     */
+    public static Tensor inference(Tensor x, int[] axis, Tensor mean, Tensor variance, Tensor gamma, Tensor beta,
+            double epsilon, float[] yOut) {
+        Checks.notNull(x, "x");
+        Nn.checkDestination(yOut, "yOut", x, "x", null, null);
+        return runInference(x, axis, mean, variance, gamma, beta, epsilon, yOut);
+    }
+
+    /** Float64 version of {@link #inference(Tensor, int[], Tensor, Tensor, Tensor, Tensor, double, float[])}. */
+    public static Tensor inference(Tensor x, int[] axis, Tensor mean, Tensor variance, Tensor gamma, Tensor beta,
+            double epsilon, double[] yOut) {
+        Checks.notNull(x, "x");
+        Nn.checkDestination(yOut, "yOut", x, "x", null, null);
+        return runInference(x, axis, mean, variance, gamma, beta, epsilon, yOut);
+    }
+
+    /** The inference pass; {@code yOut} (checked) receives y, or null for a new array. */
+    private static Tensor runInference(Tensor x, int[] axis, Tensor mean, Tensor variance, Tensor gamma,
+            Tensor beta, double epsilon, Object yOut) {
         Checks.notNull(x, "x");
         Checks.notNull(mean, "mean");
         Checks.notNull(variance, "variance");
@@ -213,12 +276,12 @@ public final class BatchNorms {
             shift[i] = b == null ? -meanA : r.round(b[i] - meanA);
         }
         Object data = v.toView(x);
-        Object yData = newArray(x.dtype(), x.size());
+        Object yData = v.viewArray(yOut, x);
         if (c > 0) {
             Channels.scaleShift(data, v.outer, c, v.inner, newArray(x.dtype(), c), r.array(a), r.array(shift),
                     yData);
         }
-        Tensor y = v.fromView(yData, x);
+        Tensor y = v.fromView(yData, x, yOut);
         if (GradientTape.anyRecording()) {
             GradientTape.record("BatchNormInference", y,
                 (dyT, need) -> inferenceBackward(dyT, x, mean, variance, gamma, beta, v, data, a, epsR),
@@ -257,7 +320,7 @@ public final class BatchNorms {
             Channels.scaleShift(dy, v.outer, c, v.inner, newArray(x.dtype(), c), r.array(a), newArray(x.dtype(), c),
                     dxData);
         }
-        Tensor dx = v.fromView(dxData, x);
+        Tensor dx = v.fromView(dxData, x, null);
         Tensor dm = Reductions.fromDoubles(dMean, x.dtype(), mean.shape());
         Tensor dv = Reductions.fromDoubles(dVar, x.dtype(), variance.shape());
         Tensor dg = gamma == null ? null : Reductions.fromDoubles(dGamma, x.dtype(), gamma.shape());
@@ -358,8 +421,19 @@ public final class BatchNorms {
             return dst;
         }
 
-        /** A tensor shaped like x from data in the view's layout. */
-        Tensor fromView(Object data, Tensor x) {
+        /**
+         * The array an output shaped like x is computed into, in the view's layout: {@code out} itself when the
+         * view needs no transpose, else (or when {@code out} is null) a new array.
+         */
+        Object viewArray(Object out, Tensor x) {
+            return perm == null && out != null ? out : newArray(x.dtype(), x.size());
+        }
+
+        /**
+         * A tensor shaped like x from data in the view's layout ({@link #viewArray}): transposed back into
+         * {@code dest} (or a new array when null) if the view is transposed, else {@code data} wrapped.
+         */
+        Tensor fromView(Object data, Tensor x, Object dest) {
             Object out = data;
             if (perm != null) {
                 int[] permuted = new int[dims.length];
@@ -368,7 +442,7 @@ public final class BatchNorms {
                     permuted[i] = dims[perm[i]];
                     inverse[perm[i]] = i;
                 }
-                out = newArray(x.dtype(), x.size());
+                out = dest != null ? dest : newArray(x.dtype(), x.size());
                 Strided.permute(data, permuted, inverse, out);
             }
             return out instanceof float[] ? Tensor.wrap((float[]) out, x.shape())
