@@ -176,6 +176,35 @@ public class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void shiftedSums(float[] x, int off, int n, double shift, double[] out, int oo) {
+        double s = 0;
+        double q = 0;
+        for (int i = 0; i < n; i++) {
+            double d = x[off + i] - shift;
+            s += d;
+            q += d * d;
+        }
+        out[oo] = s;
+        out[oo + 1] = q;
+    }
+
+    @Override
+    public void shiftedSumsColumns(float[] x, int off, int rows, int cols, double[] s1, double[] s2, int ao) {
+        for (int j = 0; j < cols; j++) {
+            s1[ao + j] = 0;
+            s2[ao + j] = 0;
+        }
+        for (int r = 1; r < rows; r++) {
+            int base = off + r * cols;
+            for (int j = 0; j < cols; j++) {
+                double d = x[base + j] - (double) x[off + j];
+                s1[ao + j] += d;
+                s2[ao + j] += d * d;
+            }
+        }
+    }
+
+    @Override
     public double extreme(float[] x, int off, int n, boolean max) {
         float m = x[off];
         for (int i = 1; i < n; i++) {

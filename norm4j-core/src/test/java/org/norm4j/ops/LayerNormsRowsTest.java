@@ -105,6 +105,37 @@ class LayerNormsRowsTest {
         }
     }
 
+    /**
+     * Rows whose first element (the shift of the single-read statistics) is an outlier, so that the shifted sums
+     * are rejected and the exact two-pass fallback runs, next to ordinary rows and rows with a large offset: the
+     * float32 output agrees with the float64 path on the same values to float32 rounding.
+     */
+    @Test
+    void shiftedStatisticsAndTheirFallbackMatchFloat64() {
+        Random r = new Random(9);
+        int rows = 12;
+        int len = 1000;
+        float[] xs = new float[rows * len];
+        for (int s = 0; s < rows; s++) {
+            double offset = s % 3 == 2 ? 1e6 : 0;
+            for (int i = 0; i < len; i++) {
+                xs[s * len + i] = (float) (offset + r.nextGaussian());
+            }
+            if (s % 3 == 1) {
+                xs[s * len] = (float) (offset + 1e4); // |k - mean| >> std: S1^2/n ~ S2, the fallback runs
+            }
+        }
+        Tensor y32 = LayerNorms.layerNormalization(Tensor.wrap(xs, Shape.of(rows, len)), new int[] {-1}, null, null,
+                1e-3, false);
+        Tensor y64 = LayerNorms.layerNormalization(Tensor.wrap(toDoubles(xs), Shape.of(rows, len)),
+                new int[] {-1}, null, null, 1e-3, false);
+        float[] got = y32.toFloatArray();
+        double[] want = (double[]) y64.raw();
+        for (int i = 0; i < got.length; i++) {
+            assertEquals(want[i], got[i], 4 * Math.ulp((float) want[i]) + 1e-6, "element " + i);
+        }
+    }
+
     @Test
     void fastPathIsDeterministicOverThreads() {
         Random r = new Random(7);

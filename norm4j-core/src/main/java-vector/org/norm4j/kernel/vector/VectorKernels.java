@@ -208,6 +208,15 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     @Override
+    public void shiftedSums(float[] x, int off, int n, double shift, double[] out, int oo) {
+        if (n > 2 * FL) {
+            VectorLoops.shiftedSums(x, off, n, shift, out, oo);
+        } else {
+            super.shiftedSums(x, off, n, shift, out, oo);
+        }
+    }
+
+    @Override
     public double sumSquaredDeviations(double[] x, int off, int n, double mean) {
         return n >= 4 * DL ? VectorLoops.sumSquaredDeviations(x, off, n, mean)
                 : super.sumSquaredDeviations(x, off, n, mean);
