@@ -27,6 +27,13 @@ public interface ColumnSums {
     void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean, int mo,
             double[] acc, int ao);
 
+    /**
+     * Shifted sums per column, the shift of each column being its value in row 0: {@code s1[ao+j] = sum over r
+     * of (x[r,j] - x[0,j])}, {@code s2[ao+j] = sum over r of (x[r,j] - x[0,j])^2} (assigned), in double, rows
+     * in order; see {@link ShiftedMoments} for when they may stand for the two-pass moments.
+     */
+    void shiftedSumsColumns(float[] x, int off, int rows, int cols, double[] s1, double[] s2, int ao);
+
     /** The implementation in use. */
     static ColumnSums get() {
         return ColumnSumsHolder.INSTANCE;
@@ -80,6 +87,11 @@ final class ColumnSumsHolder {
         public void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
                 int mo, double[] acc, int ao) {
             k.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, acc, ao);
+        }
+
+        @Override
+        public void shiftedSumsColumns(float[] x, int off, int rows, int cols, double[] s1, double[] s2, int ao) {
+            k.shiftedSumsColumns(x, off, rows, cols, s1, s2, ao);
         }
     }
 }

@@ -58,7 +58,8 @@ public interface Kernels {
 
     /**
      * Shifted sums of a float row, in double, from one read: {@code out[oo] = sum(x[off+i] - shift)} and {@code
-     * out[oo+1] = sum((x[off+i] - shift)^2)}, each difference formed in double. Whether they may stand for the
+     * out[oo+1] = sum((x[off+i] - shift)^2)}, each difference formed in double and its square added by a fused
+     * multiply-add ({@link Math#fma}; one rounding per term, and one vector operation fewer). Whether they may stand for the
      * two-pass moments is decided by {@link ShiftedMoments#accurate}; an implementation may reorder additions.
      */
     void shiftedSums(float[] x, int off, int n, double shift, double[] out, int oo);
@@ -82,7 +83,8 @@ public interface Kernels {
     /**
      * Shifted column sums of a float block, the shift of each column being its value in row 0: {@code s1[ao+j] =
      * sum over r of (x[r,j] - x[0,j])}, {@code s2[ao+j] = sum over r of (x[r,j] - x[0,j])^2} (assigned, not
-     * added), differences in double, rows added in order from row 1 (vector versions are bit-identical).
+     * added), differences in double, squares added by {@link Math#fma}, rows added in order from row 1 (vector
+     * versions are bit-identical).
      */
     void shiftedSumsColumns(float[] x, int off, int rows, int cols, double[] s1, double[] s2, int ao);
 

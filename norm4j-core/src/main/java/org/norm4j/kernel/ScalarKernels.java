@@ -182,7 +182,7 @@ public class ScalarKernels implements Kernels {
         for (int i = 0; i < n; i++) {
             double d = x[off + i] - shift;
             s += d;
-            q += d * d;
+            q = Math.fma(d, d, q);
         }
         out[oo] = s;
         out[oo + 1] = q;
@@ -199,7 +199,7 @@ public class ScalarKernels implements Kernels {
             for (int j = 0; j < cols; j++) {
                 double d = x[base + j] - (double) x[off + j];
                 s1[ao + j] += d;
-                s2[ao + j] += d * d;
+                s2[ao + j] = Math.fma(d, d, s2[ao + j]);
             }
         }
     }

@@ -2,6 +2,7 @@ package org.norm4j.kernel.vector;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.F2D;
+import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.MIN;
 import static jdk.incubator.vector.VectorOperators.MUL;
@@ -186,10 +187,10 @@ final class VectorLoops {
             s1 = d1.lanewise(ADD, s1);
             s2 = d2.lanewise(ADD, s2);
             s3 = d3.lanewise(ADD, s3);
-            q0 = d0.lanewise(MUL, d0).lanewise(ADD, q0);
-            q1 = d1.lanewise(MUL, d1).lanewise(ADD, q1);
-            q2 = d2.lanewise(MUL, d2).lanewise(ADD, q2);
-            q3 = d3.lanewise(MUL, d3).lanewise(ADD, q3);
+            q0 = d0.lanewise(FMA, d0, q0);
+            q1 = d1.lanewise(FMA, d1, q1);
+            q2 = d2.lanewise(FMA, d2, q2);
+            q3 = d3.lanewise(FMA, d3, q3);
             i += 4 * DL;
         } while (i < bound);
         double s = s0.lanewise(ADD, s1).lanewise(ADD, s2.lanewise(ADD, s3)).reduceLanes(ADD);
@@ -198,12 +199,12 @@ final class VectorLoops {
             DoubleVector d = ((DoubleVector) FloatVector.fromArray(FH, x, off + i).convertShape(F2D, D, 0))
                     .lanewise(SUB, k);
             s += d.reduceLanes(ADD);
-            q += d.lanewise(MUL, d).reduceLanes(ADD);
+            q += d.lanewise(FMA, d, DoubleVector.zero(D)).reduceLanes(ADD);
         }
         for (; i < n; i++) {
             double d = x[off + i] - shift;
             s += d;
-            q += d * d;
+            q = Math.fma(d, d, q);
         }
         out[oo] = s;
         out[oo + 1] = q;
