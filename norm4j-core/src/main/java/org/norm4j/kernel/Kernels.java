@@ -210,6 +210,18 @@ public interface Kernels {
     void normalizeColumnGradSums(double[] dy, double[] x, int off, int rows, int cols, double[] center,
             double[] weight, int ro, double[] dg, double[] db, int ao);
 
+    /**
+     * Column version of {@link #normalizeRowBackward} with per-column constants (parameter arrays indexed from 0
+     * by column): {@code dx[r,j] = (dy[r,j] * w[j]) * a[j] + (x[r,j] - center[j]) * b[j] + c[j]}, evaluated in
+     * double (each operation rounded, no FMA) and rounded once to float.
+     */
+    void normalizeColumnBackward(float[] dy, float[] x, int off, int rows, int cols, double[] w, double[] a,
+            double[] center, double[] b, double[] c, float[] dx);
+
+    /** Double version of {@link #normalizeColumnBackward(float[], float[], int, int, int, double[], double[], double[], double[], double[], float[])}. */
+    void normalizeColumnBackward(double[] dy, double[] x, int off, int rows, int cols, double[] w, double[] a,
+            double[] center, double[] b, double[] c, double[] dx);
+
     // ---- matrix product ----------------------------------------------------------------------------
 
     /**

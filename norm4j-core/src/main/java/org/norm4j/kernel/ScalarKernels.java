@@ -556,4 +556,26 @@ public class ScalarKernels implements Kernels {
             }
         }
     }
+
+    @Override
+    public void normalizeColumnBackward(float[] dy, float[] x, int off, int rows, int cols, double[] w, double[] a,
+            double[] center, double[] b, double[] c, float[] dx) {
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            for (int j = 0; j < cols; j++) {
+                dx[base + j] = (float) ((dy[base + j] * w[j]) * a[j] + (x[base + j] - center[j]) * b[j] + c[j]);
+            }
+        }
+    }
+
+    @Override
+    public void normalizeColumnBackward(double[] dy, double[] x, int off, int rows, int cols, double[] w,
+            double[] a, double[] center, double[] b, double[] c, double[] dx) {
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            for (int j = 0; j < cols; j++) {
+                dx[base + j] = (dy[base + j] * w[j]) * a[j] + (x[base + j] - center[j]) * b[j] + c[j];
+            }
+        }
+    }
 }

@@ -756,7 +756,7 @@ public final class LayerNorms {
 
         /**
          * Per statistic: {@code {mean, centred sum of squares}} when {@code centred}, else {@code {zeros, sum of
-         * squares}}; two-pass, in double, through {@link Reduce}.
+         * squares}}; in double, through {@link Reduce} (one read of the data; see {@link Reduce#moments}).
          */
         double[][] moments(Object data, boolean centred) {
             if (rowsLayout) {
@@ -765,33 +765,32 @@ public final class LayerNorms {
                 }
                 return new double[][] {new double[stats], Reduce.sumSquaredDeviations(data, plan, new double[stats])};
             }
-            // group normalization: sums per (sample, channel), then per (sample, group)
+            // group normalization: moments per (sample, channel) from one read (Reduce.moments), merged per
+            // (sample, group) in channel order with the exact pairwise formula M2 = sum(M2_c + n_c (mean_c -
+            // mean)^2); every channel has the same count
             Object nc = data;
             if (plan.permutation != null) {
                 int size = plan.outSize * plan.count;
                 nc = data instanceof float[] ? new float[size] : new double[size];
                 Strided.permute(data, plan.dims(), plan.permutation, nc);
             }
-            double[] mean = perGroup(Reduce.sum(nc, plan));
+            double[][] perChannel = Reduce.moments(nc, plan);
+            int perGroup = channels / groups;
+            double[] mean = new double[stats];
+            double[] m2 = new double[stats];
+            for (int i = 0; i < perChannel[0].length; i++) {
+                mean[(i / channels) * groups + (i % channels) / perGroup] += perChannel[0][i];
+            }
             for (int s = 0; s < stats; s++) {
-                mean[s] /= count;
+                mean[s] /= perGroup;
             }
-            double[] centre = new double[plan.outSize];
-            int perGroup = channels / groups;
-            for (int i = 0; i < centre.length; i++) {
-                centre[i] = mean[(i / channels) * groups + (i % channels) / perGroup];
+            double n = plan.count;
+            for (int i = 0; i < perChannel[0].length; i++) {
+                int s = (i / channels) * groups + (i % channels) / perGroup;
+                double d = perChannel[0][i] - mean[s];
+                m2[s] += perChannel[1][i] + n * d * d;
             }
-            return new double[][] {mean, perGroup(Reduce.sumSquaredDeviations(nc, plan, centre))};
-        }
-
-        /** Sums per (sample, channel) added up per (sample, group), in channel order. */
-        private double[] perGroup(double[] perChannel) {
-            double[] out = new double[stats];
-            int perGroup = channels / groups;
-            for (int i = 0; i < perChannel.length; i++) {
-                out[(i / channels) * groups + (i % channels) / perGroup] += perChannel[i];
-            }
-            return out;
+            return new double[][] {mean, m2};
         }
     }
 

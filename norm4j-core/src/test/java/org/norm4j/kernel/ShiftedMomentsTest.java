@@ -111,4 +111,41 @@ class ShiftedMomentsTest {
         }
         assertTrue(accepted >= 190, "accepted " + accepted + " of 200 rows; expected nearly all");
     }
+
+    /** The channels-last group-normalization backward kernel: vector bit-identical to scalar, float and double. */
+    @ParameterizedTest(name = "{0}-bit, cols={1}")
+    @MethodSource("org.norm4j.kernel.KernelsDifferentialTest#widthsAndLengths")
+    void columnBackwardIsBitIdentical(int bits, int cols) {
+        Kernels v = KernelsDifferentialTest.vector(bits);
+        Kernels s = KernelProvider.scalar();
+        Random r = new Random(bits * 7L + cols);
+        int rows = 5;
+        int len = OFF + rows * cols + 4;
+        float[] dy = new float[len];
+        float[] x = new float[len];
+        double[] dyd = new double[len];
+        double[] xd = new double[len];
+        for (int i = 0; i < len; i++) {
+            dy[i] = (float) r.nextGaussian();
+            x[i] = (float) (3 + r.nextGaussian());
+            dyd[i] = dy[i] * 1.0000001;
+            xd[i] = x[i] * 1.0000001;
+        }
+        double[][] p = new double[5][cols];
+        for (double[] q : p) {
+            for (int j = 0; j < cols; j++) {
+                q[j] = r.nextGaussian();
+            }
+        }
+        float[] want = new float[len];
+        float[] got = new float[len];
+        s.normalizeColumnBackward(dy, x, OFF, rows, cols, p[0], p[1], p[2], p[3], p[4], want);
+        v.normalizeColumnBackward(dy, x, OFF, rows, cols, p[0], p[1], p[2], p[3], p[4], got);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(want, got, "float");
+        double[] wantD = new double[len];
+        double[] gotD = new double[len];
+        s.normalizeColumnBackward(dyd, xd, OFF, rows, cols, p[0], p[1], p[2], p[3], p[4], wantD);
+        v.normalizeColumnBackward(dyd, xd, OFF, rows, cols, p[0], p[1], p[2], p[3], p[4], gotD);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(wantD, gotD, "double");
+    }
 }

@@ -952,6 +952,16 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     @Override
+    public void normalizeColumnBackward(float[] dy, float[] x, int off, int rows, int cols, double[] w, double[] a,
+            double[] center, double[] b, double[] c, float[] dx) {
+        if (cols < DL) {
+            super.normalizeColumnBackward(dy, x, off, rows, cols, w, a, center, b, c, dx);
+        } else {
+            VectorRows.columnBackward(dy, x, off, rows, cols, w, a, center, b, c, dx);
+        }
+    }
+
+    @Override
     public void normalizeColumnGradSums(float[] dy, float[] x, int off, int rows, int cols, double[] center,
             double[] weight, int ro, double[] dg, double[] db, int ao) {
         if (rows < 1 || cols < 2 * DL) {
