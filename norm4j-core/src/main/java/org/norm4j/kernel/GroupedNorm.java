@@ -12,7 +12,8 @@ package org.norm4j.kernel;
  * closed-form backward passes need. Channels-last data with several positions ({@code t == 1, p > 1}, e.g.
  * NHWC group normalization) is a matrix {@code [n * p, c]} whose per-sample constants are per channel: it runs
  * through the column kernels (a block of positions of one sample at a time, per-channel constants built from the
- * per-group ones), so the short runs of {@code c / groups} channels are vectorized across the channel axis. Arrays are {@code float[]} or {@code double[]} (data and typed constants of
+ * per-group ones), so the short runs of {@code c / groups} channels are vectorized across the channel axis.
+ * Arrays are {@code float[]} or {@code double[]} (data and typed constants of
  * the same element type); sums and the backward pass are carried in double. Work is cut into blocks fixed by the
  * shape alone and partial sums merge in block order, so results are bit-identical on any number of threads.
  */
@@ -296,13 +297,15 @@ public final class GroupedNorm {
             return new double[][] {dg, db};
         }
         int rows = n * p;
-        int cb = t >= CHANNEL_RUN ? 1 : Math.min(c, CHANNEL_RUN / t);
+        boolean rowsLayout = p == 1 && t == 1 && groups == 1;
+        // the rows path's kernel reads a block whose row stride is its column count: whole rows per task
+        int cb = rowsLayout ? c : t >= CHANNEL_RUN ? 1 : Math.min(c, CHANNEL_RUN / t);
         int rb = Math.max(1, BLOCK / (cb * t));
         int nCb = (c + cb - 1) / cb;
         int nRb = (rows + rb - 1) / rb;
         double[] pdg = new double[nRb * c];
         double[] pdb = new double[nRb * c];
-        if (p == 1 && t == 1 && groups == 1) { // rows: one statistic per row, same blocks, kernel loops
+        if (rowsLayout) { // rows: one statistic per row, blocks of whole rows, kernel loops
             Kernels k = KernelProvider.get();
             Parallel.forEach(nCb * nRb, (long) rows * run, task -> {
                 int c0 = (task / nRb) * cb;
@@ -457,7 +460,10 @@ public final class GroupedNorm {
         });
     }
 
-    /** {@link #backward} for channels-last data: per-channel constants per sample, {@link Kernels#normalizeColumnBackward}. */
+    /**
+     * {@link #backward} for channels-last data: per-channel constants per sample, applied by {@link
+     * Kernels#normalizeColumnBackward}.
+     */
     private void backwardChannelsLast(Object dy, Object x, Object gamma, double[] a, double[] center, double[] b,
             double[] cc, Object dx) {
         Kernels k = KernelProvider.get();
