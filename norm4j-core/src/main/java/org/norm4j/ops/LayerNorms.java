@@ -72,6 +72,8 @@ public final class LayerNorms {
 
     /** Elements per task of the last-axis fast path (whole rows; fixed by the shape, so deterministic). */
     private static final int ROW_BLOCK = 1 << 14;
+    /** Elements per task of the fused backward (one partial of the parameter gradients each): 256 K. */
+    private static final int GRAD_BLOCK = 1 << 18;
 
     private LayerNorms() {
     }
@@ -438,46 +440,74 @@ public final class LayerNorms {
         }
     }
 
-    /** The input gradient on the last-axis fast path: two row sums, then dx, per row (see {@link #backward}). */
+    /**
+     * The input gradient on the last-axis fast path: two row sums, then dx, per row (see {@link #backward}); with
+     * {@code paramSums} ({@code {dgamma, dbeta}} to fill, in double), also the parameter gradients, accumulated per
+     * chunk of rows right after the chunk's dx, while its rows are still in cache ({@link
+     * Kernels#normalizeColumnGradSums}, one partial per task of {@code GRAD_BLOCK} elements, merged in task
+     * order), so dy and x are read from memory once.
+     */
     private static Tensor backwardRows(Kind kind, Object dy, View v, Object gamma, double eps, Saved sv,
-            DType dt) {
+            DType dt, double[] paramCenter, double[][] paramSums) {
         Kernels k = KernelProvider.get();
         int rows = v.stats;
         int len = v.count;
         boolean f32 = dt == DType.FLOAT32;
         Object data = sv.data();
         Object out = f32 ? new float[rows * len] : new double[rows * len];
-        int perTask = Math.max(1, ROW_BLOCK / len);
+        int perChunk = Math.max(1, ROW_BLOCK / len);
+        int perTask = paramSums == null ? perChunk : perChunk * Math.max(1, GRAD_BLOCK / (perChunk * len));
         int tasks = (rows + perTask - 1) / perTask;
+        double[] pdg = paramSums == null ? null : new double[tasks * len];
+        double[] pdb = paramSums == null ? null : new double[tasks * len];
         double m = kind == Kind.UNIT ? 1.0 : len;
         boolean centred = kind.centred();
         boolean zeroCentre = kind == Kind.RMS || kind == Kind.UNIT;
         Parallel.forEach(tasks, (long) rows * len * 2, task -> {
             double[] sums = new double[2];
-            for (int s = task * perTask, end = Math.min(rows, s + perTask); s < end; s++) {
-                int off = s * len;
-                double sumCenter = centred ? sv.mean()[s] : 0.0;
-                double ctr = zeroCentre ? 0.0 : sv.mean()[s];
-                if (f32) {
-                    k.normalizeRowGradSums((float[]) dy, (float[]) data, off, len, (float[]) gamma, sumCenter,
-                            sums, 0);
-                } else {
-                    k.normalizeRowGradSums((double[]) dy, (double[]) data, off, len, (double[]) gamma, sumCenter,
-                            sums, 0);
+            int taskEnd = Math.min(rows, (task + 1) * perTask);
+            for (int c0 = task * perTask; c0 < taskEnd; c0 += perChunk) {
+                int c1 = Math.min(taskEnd, c0 + perChunk);
+                for (int s = c0; s < c1; s++) {
+                    int off = s * len;
+                    double sumCenter = centred ? sv.mean()[s] : 0.0;
+                    double ctr = zeroCentre ? 0.0 : sv.mean()[s];
+                    if (f32) {
+                        k.normalizeRowGradSums((float[]) dy, (float[]) data, off, len, (float[]) gamma, sumCenter,
+                                sums, 0);
+                    } else {
+                        k.normalizeRowGradSums((double[]) dy, (double[]) data, off, len, (double[]) gamma,
+                                sumCenter, sums, 0);
+                    }
+                    double r = sv.r()[s];
+                    boolean floored = kind == Kind.UNIT && !(sv.second()[s] >= eps * eps);
+                    double b = floored ? 0 : -r * r * r * sums[1] / m;
+                    double cc = centred ? -r * sums[0] / m : 0;
+                    if (f32) {
+                        k.normalizeRowBackward((float[]) dy, (float[]) data, off, len, (float[]) gamma, r, ctr, b,
+                                cc, (float[]) out);
+                    } else {
+                        k.normalizeRowBackward((double[]) dy, (double[]) data, off, len, (double[]) gamma, r, ctr, b,
+                                cc, (double[]) out);
+                    }
                 }
-                double r = sv.r()[s];
-                boolean floored = kind == Kind.UNIT && !(sv.second()[s] >= eps * eps);
-                double b = floored ? 0 : -r * r * r * sums[1] / m;
-                double cc = centred ? -r * sums[0] / m : 0;
-                if (f32) {
-                    k.normalizeRowBackward((float[]) dy, (float[]) data, off, len, (float[]) gamma, r, ctr, b, cc,
-                            (float[]) out);
-                } else {
-                    k.normalizeRowBackward((double[]) dy, (double[]) data, off, len, (double[]) gamma, r, ctr, b,
-                            cc, (double[]) out);
+                if (pdg != null && f32) {
+                    k.normalizeColumnGradSums((float[]) dy, (float[]) data, c0 * len, c1 - c0, len, paramCenter,
+                            sv.r(), c0, pdg, pdb, task * len);
+                } else if (pdg != null) {
+                    k.normalizeColumnGradSums((double[]) dy, (double[]) data, c0 * len, c1 - c0, len, paramCenter,
+                            sv.r(), c0, pdg, pdb, task * len);
                 }
             }
         });
+        if (paramSums != null) {
+            for (int task = 0; task < tasks; task++) {
+                for (int j = 0; j < len; j++) {
+                    paramSums[0][j] += pdg[task * len + j];
+                    paramSums[1][j] += pdb[task * len + j];
+                }
+            }
+        }
         return v.out(out, dt, null);
     }
 
@@ -536,8 +566,10 @@ public final class LayerNorms {
         int n = v.stats;
         double[] sumCenter = kind.centred() ? sv.mean() : new double[n];
         Tensor dx = null;
+        double[][] cs = null;
         if (need[0] && v.lastAxis()) {
-            dx = backwardRows(kind, dy, v, raw(gamma), eps, sv, dt);
+            cs = needGamma || needBeta ? new double[][] {new double[v.count], new double[v.count]} : null;
+            dx = backwardRows(kind, dy, v, raw(gamma), eps, sv, dt, sumCenter, cs);
         } else if (need[0]) {
             double[][] sums = v.kernel.sampleSums(dy, sv.data(), raw(gamma), sumCenter);
             double[] ctr = kind == Kind.RMS || kind == Kind.UNIT ? sumCenter : sv.mean();
@@ -557,7 +589,7 @@ public final class LayerNorms {
         Tensor dGamma = null;
         Tensor dBeta = null;
         if (needGamma || needBeta) {
-            double[][] cs = v.kernel.channelSums(dy, sv.data(), sumCenter, sv.r());
+            cs = cs != null ? cs : v.kernel.channelSums(dy, sv.data(), sumCenter, sv.r());
             dGamma = needGamma ? Reductions.fromDoubles(cs[0], dt, gamma.shape()) : null;
             dBeta = needBeta ? Reductions.fromDoubles(cs[1], dt, beta.shape()) : null;
         }
