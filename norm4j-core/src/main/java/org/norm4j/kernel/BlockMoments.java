@@ -2,14 +2,21 @@ package org.norm4j.kernel;
 
 /**
  * Single-read moments for {@link Reduce#moments}: the reduced range is cut into the same fixed blocks as every
- * other reduction (a function of the shape only); each block is summed, then its squared deviations from its
- * own mean are summed while it is still in cache, and the per-block results are merged on the calling thread
- * in block order. So the data crosses the memory bus once instead of twice, and the result does not depend on
- * the thread count.
+ * other reduction (a function of the shape only); each block's count, sum, mean and centred sum of squares
+ * {@code M2_b} are computed, and the per-block results are merged on the calling thread in block order. So the
+ * data crosses the memory bus once instead of twice, and the result does not depend on the thread count.
+ *
+ * <p>Per block: float32 data is touched once, by shifted sums (per statistic, the shift {@code k} is its value in
+ * the block's first row; {@link Kernels#shiftedSums}, {@link ColumnSums#shiftedSumsColumns}), giving {@code s_b
+ * = n_b k + S1}, {@code mean_b = k + S1 / n_b} and {@code M2_b = S2 - S1 (S1 / n_b)} wherever {@link
+ * ShiftedMoments#accurate} accepts them (its javadoc bounds the error); a statistic it rejects (cancellation,
+ * NaN, infinities) falls back, for that block and column only, to the exact in-cache two passes: the sum, then
+ * the squared deviations from {@code mean_b = s_b * (1 / n_b)}. Float64 data always takes the two passes.
  *
  * <p>Merge, per output: {@code sum = s_0 + s_1 + ...} (left to right, as {@link Reduce#sum}), {@code mean = sum *
  * (1 / N)}, {@code M2 = sum over b of (M2_b + n_b * (mean_b - mean)^2)} (left to right), with {@code mean_b = s_b
- * * (1 / n_b)}. With one block, {@code mean_b == mean} and the result equals the two-pass one exactly.
+ * * (1 / n_b)} (the two-pass blocks) or as above (the shifted ones). With one two-pass block, {@code mean_b ==
+ * mean} and the result equals the two-pass one exactly (always the case for float64 data).
  */
 final class BlockMoments {
     /**
@@ -42,6 +49,18 @@ final class BlockMoments {
             int rows = Math.min(rowsPerBlock, mid - r0);
             int off = (o * mid + r0) * inner;
             double inv = 1.0 / rows;
+            if (inner == 1 && f32) {
+                float[] xf = (float[]) x;
+                double[] sh = new double[2];
+                double shift = xf[off];
+                k.shiftedSums(xf, off, rows, shift, sh, 0);
+                if (ShiftedMoments.accurate(sh[0], sh[1], rows)) {
+                    sums[task] = rows * shift + sh[0];
+                    means[task] = ShiftedMoments.mean(shift, sh[0], rows);
+                    m2[task] = ShiftedMoments.m2(sh[0], sh[1], rows);
+                    return;
+                }
+            }
             if (inner == 1) {
                 double s = f32 ? k.sum((float[]) x, off, rows) : k.sum((double[]) x, off, rows);
                 double m = s * inv;
@@ -52,6 +71,10 @@ final class BlockMoments {
                 return;
             }
             int ao = task * inner;
+            if (f32) {
+                shiftedColumns(cs, (float[]) x, off, rows, inner, sums, means, m2, ao);
+                return;
+            }
             if (f32) {
                 cs.sumColumns((float[]) x, off, rows, inner, sums, ao);
             } else {
@@ -91,6 +114,37 @@ final class BlockMoments {
         return new double[][] {mean, out};
     }
 
+    /** One float32 block of the {@code [outer, mid, inner]} pattern: shifted sums, two passes per rejected column. */
+    private static void shiftedColumns(ColumnSums cs, float[] x, int off, int rows, int inner, double[] sums,
+            double[] means, double[] m2, int ao) {
+        double[] s1 = new double[inner];
+        double[] s2 = new double[inner];
+        cs.shiftedSumsColumns(x, off, rows, inner, s1, s2, 0);
+        double inv = 1.0 / rows;
+        for (int j = 0; j < inner; j++) {
+            double shift = x[off + j];
+            if (ShiftedMoments.accurate(s1[j], s2[j], rows)) {
+                sums[ao + j] = rows * shift + s1[j];
+                means[ao + j] = ShiftedMoments.mean(shift, s1[j], rows);
+                m2[ao + j] = ShiftedMoments.m2(s1[j], s2[j], rows);
+                continue;
+            }
+            double s = 0;
+            for (int r = 0, p = off + j; r < rows; r++, p += inner) {
+                s += x[p];
+            }
+            double m = s * inv;
+            double q = 0;
+            for (int r = 0, p = off + j; r < rows; r++, p += inner) {
+                double d = x[p] - m;
+                q += d * d;
+            }
+            sums[ao + j] = s;
+            means[ao + j] = m;
+            m2[ao + j] = q;
+        }
+    }
+
     /** The {@code [a, k, b]} pattern, reducing {@code a} and {@code b} (channels-first data). */
     static double[][] rkr(Object x, ReductionPlan plan) {
         int a = plan.d0;
@@ -108,6 +162,25 @@ final class BlockMoments {
             int blk = task % na;
             int a0 = blk * aPerBlock;
             int a1 = Math.min(a, a0 + aPerBlock);
+            if (f32) {
+                float[] xf = (float[]) x;
+                long n = (long) (a1 - a0) * b;
+                double shift = xf[(a0 * kk + c) * b];
+                double[] sh = new double[2];
+                double t1 = 0;
+                double t2 = 0;
+                for (int i = a0; i < a1; i++) {
+                    k.shiftedSums(xf, (i * kk + c) * b, b, shift, sh, 0);
+                    t1 = i == a0 ? sh[0] : t1 + sh[0];
+                    t2 = i == a0 ? sh[1] : t2 + sh[1];
+                }
+                if (ShiftedMoments.accurate(t1, t2, n)) {
+                    sums[task] = n * shift + t1;
+                    means[task] = ShiftedMoments.mean(shift, t1, n);
+                    m2[task] = ShiftedMoments.m2(t1, t2, n);
+                    return;
+                }
+            }
             double s = 0;
             for (int i = a0; i < a1; i++) {
                 int off = (i * kk + c) * b;

@@ -59,6 +59,13 @@ public interface ColumnSums {
     void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a, float[] center,
             float[] b, float[] c, float[] dx);
 
+    /**
+     * Shifted sums per column, the shift of each column being its value in row 0: {@code s1[ao+j] = sum over r
+     * of (x[r,j] - x[0,j])}, {@code s2[ao+j] = sum over r of (x[r,j] - x[0,j])^2} (assigned), in double, rows
+     * in order; see {@link ShiftedMoments} for when they may stand for the two-pass moments.
+     */
+    void shiftedSumsColumns(float[] x, int off, int rows, int cols, double[] s1, double[] s2, int ao);
+
     /** The implementation in use. */
     static ColumnSums get() {
         return ColumnSumsHolder.INSTANCE;
@@ -124,6 +131,11 @@ final class ColumnSumsHolder {
         public void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a,
                 float[] center, float[] b, float[] c, float[] dx) {
             k.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
+        }
+
+        @Override
+        public void shiftedSumsColumns(float[] x, int off, int rows, int cols, double[] s1, double[] s2, int ao) {
+            k.shiftedSumsColumns(x, off, rows, cols, s1, s2, ao);
         }
     }
 }

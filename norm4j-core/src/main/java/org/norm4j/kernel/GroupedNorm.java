@@ -9,7 +9,11 @@ package org.norm4j.kernel;
  * group normalization is channels-last when {@code t == 1} and channels-first when {@code p == 1}.
  *
  * <p>Statistics of the forward pass come from {@link Reduce}; this class applies them and computes the sums the
- * closed-form backward passes need. Arrays are {@code float[]} or {@code double[]} (data and typed constants of
+ * closed-form backward passes need. Channels-last data with several positions ({@code t == 1, p > 1}, e.g.
+ * NHWC group normalization) is a matrix {@code [n * p, c]} whose per-sample constants are per channel: it runs
+ * through the column kernels (a block of positions of one sample at a time, per-channel constants built from the
+ * per-group ones), so the short runs of {@code c / groups} channels are vectorized across the channel axis.
+ * Arrays are {@code float[]} or {@code double[]} (data and typed constants of
  * the same element type); sums and the backward pass are carried in double. Work is cut into blocks fixed by the
  * shape alone and partial sums merge in block order, so results are bit-identical on any number of threads.
  */
@@ -66,6 +70,10 @@ public final class GroupedNorm {
      */
     public void apply(Object x, Object mean, Object residual, Object inv, Object gamma, Object beta,
             boolean scaleLast, Object y) {
+        if (channelsLast() && !scaleLast) {
+            applyChannelsLast(x, mean, residual, inv, gamma, beta, y);
+            return;
+        }
         int units = n * p;
         int perTask = Math.max(1, BLOCK / run);
         int tasks = (units + perTask - 1) / perTask;
@@ -80,6 +88,69 @@ public final class GroupedNorm {
                     applyUnit((double[]) x, u, (double[]) mean, (double[]) residual, (double[]) inv,
                             (double[]) gamma, (double[]) beta, scaleLast, (double[]) y);
                 }
+            }
+        });
+    }
+
+    /** Whether the channels-last column path applies: {@code t == 1} and more than one position per sample. */
+    private boolean channelsLast() {
+        return t == 1 && p > 1;
+    }
+
+    /** Positions per task of the channels-last path (whole positions of one sample; fixed by the shape). */
+    private int positionsPerBlock() {
+        return Math.max(1, BLOCK / c);
+    }
+
+    /**
+     * The centred {@link #apply} for channels-last data: per task, a block of positions of one sample and the
+     * per-channel constants of that sample ({@code m = mean[s], a = inv[s] * gamma[ch], b = beta[ch] -
+     * residual[s] * a}, as {@link #applyUnit} forms them), applied by {@link Kernels#scaleShiftColumns}: the same
+     * operations per element, so the same bits.
+     */
+    private void applyChannelsLast(Object x, Object mean, Object residual, Object inv, Object gamma, Object beta,
+            Object y) {
+        Kernels k = KernelProvider.get();
+        int per = positionsPerBlock();
+        int blocks = (p + per - 1) / per;
+        Parallel.forEach(n * blocks, (long) n * p * c, task -> {
+            int sample = task / blocks;
+            int p0 = (task % blocks) * per;
+            int rows = Math.min(p, p0 + per) - p0;
+            int off = (sample * p + p0) * c;
+            if (x instanceof float[]) {
+                float[] in = (float[]) inv;
+                float[] g = (float[]) gamma;
+                float[] bt = (float[]) beta;
+                float[] res = (float[]) residual;
+                float[] mc = new float[c];
+                float[] ac = new float[c];
+                float[] bc = new float[c];
+                for (int ch = 0; ch < c; ch++) {
+                    int s = stat(sample, ch);
+                    float a = g == null ? in[s] : in[s] * g[ch];
+                    float ra = res == null ? 0f : res[s] * a;
+                    ac[ch] = a;
+                    bc[ch] = (bt == null ? 0f : bt[ch]) - ra;
+                    mc[ch] = ((float[]) mean)[s];
+                }
+                k.scaleShiftColumns((float[]) x, off, rows, c, mc, ac, bc, (float[]) y);
+            } else {
+                double[] in = (double[]) inv;
+                double[] g = (double[]) gamma;
+                double[] bt = (double[]) beta;
+                double[] res = (double[]) residual;
+                double[] mc = new double[c];
+                double[] ac = new double[c];
+                double[] bc = new double[c];
+                for (int ch = 0; ch < c; ch++) {
+                    int s = stat(sample, ch);
+                    double a = g == null ? in[s] : in[s] * g[ch];
+                    ac[ch] = a;
+                    bc[ch] = (bt == null ? 0.0 : bt[ch]) - (res == null ? 0.0 : res[s] * a);
+                    mc[ch] = ((double[]) mean)[s];
+                }
+                k.scaleShiftColumns((double[]) x, off, rows, c, mc, ac, bc, (double[]) y);
             }
         });
     }
@@ -147,6 +218,21 @@ public final class GroupedNorm {
      * {@code g = dy * gamma[ch]} ({@code dy} when gamma is null), in double.
      */
     public double[][] sampleSums(Object dy, Object x, Object gamma, double[] center) {
+        if (channelsLast()) {
+            double[][] cs = columnSums(dy, x, center);
+            double[] gm = gamma == null ? null : toDoubles(gamma);
+            double[] sg = new double[n * groups];
+            double[] sgx = new double[n * groups];
+            for (int sample = 0; sample < n; sample++) {
+                for (int ch = 0; ch < c; ch++) { // channel order within each group
+                    int s = stat(sample, ch);
+                    double w = gm == null ? 1.0 : gm[ch];
+                    sg[s] += w * cs[0][sample * c + ch];
+                    sgx[s] += w * cs[1][sample * c + ch];
+                }
+            }
+            return new double[][] {sg, sgx};
+        }
         int perBlock = Math.max(1, BLOCK / run);
         int blocks = (p + perBlock - 1) / perBlock;
         double[] pg = new double[n * blocks * groups];
@@ -198,14 +284,28 @@ public final class GroupedNorm {
      * of dy} over samples and positions: the gradients of gamma and beta.
      */
     public double[][] channelSums(Object dy, Object x, double[] center, double[] weight) {
+        if (channelsLast()) {
+            double[][] cs = columnSums(dy, x, center);
+            double[] dg = new double[c];
+            double[] db = new double[c];
+            for (int sample = 0; sample < n; sample++) { // samples in order
+                for (int ch = 0; ch < c; ch++) {
+                    dg[ch] += cs[1][sample * c + ch] * weight[stat(sample, ch)];
+                    db[ch] += cs[0][sample * c + ch];
+                }
+            }
+            return new double[][] {dg, db};
+        }
         int rows = n * p;
-        int cb = t >= CHANNEL_RUN ? 1 : Math.min(c, CHANNEL_RUN / t);
+        boolean rowsLayout = p == 1 && t == 1 && groups == 1;
+        // the rows path's kernel reads a block whose row stride is its column count: whole rows per task
+        int cb = rowsLayout ? c : t >= CHANNEL_RUN ? 1 : Math.min(c, CHANNEL_RUN / t);
         int rb = Math.max(1, BLOCK / (cb * t));
         int nCb = (c + cb - 1) / cb;
         int nRb = (rows + rb - 1) / rb;
         double[] pdg = new double[nRb * c];
         double[] pdb = new double[nRb * c];
-        if (p == 1 && t == 1 && groups == 1) { // rows: one statistic per row, same blocks, kernel loops
+        if (rowsLayout) { // rows: one statistic per row, blocks of whole rows, kernel loops
             Kernels k = KernelProvider.get();
             Parallel.forEach(nCb * nRb, (long) rows * run, task -> {
                 int c0 = (task / nRb) * cb;
@@ -253,6 +353,62 @@ public final class GroupedNorm {
         return mergeChannelSums(nRb, pdg, pdb);
     }
 
+    /** The last {@link #columnSums} result and its arguments (sampleSums and channelSums ask for the same). */
+    private volatile ColumnSumsResult lastColumnSums;
+
+    private record ColumnSumsResult(Object dy, Object x, double[] center, double[][] sums) {
+    }
+
+    /**
+     * Channels-last: per (sample, channel), {@code {sum over positions of dy, sum of dy * (x - center[s])}} in
+     * double, through the column kernels ({@link ColumnSums} for float32) on fixed blocks of positions merged in
+     * block order. Remembered for the next call with the same arrays.
+     */
+    private double[][] columnSums(Object dy, Object x, double[] center) {
+        ColumnSumsResult last = lastColumnSums;
+        if (last != null && last.dy == dy && last.x == x && last.center == center) {
+            return last.sums;
+        }
+        Kernels k = KernelProvider.get();
+        ColumnSums cs = ColumnSums.get();
+        int per = positionsPerBlock();
+        int blocks = (p + per - 1) / per;
+        double[] pd = new double[n * blocks * c];
+        double[] pdx = new double[n * blocks * c];
+        Parallel.forEach(n * blocks, (long) n * p * c * 2, task -> {
+            int sample = task / blocks;
+            int p0 = (task % blocks) * per;
+            int rows = Math.min(p, p0 + per) - p0;
+            int off = (sample * p + p0) * c;
+            double[] ctr = new double[c];
+            for (int ch = 0; ch < c; ch++) {
+                ctr[ch] = center[stat(sample, ch)];
+            }
+            int ao = task * c;
+            if (x instanceof float[]) {
+                cs.sumColumns((float[]) dy, off, rows, c, pd, ao);
+                cs.sumProductDeviationsColumns((float[]) dy, (float[]) x, off, rows, c, ctr, 0, pdx, ao);
+            } else {
+                k.sumColumns((double[]) dy, off, rows, c, pd, ao);
+                k.sumProductDeviationsColumns((double[]) dy, (double[]) x, off, rows, c, ctr, 0, pdx, ao);
+            }
+        });
+        double[] d = new double[n * c];
+        double[] dx = new double[n * c];
+        for (int sample = 0; sample < n; sample++) {
+            for (int b = 0; b < blocks; b++) {
+                int src = (sample * blocks + b) * c;
+                for (int ch = 0; ch < c; ch++) {
+                    d[sample * c + ch] += pd[src + ch];
+                    dx[sample * c + ch] += pdx[src + ch];
+                }
+            }
+        }
+        double[][] sums = {d, dx};
+        lastColumnSums = new ColumnSumsResult(dy, x, center, sums);
+        return sums;
+    }
+
     private double[][] mergeChannelSums(int nRb, double[] pdg, double[] pdb) {
         double[] dg = new double[c];
         double[] db = new double[c];
@@ -271,6 +427,10 @@ public final class GroupedNorm {
      */
     public void backward(Object dy, Object x, Object gamma, double[] a, double[] center, double[] b, double[] cc,
             Object dx) {
+        if (channelsLast()) {
+            backwardChannelsLast(dy, x, gamma, a, center, b, cc, dx);
+            return;
+        }
         int units = n * p;
         int perTask = Math.max(1, BLOCK / run);
         int tasks = (units + perTask - 1) / perTask;
@@ -296,6 +456,43 @@ public final class GroupedNorm {
                     }
                 }
                 store(out, dx, u * run);
+            }
+        });
+    }
+
+    /**
+     * {@link #backward} for channels-last data: per-channel constants per sample, applied by {@link
+     * Kernels#normalizeColumnBackward}.
+     */
+    private void backwardChannelsLast(Object dy, Object x, Object gamma, double[] a, double[] center, double[] b,
+            double[] cc, Object dx) {
+        Kernels k = KernelProvider.get();
+        double[] gm = gamma == null ? null : toDoubles(gamma);
+        int per = positionsPerBlock();
+        int blocks = (p + per - 1) / per;
+        Parallel.forEach(n * blocks, (long) n * p * c, task -> {
+            int sample = task / blocks;
+            int p0 = (task % blocks) * per;
+            int rows = Math.min(p, p0 + per) - p0;
+            int off = (sample * p + p0) * c;
+            double[] w = new double[c];
+            double[] ac = new double[c];
+            double[] mc = new double[c];
+            double[] bc = new double[c];
+            double[] ccc = new double[c];
+            for (int ch = 0; ch < c; ch++) {
+                int s = stat(sample, ch);
+                w[ch] = gm == null ? 1.0 : gm[ch];
+                ac[ch] = a[s];
+                mc[ch] = center[s];
+                bc[ch] = b[s];
+                ccc[ch] = cc[s];
+            }
+            if (x instanceof float[]) {
+                k.normalizeColumnBackward((float[]) dy, (float[]) x, off, rows, c, w, ac, mc, bc, ccc, (float[]) dx);
+            } else {
+                k.normalizeColumnBackward((double[]) dy, (double[]) x, off, rows, c, w, ac, mc, bc, ccc,
+                        (double[]) dx);
             }
         });
     }

@@ -56,6 +56,14 @@ public interface Kernels {
     /** Double version of {@link #extreme(float[], int, int, boolean)}. */
     double extreme(double[] x, int off, int n, boolean max);
 
+    /**
+     * Shifted sums of a float row, in double, from one read: {@code out[oo] = sum(x[off+i] - shift)} and {@code
+     * out[oo+1] = sum((x[off+i] - shift)^2)}, each difference formed in double and its square added by a fused
+     * multiply-add ({@link Math#fma}; one rounding per term, and one vector operation fewer). Whether they may stand for the
+     * two-pass moments is decided by {@link ShiftedMoments#accurate}; an implementation may reorder additions.
+     */
+    void shiftedSums(float[] x, int off, int n, double shift, double[] out, int oo);
+
     // ---- column reductions -------------------------------------------------------------------------
 
     /** {@code acc[ao+j] += sum over r of x[off + r*cols + j]} for {@code j < cols}. */
@@ -71,6 +79,14 @@ public interface Kernels {
     /** Double version of {@link #sumSquaredDeviationsColumns(float[], int, int, int, double[], int, double[], int)}. */
     void sumSquaredDeviationsColumns(double[] x, int off, int rows, int cols, double[] mean, int mo,
             double[] acc, int ao);
+
+    /**
+     * Shifted column sums of a float block, the shift of each column being its value in row 0: {@code s1[ao+j] =
+     * sum over r of (x[r,j] - x[0,j])}, {@code s2[ao+j] = sum over r of (x[r,j] - x[0,j])^2} (assigned, not
+     * added), differences in double, squares added by {@link Math#fma}, rows added in order from row 1 (vector
+     * versions are bit-identical).
+     */
+    void shiftedSumsColumns(float[] x, int off, int rows, int cols, double[] s1, double[] s2, int ao);
 
     /**
      * Folds the rows into {@code acc} with max ({@code max=true}) or min: {@code acc[ao+j] =
@@ -193,6 +209,18 @@ public interface Kernels {
     /** Double version of {@link #normalizeColumnGradSums(float[], float[], int, int, int, double[], double[], int, double[], double[], int)}. */
     void normalizeColumnGradSums(double[] dy, double[] x, int off, int rows, int cols, double[] center,
             double[] weight, int ro, double[] dg, double[] db, int ao);
+
+    /**
+     * Column version of {@link #normalizeRowBackward} with per-column constants (parameter arrays indexed from 0
+     * by column): {@code dx[r,j] = (dy[r,j] * w[j]) * a[j] + (x[r,j] - center[j]) * b[j] + c[j]}, evaluated in
+     * double (each operation rounded, no FMA) and rounded once to float.
+     */
+    void normalizeColumnBackward(float[] dy, float[] x, int off, int rows, int cols, double[] w, double[] a,
+            double[] center, double[] b, double[] c, float[] dx);
+
+    /** Double version of {@link #normalizeColumnBackward(float[], float[], int, int, int, double[], double[], double[], double[], double[], float[])}. */
+    void normalizeColumnBackward(double[] dy, double[] x, int off, int rows, int cols, double[] w, double[] a,
+            double[] center, double[] b, double[] c, double[] dx);
 
     // ---- matrix product ----------------------------------------------------------------------------
 

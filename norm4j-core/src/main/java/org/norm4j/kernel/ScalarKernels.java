@@ -176,6 +176,35 @@ public class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void shiftedSums(float[] x, int off, int n, double shift, double[] out, int oo) {
+        double s = 0;
+        double q = 0;
+        for (int i = 0; i < n; i++) {
+            double d = x[off + i] - shift;
+            s += d;
+            q = Math.fma(d, d, q);
+        }
+        out[oo] = s;
+        out[oo + 1] = q;
+    }
+
+    @Override
+    public void shiftedSumsColumns(float[] x, int off, int rows, int cols, double[] s1, double[] s2, int ao) {
+        for (int j = 0; j < cols; j++) {
+            s1[ao + j] = 0;
+            s2[ao + j] = 0;
+        }
+        for (int r = 1; r < rows; r++) {
+            int base = off + r * cols;
+            for (int j = 0; j < cols; j++) {
+                double d = x[base + j] - (double) x[off + j];
+                s1[ao + j] += d;
+                s2[ao + j] = Math.fma(d, d, s2[ao + j]);
+            }
+        }
+    }
+
+    @Override
     public double extreme(float[] x, int off, int n, boolean max) {
         float m = x[off];
         for (int i = 1; i < n; i++) {
@@ -524,6 +553,28 @@ public class ScalarKernels implements Kernels {
                 double d = dy[base + j];
                 dg[ao + j] += (d * (x[base + j] - ctr)) * w;
                 db[ao + j] += d;
+            }
+        }
+    }
+
+    @Override
+    public void normalizeColumnBackward(float[] dy, float[] x, int off, int rows, int cols, double[] w, double[] a,
+            double[] center, double[] b, double[] c, float[] dx) {
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            for (int j = 0; j < cols; j++) {
+                dx[base + j] = (float) ((dy[base + j] * w[j]) * a[j] + (x[base + j] - center[j]) * b[j] + c[j]);
+            }
+        }
+    }
+
+    @Override
+    public void normalizeColumnBackward(double[] dy, double[] x, int off, int rows, int cols, double[] w,
+            double[] a, double[] center, double[] b, double[] c, double[] dx) {
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            for (int j = 0; j < cols; j++) {
+                dx[base + j] = (dy[base + j] * w[j]) * a[j] + (x[base + j] - center[j]) * b[j] + c[j];
             }
         }
     }

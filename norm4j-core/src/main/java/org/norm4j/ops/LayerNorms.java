@@ -11,6 +11,7 @@ import org.norm4j.kernel.Kernels;
 import org.norm4j.kernel.Parallel;
 import org.norm4j.kernel.Reduce;
 import org.norm4j.kernel.ReductionPlan;
+import org.norm4j.kernel.ShiftedMoments;
 import org.norm4j.kernel.Strided;
 
 /**
@@ -71,6 +72,8 @@ public final class LayerNorms {
 
     /** Elements per task of the last-axis fast path (whole rows; fixed by the shape, so deterministic). */
     private static final int ROW_BLOCK = 1 << 14;
+    /** Elements per task of the fused backward (one partial of the parameter gradients each): 256 K. */
+    private static final int GRAD_BLOCK = 1 << 18;
 
     private LayerNorms() {
     }
@@ -150,6 +153,125 @@ public final class LayerNorms {
         return run(Kind.RMS, x, v, scale, null, epsilon);
     }
 
+    // ---- destination variants ----------------------------------------------------------------------
+
+    /**
+     * {@link #layerNormalization(Tensor, int[], Tensor, Tensor, double, boolean)} written into {@code out}
+     * instead of a new array (same values, bit for bit): it saves allocating and zeroing the output, so a loop
+     * that reuses one array avoids that memory traffic. The previous contents of {@code out} are irrelevant; every
+     * element is overwritten.
+     *
+     * @param out a {@code float[]} of length {@code x.size()} for a float32 {@code x}, not {@code x}'s own array
+     * @return {@code Tensor.wrap(out, x.shape())}: a view of {@code out}, which changes when the array is reused
+     * @throws IllegalArgumentException if {@code out} has the wrong length or element type, or is x's array
+     * @throws IllegalStateException if a {@link GradientTape} is recording: destination variants are not
+     *     recorded (the next call would overwrite the saved output); use the allocating variant inside a tape
+     */
+    public static Tensor layerNormalization(Tensor x, int[] axes, Tensor gamma, Tensor beta, double epsilon,
+            boolean rmsScaling, float[] out) {
+        return layerInto(x, axes, gamma, beta, epsilon, rmsScaling, out);
+    }
+
+    /** Float64 version of {@link #layerNormalization(Tensor, int[], Tensor, Tensor, double, boolean, float[])}. */
+    public static Tensor layerNormalization(Tensor x, int[] axes, Tensor gamma, Tensor beta, double epsilon,
+            boolean rmsScaling, double[] out) {
+        return layerInto(x, axes, gamma, beta, epsilon, rmsScaling, out);
+    }
+
+    /**
+     * {@link #rmsNormalization(Tensor, int[], Tensor, double)} written into {@code out} (same values, bit for
+     * bit; previous contents irrelevant). The returned tensor is a view of {@code out} and changes when the
+     * array is reused. Errors as {@link #layerNormalization(Tensor, int[], Tensor, Tensor, double, boolean,
+     * float[])}.
+     */
+    public static Tensor rmsNormalization(Tensor x, int[] axes, Tensor scale, double epsilon, float[] out) {
+        return rmsInto(x, axes, scale, epsilon, out);
+    }
+
+    /** Float64 version of {@link #rmsNormalization(Tensor, int[], Tensor, double, float[])}. */
+    public static Tensor rmsNormalization(Tensor x, int[] axes, Tensor scale, double epsilon, double[] out) {
+        return rmsInto(x, axes, scale, epsilon, out);
+    }
+
+    /**
+     * {@link #groupNormalization(Tensor, int, int, Tensor, Tensor, double)} written into {@code out} (same
+     * values, bit for bit; previous contents irrelevant). The returned tensor is a view of {@code out} and
+     * changes when the array is reused. Errors as {@link #layerNormalization(Tensor, int[], Tensor, Tensor,
+     * double, boolean, float[])}.
+     */
+    public static Tensor groupNormalization(Tensor x, int groups, int axis, Tensor gamma, Tensor beta,
+            double epsilon, float[] out) {
+        return groupInto(x, groups, axis, gamma, beta, epsilon, out);
+    }
+
+    /** Float64 version of {@link #groupNormalization(Tensor, int, int, Tensor, Tensor, double, float[])}. */
+    public static Tensor groupNormalization(Tensor x, int groups, int axis, Tensor gamma, Tensor beta,
+            double epsilon, double[] out) {
+        return groupInto(x, groups, axis, gamma, beta, epsilon, out);
+    }
+
+    private static Tensor layerInto(Tensor x, int[] axes, Tensor gamma, Tensor beta, double epsilon,
+            boolean rmsScaling, Object out) {
+        Checks.notNull(x, "x");
+        checkDestination(x, out, "layerNormalization");
+        Checks.epsilon(epsilon, "epsilon");
+        if (rmsScaling && beta != null) {
+            throw new IllegalArgumentException("beta is given with rmsScaling = true: expected beta = null (rms "
+                    + "scaling multiplies by gamma only and never centres the output)");
+        }
+        View v = View.rows(x, axes, "axes");
+        checkParam(gamma, "gamma", x, v);
+        checkParam(beta, "beta", x, v);
+        return run(rmsScaling ? Kind.RMS_SCALING : Kind.LAYER, x, v, gamma, beta, epsilon, out);
+    }
+
+    private static Tensor rmsInto(Tensor x, int[] axes, Tensor scale, double epsilon, Object out) {
+        Checks.notNull(x, "x");
+        checkDestination(x, out, "rmsNormalization");
+        Checks.epsilon(epsilon, "epsilon");
+        View v = View.rows(x, axes, "axes");
+        checkParam(scale, "scale", x, v);
+        return run(Kind.RMS, x, v, scale, null, epsilon, out);
+    }
+
+    private static Tensor groupInto(Tensor x, int groups, int axis, Tensor gamma, Tensor beta, double epsilon,
+            Object out) {
+        Checks.notNull(x, "x");
+        checkDestination(x, out, "groupNormalization");
+        Checks.epsilon(epsilon, "epsilon");
+        View v = View.groups(x, groups, axis);
+        checkParam(gamma, "gamma", x, v);
+        checkParam(beta, "beta", x, v);
+        return run(Kind.GROUP, x, v, gamma, beta, epsilon, out);
+    }
+
+    /** The destination policy shared by the {@code out} variants (see {@link #layerNormalization}). */
+    private static void checkDestination(Tensor x, Object out, String op) {
+        boolean f32 = x.dtype() == DType.FLOAT32;
+        String expected = (f32 ? "float[" : "double[") + x.size() + "]";
+        if (out == null) {
+            throw new IllegalArgumentException("out is null: expected a " + expected + " for x of shape "
+                    + x.shape() + " and dtype " + x.dtype());
+        }
+        if (f32 != (out instanceof float[])) {
+            throw new IllegalArgumentException("out is a " + (f32 ? "double[]" : "float[]") + " but x has dtype "
+                    + x.dtype() + ": expected a " + expected);
+        }
+        int length = f32 ? ((float[]) out).length : ((double[]) out).length;
+        if (length != x.size()) {
+            throw new IllegalArgumentException("out has length " + length + ": expected " + x.size()
+                    + " (the size of x, shape " + x.shape() + ")");
+        }
+        if (out == x.raw()) {
+            throw new IllegalArgumentException("out is x's own backing array: expected a distinct array (" + op
+                    + " reads x while it writes out; in-place normalization is not supported)");
+        }
+        if (GradientTape.anyRecording()) {
+            throw new IllegalStateException("destination variants are not recorded on a GradientTape: " + op
+                    + "(..., out) was called while a tape is recording; use the allocating variant inside a tape");
+        }
+    }
+
     /** {@code keras.ops.rms_normalization(x, axis=axes)}: no scale, epsilon 1e-7, axes default -1. */
     public static Tensor rmsNormalization(Tensor x, int... axes) {
         return rmsNormalization(x, axes == null || axes.length == 0 ? new int[] {-1} : axes, null, OPS_EPSILON);
@@ -178,14 +300,19 @@ public final class LayerNorms {
     // ---- forward -------------------------------------------------------------------------------------
 
     private static Tensor run(Kind kind, Tensor x, View v, Tensor gamma, Tensor beta, double eps) {
+        return run(kind, x, v, gamma, beta, eps, null);
+    }
+
+    /** The forward pass; {@code dest} is the checked destination array, or null to allocate. */
+    private static Tensor run(Kind kind, Tensor x, View v, Tensor gamma, Tensor beta, double eps, Object dest) {
         DType dt = x.dtype();
         Tensor y;
         Saved sv = null;
         if (x.size() == 0) {
-            y = Tensor.wrapNew(dt, x.shape());
+            y = dest != null ? v.out(dest, dt, dest) : Tensor.wrapNew(dt, x.shape());
         } else if (v.lastAxis()) {
             sv = new Saved(x.raw(), new double[v.stats], new double[v.stats], new double[v.stats]);
-            y = forwardRows(kind, x, v, raw(gamma), raw(beta), eps, sv);
+            y = forwardRows(kind, x, v, raw(gamma), raw(beta), eps, sv, dest);
         } else {
             Object data = v.in(x);
             double[][] st = v.moments(data, kind.centredStats());
@@ -196,10 +323,11 @@ public final class LayerNorms {
             for (int s = 0; s < v.stats; s++) {
                 statistic(kind, dt, st[0][s], st[1][s], v.count, eps, s, sv.r, meanT, residual, invT);
             }
-            Object out = dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
+            Object out = dest != null && v.perm == null ? dest
+                    : dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
             boolean scaleLast = !kind.centred();
             v.kernel.apply(data, meanT, residual, invT, raw(gamma), raw(beta), scaleLast, out);
-            y = v.out(out, dt);
+            y = v.out(out, dt, dest);
         }
         if (GradientTape.anyRecording()) {
             record(kind, x, v, gamma, beta, eps, y, sv);
@@ -209,11 +337,11 @@ public final class LayerNorms {
 
     /**
      * The last-axis fast path: rows of {@code v.count} contiguous elements, each normalized by one task of
-     * whole rows while it is in cache: mean ({@link Kernels#sum}), centred sum of squares, then the fused
-     * normalize, in the same operations and order as the generic path.
+     * whole rows while it is in cache: the statistics (see {@link #rowStatistics}), then the fused normalize of
+     * the same row while it is still in L1, in the same operations and order as the generic path.
      */
     private static Tensor forwardRows(Kind kind, Tensor x, View v, Object gamma, Object beta, double eps,
-            Saved sv) {
+            Saved sv, Object dest) {
         Kernels k = KernelProvider.get();
         DType dt = x.dtype();
         int rows = v.stats;
@@ -223,7 +351,7 @@ public final class LayerNorms {
         Object meanT = f32 ? new float[rows] : new double[rows];
         Object residual = f32 ? new float[rows] : null;
         Object invT = f32 ? new float[rows] : new double[rows];
-        Object out = f32 ? new float[x.size()] : new double[x.size()];
+        Object out = dest != null ? dest : f32 ? new float[x.size()] : new double[x.size()];
         int perTask = Math.max(1, ROW_BLOCK / len);
         int tasks = (rows + perTask - 1) / perTask;
         RowJob job = new RowJob(k, kind, dt, data, len, eps, sv, meanT, residual, invT, gamma, beta, out);
@@ -231,18 +359,20 @@ public final class LayerNorms {
         // a small context and keeps its vectors in registers (see VectorLoops' class comment)
         if (kind.centred()) {
             Parallel.forEach(tasks, (long) rows * len, task -> {
+                double[] sums = new double[2];
                 for (int s = task * perTask, end = Math.min(rows, s + perTask); s < end; s++) {
-                    affineRow(job, s);
+                    affineRow(job, s, sums);
                 }
             });
         } else {
             Parallel.forEach(tasks, (long) rows * len, task -> {
+                double[] sums = new double[2];
                 for (int s = task * perTask, end = Math.min(rows, s + perTask); s < end; s++) {
-                    scaleRow(job, s);
+                    scaleRow(job, s, sums);
                 }
             });
         }
-        return v.out(out, dt);
+        return v.out(out, dt, dest);
     }
 
     /** What the forward rows share. */
@@ -250,15 +380,33 @@ public final class LayerNorms {
             Object residual, Object invT, Object gamma, Object beta, Object out) {
     }
 
-    /** The statistics of row {@code s}: mean (0 when not centred) and centred sum of squares, as Reduce does. */
-    private static void rowStatistics(RowJob j, int s) {
+    /**
+     * The statistics of row {@code s}: mean (0 when not centred) and centred sum of squares. Centred float32
+     * rows are read once: shifted sums with the row's first element as the shift ({@link Kernels#shiftedSums}),
+     * kept when {@link ShiftedMoments#accurate} says they are within its bound, else (cancellation, NaN or
+     * infinite data) the exact two-pass mean and centred sum of squares, as {@link Reduce} computes them.
+     * Float64 rows and the uncentred sums are always the two-pass (resp. one-pass) sums.
+     */
+    private static void rowStatistics(RowJob j, int s, double[] sums) {
         int off = s * j.len;
         double m;
         double second;
         if (j.data instanceof float[]) {
             float[] xf = (float[]) j.data;
-            m = j.kind.centredStats() ? j.k.sum(xf, off, j.len) * (1.0 / j.len) : 0.0;
-            second = j.k.sumSquaredDeviations(xf, off, j.len, m);
+            if (j.kind.centredStats()) {
+                double shift = xf[off];
+                j.k.shiftedSums(xf, off, j.len, shift, sums, 0);
+                if (ShiftedMoments.accurate(sums[0], sums[1], j.len)) {
+                    m = ShiftedMoments.mean(shift, sums[0], j.len);
+                    second = ShiftedMoments.m2(sums[0], sums[1], j.len);
+                } else {
+                    m = j.k.sum(xf, off, j.len) * (1.0 / j.len);
+                    second = j.k.sumSquaredDeviations(xf, off, j.len, m);
+                }
+            } else {
+                m = 0.0;
+                second = j.k.sumSquaredDeviations(xf, off, j.len, 0.0);
+            }
         } else {
             double[] xd = (double[]) j.data;
             m = j.kind.centredStats() ? j.k.sum(xd, off, j.len) * (1.0 / j.len) : 0.0;
@@ -269,8 +417,8 @@ public final class LayerNorms {
         statistic(j.kind, j.dt, m, second, j.len, j.eps, s, j.sv.r(), j.meanT, j.residual, j.invT);
     }
 
-    private static void affineRow(RowJob j, int s) {
-        rowStatistics(j, s);
+    private static void affineRow(RowJob j, int s, double[] sums) {
+        rowStatistics(j, s, sums);
         if (j.data instanceof float[]) {
             j.k.normalizeRowAffine((float[]) j.data, s * j.len, j.len, ((float[]) j.meanT)[s],
                     ((float[]) j.invT)[s], ((float[]) j.residual)[s], (float[]) j.gamma, (float[]) j.beta,
@@ -281,8 +429,8 @@ public final class LayerNorms {
         }
     }
 
-    private static void scaleRow(RowJob j, int s) {
-        rowStatistics(j, s);
+    private static void scaleRow(RowJob j, int s, double[] sums) {
+        rowStatistics(j, s, sums);
         if (j.data instanceof float[]) {
             j.k.normalizeRowScale((float[]) j.data, s * j.len, j.len, ((float[]) j.invT)[s], (float[]) j.gamma,
                     (float[]) j.out);
@@ -292,47 +440,75 @@ public final class LayerNorms {
         }
     }
 
-    /** The input gradient on the last-axis fast path: two row sums, then dx, per row (see {@link #backward}). */
+    /**
+     * The input gradient on the last-axis fast path: two row sums, then dx, per row (see {@link #backward}); with
+     * {@code paramSums} ({@code {dgamma, dbeta}} to fill, in double), also the parameter gradients, accumulated per
+     * chunk of rows right after the chunk's dx, while its rows are still in cache ({@link
+     * Kernels#normalizeColumnGradSums}, one partial per task of {@code GRAD_BLOCK} elements, merged in task
+     * order), so dy and x are read from memory once.
+     */
     private static Tensor backwardRows(Kind kind, Object dy, View v, Object gamma, double eps, Saved sv,
-            DType dt) {
+            DType dt, double[] paramCenter, double[][] paramSums) {
         Kernels k = KernelProvider.get();
         int rows = v.stats;
         int len = v.count;
         boolean f32 = dt == DType.FLOAT32;
         Object data = sv.data();
         Object out = f32 ? new float[rows * len] : new double[rows * len];
-        int perTask = Math.max(1, ROW_BLOCK / len);
+        int perChunk = Math.max(1, ROW_BLOCK / len);
+        int perTask = paramSums == null ? perChunk : perChunk * Math.max(1, GRAD_BLOCK / (perChunk * len));
         int tasks = (rows + perTask - 1) / perTask;
+        double[] pdg = paramSums == null ? null : new double[tasks * len];
+        double[] pdb = paramSums == null ? null : new double[tasks * len];
         double m = kind == Kind.UNIT ? 1.0 : len;
         boolean centred = kind.centred();
         boolean zeroCentre = kind == Kind.RMS || kind == Kind.UNIT;
         Parallel.forEach(tasks, (long) rows * len * 2, task -> {
             double[] sums = new double[2];
-            for (int s = task * perTask, end = Math.min(rows, s + perTask); s < end; s++) {
-                int off = s * len;
-                double sumCenter = centred ? sv.mean()[s] : 0.0;
-                double ctr = zeroCentre ? 0.0 : sv.mean()[s];
-                if (f32) {
-                    k.normalizeRowGradSums((float[]) dy, (float[]) data, off, len, (float[]) gamma, sumCenter,
-                            sums, 0);
-                } else {
-                    k.normalizeRowGradSums((double[]) dy, (double[]) data, off, len, (double[]) gamma, sumCenter,
-                            sums, 0);
+            int taskEnd = Math.min(rows, (task + 1) * perTask);
+            for (int c0 = task * perTask; c0 < taskEnd; c0 += perChunk) {
+                int c1 = Math.min(taskEnd, c0 + perChunk);
+                for (int s = c0; s < c1; s++) {
+                    int off = s * len;
+                    double sumCenter = centred ? sv.mean()[s] : 0.0;
+                    double ctr = zeroCentre ? 0.0 : sv.mean()[s];
+                    if (f32) {
+                        k.normalizeRowGradSums((float[]) dy, (float[]) data, off, len, (float[]) gamma, sumCenter,
+                                sums, 0);
+                    } else {
+                        k.normalizeRowGradSums((double[]) dy, (double[]) data, off, len, (double[]) gamma,
+                                sumCenter, sums, 0);
+                    }
+                    double r = sv.r()[s];
+                    boolean floored = kind == Kind.UNIT && !(sv.second()[s] >= eps * eps);
+                    double b = floored ? 0 : -r * r * r * sums[1] / m;
+                    double cc = centred ? -r * sums[0] / m : 0;
+                    if (f32) {
+                        k.normalizeRowBackward((float[]) dy, (float[]) data, off, len, (float[]) gamma, r, ctr, b,
+                                cc, (float[]) out);
+                    } else {
+                        k.normalizeRowBackward((double[]) dy, (double[]) data, off, len, (double[]) gamma, r, ctr, b,
+                                cc, (double[]) out);
+                    }
                 }
-                double r = sv.r()[s];
-                boolean floored = kind == Kind.UNIT && !(sv.second()[s] >= eps * eps);
-                double b = floored ? 0 : -r * r * r * sums[1] / m;
-                double cc = centred ? -r * sums[0] / m : 0;
-                if (f32) {
-                    k.normalizeRowBackward((float[]) dy, (float[]) data, off, len, (float[]) gamma, r, ctr, b, cc,
-                            (float[]) out);
-                } else {
-                    k.normalizeRowBackward((double[]) dy, (double[]) data, off, len, (double[]) gamma, r, ctr, b,
-                            cc, (double[]) out);
+                if (pdg != null && f32) {
+                    k.normalizeColumnGradSums((float[]) dy, (float[]) data, c0 * len, c1 - c0, len, paramCenter,
+                            sv.r(), c0, pdg, pdb, task * len);
+                } else if (pdg != null) {
+                    k.normalizeColumnGradSums((double[]) dy, (double[]) data, c0 * len, c1 - c0, len, paramCenter,
+                            sv.r(), c0, pdg, pdb, task * len);
                 }
             }
         });
-        return v.out(out, dt);
+        if (paramSums != null) {
+            for (int task = 0; task < tasks; task++) {
+                for (int j = 0; j < len; j++) {
+                    paramSums[0][j] += pdg[task * len + j];
+                    paramSums[1][j] += pdb[task * len + j];
+                }
+            }
+        }
+        return v.out(out, dt, null);
     }
 
     /**
@@ -390,8 +566,10 @@ public final class LayerNorms {
         int n = v.stats;
         double[] sumCenter = kind.centred() ? sv.mean() : new double[n];
         Tensor dx = null;
+        double[][] cs = null;
         if (need[0] && v.lastAxis()) {
-            dx = backwardRows(kind, dy, v, raw(gamma), eps, sv, dt);
+            cs = needGamma || needBeta ? new double[][] {new double[v.count], new double[v.count]} : null;
+            dx = backwardRows(kind, dy, v, raw(gamma), eps, sv, dt, sumCenter, cs);
         } else if (need[0]) {
             double[][] sums = v.kernel.sampleSums(dy, sv.data(), raw(gamma), sumCenter);
             double[] ctr = kind == Kind.RMS || kind == Kind.UNIT ? sumCenter : sv.mean();
@@ -406,12 +584,12 @@ public final class LayerNorms {
             }
             Object out = dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
             v.kernel.backward(dy, sv.data(), raw(gamma), sv.r(), ctr, b, cc, out);
-            dx = v.out(out, dt);
+            dx = v.out(out, dt, null);
         }
         Tensor dGamma = null;
         Tensor dBeta = null;
         if (needGamma || needBeta) {
-            double[][] cs = v.kernel.channelSums(dy, sv.data(), sumCenter, sv.r());
+            cs = cs != null ? cs : v.kernel.channelSums(dy, sv.data(), sumCenter, sv.r());
             dGamma = needGamma ? Reductions.fromDoubles(cs[0], dt, gamma.shape()) : null;
             dBeta = needBeta ? Reductions.fromDoubles(cs[1], dt, beta.shape()) : null;
         }
@@ -592,16 +770,16 @@ public final class LayerNorms {
             return dst;
         }
 
-        /** A result in the kernel's layout, as a tensor of x's shape. */
-        Tensor out(Object data, DType dt) {
+        /** A result in the kernel's layout, as a tensor of x's shape; permuted into {@code dest} when given. */
+        Tensor out(Object data, DType dt, Object dest) {
             Object back = data;
-            if (perm != null) {
+            if (perm != null && data != dest) {
                 int[] inverse = new int[perm.length];
                 for (int i = 0; i < perm.length; i++) {
                     inverse[perm[i]] = i;
                 }
                 int size = dt == DType.FLOAT32 ? ((float[]) data).length : ((double[]) data).length;
-                back = dt == DType.FLOAT32 ? new float[size] : new double[size];
+                back = dest != null ? dest : dt == DType.FLOAT32 ? new float[size] : new double[size];
                 Strided.permute(data, viewDims, inverse, back);
             }
             return dt == DType.FLOAT32 ? Tensor.wrap((float[]) back, Shape.of(dims))
@@ -610,7 +788,7 @@ public final class LayerNorms {
 
         /**
          * Per statistic: {@code {mean, centred sum of squares}} when {@code centred}, else {@code {zeros, sum of
-         * squares}}; two-pass, in double, through {@link Reduce}.
+         * squares}}; in double, through {@link Reduce} (one read of the data; see {@link Reduce#moments}).
          */
         double[][] moments(Object data, boolean centred) {
             if (rowsLayout) {
@@ -619,33 +797,32 @@ public final class LayerNorms {
                 }
                 return new double[][] {new double[stats], Reduce.sumSquaredDeviations(data, plan, new double[stats])};
             }
-            // group normalization: sums per (sample, channel), then per (sample, group)
+            // group normalization: moments per (sample, channel) from one read (Reduce.moments), merged per
+            // (sample, group) in channel order with the exact pairwise formula M2 = sum(M2_c + n_c (mean_c -
+            // mean)^2); every channel has the same count
             Object nc = data;
             if (plan.permutation != null) {
                 int size = plan.outSize * plan.count;
                 nc = data instanceof float[] ? new float[size] : new double[size];
                 Strided.permute(data, plan.dims(), plan.permutation, nc);
             }
-            double[] mean = perGroup(Reduce.sum(nc, plan));
+            double[][] perChannel = Reduce.moments(nc, plan);
+            int perGroup = channels / groups;
+            double[] mean = new double[stats];
+            double[] m2 = new double[stats];
+            for (int i = 0; i < perChannel[0].length; i++) {
+                mean[(i / channels) * groups + (i % channels) / perGroup] += perChannel[0][i];
+            }
             for (int s = 0; s < stats; s++) {
-                mean[s] /= count;
+                mean[s] /= perGroup;
             }
-            double[] centre = new double[plan.outSize];
-            int perGroup = channels / groups;
-            for (int i = 0; i < centre.length; i++) {
-                centre[i] = mean[(i / channels) * groups + (i % channels) / perGroup];
+            double n = plan.count;
+            for (int i = 0; i < perChannel[0].length; i++) {
+                int s = (i / channels) * groups + (i % channels) / perGroup;
+                double d = perChannel[0][i] - mean[s];
+                m2[s] += perChannel[1][i] + n * d * d;
             }
-            return new double[][] {mean, perGroup(Reduce.sumSquaredDeviations(nc, plan, centre))};
-        }
-
-        /** Sums per (sample, channel) added up per (sample, group), in channel order. */
-        private double[] perGroup(double[] perChannel) {
-            double[] out = new double[stats];
-            int perGroup = channels / groups;
-            for (int i = 0; i < perChannel.length; i++) {
-                out[(i / channels) * groups + (i % channels) / perGroup] += perChannel[i];
-            }
-            return out;
+            return new double[][] {mean, m2};
         }
     }
 

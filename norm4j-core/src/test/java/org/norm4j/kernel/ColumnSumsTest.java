@@ -3,6 +3,7 @@ package org.norm4j.kernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,18 @@ class ColumnSumsTest {
                 scalar.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, 2, want, 1);
                 cs.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, 2, got, 1);
                 assertArrayEquals(want, got, "product deviations, cols " + cols + " rows " + rows);
+                double[] want2 = new double[cols + 1];
+                double[] got2 = new double[cols + 1];
+                want = new double[cols + 1];
+                got = new double[cols + 1];
+                Arrays.fill(got, Double.NaN); // assigned, not added
+                Arrays.fill(got2, Double.NaN);
+                got[0] = 0;
+                got2[0] = 0;
+                scalar.shiftedSumsColumns(x, off, rows, cols, want, want2, 1);
+                cs.shiftedSumsColumns(x, off, rows, cols, got, got2, 1);
+                assertArrayEquals(want, got, "shifted sums, cols " + cols + " rows " + rows);
+                assertArrayEquals(want2, got2, "shifted squares, cols " + cols + " rows " + rows);
             }
         }
     }
@@ -99,10 +112,14 @@ class ColumnSumsTest {
     }
 
     @Test
-    void oneBlockIsExactlyTwoPass() {
+    void oneFloat64BlockIsExactlyTwoPass() {
         int rows = 100;
         int cols = 20;
-        float[] x = data(rows * cols, 13, 3);
+        float[] f = data(rows * cols, 13, 3);
+        double[] x = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            x[i] = f[i] * 1.000001;
+        }
         ReductionPlan plan = ReductionPlan.of(new int[] {rows, cols}, new int[] {0});
         double[][] got = Reduce.moments(x, plan);
         double[] mean = Reduce.sum(x, plan);
@@ -111,5 +128,55 @@ class ColumnSumsTest {
         }
         assertArrayEquals(mean, got[0]);
         assertArrayEquals(Reduce.sumSquaredDeviations(x, plan, mean), got[1]);
+    }
+
+    /**
+     * Float32 data with mean 1e6 and std 1 (E[x^2] - E[x]^2 would lose everything), in every layout the moments
+     * take (columns over several blocks, one long row, channels-first), with some blocks whose first row is an
+     * outlier so that the shifted sums are rejected and the two-pass fallback runs: mean and variance against
+     * a float64 two-pass on the same values, variance to 1e-6 relative.
+     */
+    @Test
+    void shiftedBlockMomentsAreAccurateOnIllConditionedData() {
+        int rows = 40_000;
+        int cols = 8; // 2048 rows per block: 20 blocks
+        float[] x = data(rows * cols, 21, 1e6);
+        for (int r = 0; r < rows; r += 2048 * 3) {
+            x[r * cols + 1] = 1e6f + 3e4f; // first row of every third block, column 1: rejected, fallback
+        }
+        checkColumns(x, rows, cols, Reduce.moments(x, ReductionPlan.of(new int[] {rows, cols}, new int[] {0})));
+        float[] v = data(100_000, 22, 1e6); // one row of 100 000: seven blocks of 16 384
+        v[16_384] = 1e6f + 1e5f;
+        checkColumns(v, v.length, 1, Reduce.moments(v, ReductionPlan.of(new int[] {v.length}, new int[] {0})));
+        int a = 30;
+        int k = 3;
+        int b = 1000; // channels first: 16 a-rows per block, two blocks per channel
+        float[] y = data(a * k * b, 23, 1e6);
+        y[(16 * k + 2) * b] = 1e6f - 5e4f;
+        double[][] got = Reduce.moments(y, ReductionPlan.of(new int[] {a, k, b}, new int[] {0, 2}));
+        for (int c = 0; c < k; c++) {
+            float[] ch = new float[a * b];
+            for (int i = 0; i < a; i++) {
+                System.arraycopy(y, (i * k + c) * b, ch, i * b, b);
+            }
+            checkColumns(ch, a * b, 1, new double[][] {{got[0][c]}, {got[1][c]}});
+        }
+    }
+
+    private static void checkColumns(float[] x, int rows, int cols, double[][] got) {
+        for (int j = 0; j < cols; j++) {
+            double m = 0;
+            for (int r = 0; r < rows; r++) {
+                m += x[r * cols + j];
+            }
+            m /= rows;
+            double q = 0;
+            for (int r = 0; r < rows; r++) {
+                double d = x[r * cols + j] - m;
+                q += d * d;
+            }
+            assertEquals(m, got[0][j], 1e-12 * Math.abs(m), "mean of column " + j);
+            assertEquals(q, got[1][j], 1e-6 * q, "centred sum of squares of column " + j);
+        }
     }
 }

@@ -3,6 +3,7 @@ package org.norm4j.ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,93 @@ class LayerNormsRowsTest {
                     assertArrayEquals(gen[2].toFloatArray(), fast[2].toFloatArray(), 1e-4f, what + " dgamma");
                     if (b != null) {
                         assertArrayEquals(gen[3].toFloatArray(), fast[3].toFloatArray(), 1e-4f, what + " dbeta");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows whose first element (the shift of the single-read statistics) is an outlier, so that the shifted sums
+     * are rejected and the exact two-pass fallback runs, next to ordinary rows and rows with a large offset: the
+     * float32 output agrees with the float64 path on the same values to float32 rounding.
+     */
+    @Test
+    void shiftedStatisticsAndTheirFallbackMatchFloat64() {
+        Random r = new Random(9);
+        int rows = 12;
+        int len = 1000;
+        float[] xs = new float[rows * len];
+        for (int s = 0; s < rows; s++) {
+            double offset = s % 3 == 2 ? 1e6 : 0;
+            for (int i = 0; i < len; i++) {
+                xs[s * len + i] = (float) (offset + r.nextGaussian());
+            }
+            if (s % 3 == 1) {
+                xs[s * len] = (float) (offset + 1e4); // |k - mean| >> std: S1^2/n ~ S2, the fallback runs
+            }
+        }
+        Tensor y32 = LayerNorms.layerNormalization(Tensor.wrap(xs, Shape.of(rows, len)), new int[] {-1}, null, null,
+                1e-3, false);
+        Tensor y64 = LayerNorms.layerNormalization(Tensor.wrap(toDoubles(xs), Shape.of(rows, len)),
+                new int[] {-1}, null, null, 1e-3, false);
+        float[] got = y32.toFloatArray();
+        double[] want = (double[]) y64.raw();
+        for (int i = 0; i < got.length; i++) {
+            assertEquals(want[i], got[i], 4 * Math.ulp((float) want[i]) + 1e-6, "element " + i);
+        }
+    }
+
+    /**
+     * Regression: dgamma and dbeta of rows longer than 256 (several column blocks) against a direct computation
+     * ({@code sum over rows of dy * xhat}, {@code sum of dy}), with and without dx requested (the fused backward
+     * and the separate parameter pass), on the fast path and on the permuted generic path.
+     */
+    @Test
+    void parameterGradientsOfLongRows() {
+        Random r = new Random(13);
+        for (int len : new int[] {300, 1030}) {
+            int rows = 20;
+            float[] xs = floats(r, rows * len, 5);
+            float[] dys = floats(r, rows * len, 0);
+            float[] gs = floats(r, len, 1);
+            Tensor g = Tensor.wrap(gs, Shape.of(len));
+            Tensor b = Tensor.wrap(new float[len], Shape.of(len));
+            double[] wantG = new double[len];
+            double[] wantB = new double[len];
+            for (int s = 0; s < rows; s++) {
+                double m = 0;
+                for (int i = 0; i < len; i++) {
+                    m += xs[s * len + i];
+                }
+                m /= len;
+                double v = 0;
+                for (int i = 0; i < len; i++) {
+                    v += (xs[s * len + i] - m) * (xs[s * len + i] - m);
+                }
+                double inv = 1 / Math.sqrt(v / len + 1e-3);
+                for (int i = 0; i < len; i++) {
+                    wantG[i] += dys[s * len + i] * (xs[s * len + i] - m) * inv;
+                    wantB[i] += dys[s * len + i];
+                }
+            }
+            for (int variant = 0; variant < 3; variant++) {
+                boolean transposed = variant == 2;
+                Tensor x = transposed ? Tensor.wrap(transpose(xs, rows, len), Shape.of(len, rows))
+                        : Tensor.wrap(xs, Shape.of(rows, len));
+                Tensor dy = transposed ? Tensor.wrap(transpose(dys, rows, len), Shape.of(len, rows))
+                        : Tensor.wrap(dys, Shape.of(rows, len));
+                try (GradientTape tape = new GradientTape()) {
+                    tape.watch(x, g, b);
+                    Tensor y = LayerNorms.layerNormalization(x, new int[] {transposed ? 0 : -1}, g, b, 1e-3, false);
+                    Tensor[] d = variant == 1 ? tape.gradient(y, new Tensor[] {g, b}, dy)
+                            : Arrays.copyOfRange(tape.gradient(y, new Tensor[] {x, g, b}, dy), 1, 3);
+                    float[] dg = d[0].toFloatArray();
+                    float[] db = d[1].toFloatArray();
+                    for (int i = 0; i < len; i++) {
+                        String what = "len " + len + " variant " + variant + " column " + i;
+                        assertEquals(wantG[i], dg[i], 1e-5 * (1 + Math.abs(wantG[i])), what + " dgamma");
+                        assertEquals(wantB[i], db[i], 1e-5 * (1 + Math.abs(wantB[i])), what + " dbeta");
                     }
                 }
             }

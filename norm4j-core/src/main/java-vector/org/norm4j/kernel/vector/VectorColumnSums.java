@@ -2,6 +2,7 @@ package org.norm4j.kernel.vector;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.F2D;
+import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.MUL;
 import static jdk.incubator.vector.VectorOperators.SUB;
 import static org.norm4j.kernel.vector.VectorKernels.D;
@@ -566,6 +567,153 @@ public final class VectorColumnSums implements ColumnSums {
             for (int r = 0, p = off + j; r < rows; r++, p += cols) {
                 dx[p] = (dy[p] - kj) * aj + (x[p] - mj) * bj;
             }
+        }
+    }
+
+    /**
+     * Shifted column sums, each column shifted by its row-0 value (see {@link ColumnSums#shiftedSumsColumns}):
+     * groups of eight, four and one double vectors of sums and sums of squares kept in registers over rows 1 ..
+     * rows-1, in row order per column, squares added by fused multiply-adds as in the scalar loop (bit-identical).
+     */
+    @Override
+    public void shiftedSumsColumns(float[] x, int off, int rows, int cols, double[] sum1, double[] sum2, int ao) {
+        if (rows < 2) {
+            for (int j = 0; j < cols; j++) {
+                sum1[ao + j] = 0;
+                sum2[ao + j] = 0;
+            }
+            return;
+        }
+        int j = 0;
+        for (; j + 8 * DL <= cols; j += 8 * DL) {
+            DoubleVector k0 = (DoubleVector) FloatVector.fromArray(FH, x, off + j + 0 * DL).convertShape(F2D, D, 0);
+            DoubleVector k1 = (DoubleVector) FloatVector.fromArray(FH, x, off + j + 1 * DL).convertShape(F2D, D, 0);
+            DoubleVector k2 = (DoubleVector) FloatVector.fromArray(FH, x, off + j + 2 * DL).convertShape(F2D, D, 0);
+            DoubleVector k3 = (DoubleVector) FloatVector.fromArray(FH, x, off + j + 3 * DL).convertShape(F2D, D, 0);
+            DoubleVector k4 = (DoubleVector) FloatVector.fromArray(FH, x, off + j + 4 * DL).convertShape(F2D, D, 0);
+            DoubleVector k5 = (DoubleVector) FloatVector.fromArray(FH, x, off + j + 5 * DL).convertShape(F2D, D, 0);
+            DoubleVector k6 = (DoubleVector) FloatVector.fromArray(FH, x, off + j + 6 * DL).convertShape(F2D, D, 0);
+            DoubleVector k7 = (DoubleVector) FloatVector.fromArray(FH, x, off + j + 7 * DL).convertShape(F2D, D, 0);
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            DoubleVector q0 = s0, q1 = s0, q2 = s0, q3 = s0, q4 = s0, q5 = s0, q6 = s0, q7 = s0;
+            int p = off + cols + j;
+            int r = 1;
+            do { // rows >= 2
+                DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 0 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, k0);
+                s0 = d0.lanewise(ADD, s0);
+                q0 = d0.lanewise(FMA, d0, q0);
+                DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 1 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, k1);
+                s1 = d1.lanewise(ADD, s1);
+                q1 = d1.lanewise(FMA, d1, q1);
+                DoubleVector d2 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 2 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, k2);
+                s2 = d2.lanewise(ADD, s2);
+                q2 = d2.lanewise(FMA, d2, q2);
+                DoubleVector d3 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 3 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, k3);
+                s3 = d3.lanewise(ADD, s3);
+                q3 = d3.lanewise(FMA, d3, q3);
+                DoubleVector d4 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 4 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, k4);
+                s4 = d4.lanewise(ADD, s4);
+                q4 = d4.lanewise(FMA, d4, q4);
+                DoubleVector d5 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 5 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, k5);
+                s5 = d5.lanewise(ADD, s5);
+                q5 = d5.lanewise(FMA, d5, q5);
+                DoubleVector d6 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 6 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, k6);
+                s6 = d6.lanewise(ADD, s6);
+                q6 = d6.lanewise(FMA, d6, q6);
+                DoubleVector d7 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 7 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, k7);
+                s7 = d7.lanewise(ADD, s7);
+                q7 = d7.lanewise(FMA, d7, q7);
+                p += cols;
+            } while (++r < rows);
+            s0.intoArray(sum1, ao + j + 0 * DL);
+            q0.intoArray(sum2, ao + j + 0 * DL);
+            s1.intoArray(sum1, ao + j + 1 * DL);
+            q1.intoArray(sum2, ao + j + 1 * DL);
+            s2.intoArray(sum1, ao + j + 2 * DL);
+            q2.intoArray(sum2, ao + j + 2 * DL);
+            s3.intoArray(sum1, ao + j + 3 * DL);
+            q3.intoArray(sum2, ao + j + 3 * DL);
+            s4.intoArray(sum1, ao + j + 4 * DL);
+            q4.intoArray(sum2, ao + j + 4 * DL);
+            s5.intoArray(sum1, ao + j + 5 * DL);
+            q5.intoArray(sum2, ao + j + 5 * DL);
+            s6.intoArray(sum1, ao + j + 6 * DL);
+            q6.intoArray(sum2, ao + j + 6 * DL);
+            s7.intoArray(sum1, ao + j + 7 * DL);
+            q7.intoArray(sum2, ao + j + 7 * DL);
+        }
+        for (; j + 4 * DL <= cols; j += 4 * DL) {
+            DoubleVector k0 = (DoubleVector) FloatVector.fromArray(FH, x, off + j + 0 * DL).convertShape(F2D, D, 0);
+            DoubleVector k1 = (DoubleVector) FloatVector.fromArray(FH, x, off + j + 1 * DL).convertShape(F2D, D, 0);
+            DoubleVector k2 = (DoubleVector) FloatVector.fromArray(FH, x, off + j + 2 * DL).convertShape(F2D, D, 0);
+            DoubleVector k3 = (DoubleVector) FloatVector.fromArray(FH, x, off + j + 3 * DL).convertShape(F2D, D, 0);
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+            DoubleVector q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+            int p = off + cols + j;
+            int r = 1;
+            do { // rows >= 2
+                DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 0 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, k0);
+                s0 = d0.lanewise(ADD, s0);
+                q0 = d0.lanewise(FMA, d0, q0);
+                DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 1 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, k1);
+                s1 = d1.lanewise(ADD, s1);
+                q1 = d1.lanewise(FMA, d1, q1);
+                DoubleVector d2 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 2 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, k2);
+                s2 = d2.lanewise(ADD, s2);
+                q2 = d2.lanewise(FMA, d2, q2);
+                DoubleVector d3 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 3 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, k3);
+                s3 = d3.lanewise(ADD, s3);
+                q3 = d3.lanewise(FMA, d3, q3);
+                p += cols;
+            } while (++r < rows);
+            s0.intoArray(sum1, ao + j + 0 * DL);
+            q0.intoArray(sum2, ao + j + 0 * DL);
+            s1.intoArray(sum1, ao + j + 1 * DL);
+            q1.intoArray(sum2, ao + j + 1 * DL);
+            s2.intoArray(sum1, ao + j + 2 * DL);
+            q2.intoArray(sum2, ao + j + 2 * DL);
+            s3.intoArray(sum1, ao + j + 3 * DL);
+            q3.intoArray(sum2, ao + j + 3 * DL);
+        }
+        for (; j + DL <= cols; j += DL) {
+            DoubleVector k0 = (DoubleVector) FloatVector.fromArray(FH, x, off + j + 0 * DL).convertShape(F2D, D, 0);
+            DoubleVector s0 = DoubleVector.zero(D);
+            DoubleVector q0 = s0;
+            int p = off + cols + j;
+            int r = 1;
+            do { // rows >= 2
+                DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 0 * DL)
+                        .convertShape(F2D, D, 0)).lanewise(SUB, k0);
+                s0 = d0.lanewise(ADD, s0);
+                q0 = d0.lanewise(FMA, d0, q0);
+                p += cols;
+            } while (++r < rows);
+            s0.intoArray(sum1, ao + j + 0 * DL);
+            q0.intoArray(sum2, ao + j + 0 * DL);
+        }
+        for (; j < cols; j++) {
+            double k = x[off + j];
+            double s = 0;
+            double q = 0;
+            for (int r = 1, p = off + cols + j; r < rows; r++, p += cols) {
+                double d = x[p] - k;
+                s += d;
+                q = Math.fma(d, d, q);
+            }
+            sum1[ao + j] = s;
+            sum2[ao + j] = q;
         }
     }
 }

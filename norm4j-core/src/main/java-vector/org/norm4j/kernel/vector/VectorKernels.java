@@ -208,6 +208,15 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     @Override
+    public void shiftedSums(float[] x, int off, int n, double shift, double[] out, int oo) {
+        if (n > 2 * FL) {
+            VectorLoops.shiftedSums(x, off, n, shift, out, oo);
+        } else {
+            super.shiftedSums(x, off, n, shift, out, oo);
+        }
+    }
+
+    @Override
     public double sumSquaredDeviations(double[] x, int off, int n, double mean) {
         return n >= 4 * DL ? VectorLoops.sumSquaredDeviations(x, off, n, mean)
                 : super.sumSquaredDeviations(x, off, n, mean);
@@ -939,6 +948,16 @@ public final class VectorKernels extends ScalarKernels {
             super.normalizeRowBackward(dy, x, off, n, gamma, a, center, b, c, dx);
         } else {
             VectorRows.backward(dy, x, off, n, gamma, a, center, b, c, dx);
+        }
+    }
+
+    @Override
+    public void normalizeColumnBackward(float[] dy, float[] x, int off, int rows, int cols, double[] w, double[] a,
+            double[] center, double[] b, double[] c, float[] dx) {
+        if (cols < DL) {
+            super.normalizeColumnBackward(dy, x, off, rows, cols, w, a, center, b, c, dx);
+        } else {
+            VectorRows.columnBackward(dy, x, off, rows, cols, w, a, center, b, c, dx);
         }
     }
 

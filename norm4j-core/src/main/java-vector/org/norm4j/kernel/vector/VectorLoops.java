@@ -2,6 +2,7 @@ package org.norm4j.kernel.vector;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.F2D;
+import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.MIN;
 import static jdk.incubator.vector.VectorOperators.MUL;
@@ -163,6 +164,50 @@ final class VectorLoops {
             s += d * d;
         }
         return s;
+    }
+
+    // ---- shifted sums: d = x - shift in double, sum d and sum d*d from one read ----------------------
+
+    static void shiftedSums(float[] x, int off, int n, double shift, double[] out, int oo) {
+        DoubleVector k = DoubleVector.broadcast(D, shift);
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+        DoubleVector q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+        int i = 0;
+        int bound = n & -(4 * DL);
+        do { // the caller guarantees one iteration; see the class comment for why do-while
+            int p = off + i;
+            DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(FH, x, p).convertShape(F2D, D, 0)).lanewise(SUB, k);
+            DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(FH, x, p + DL).convertShape(F2D, D, 0))
+                    .lanewise(SUB, k);
+            DoubleVector d2 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 2 * DL).convertShape(F2D, D, 0))
+                    .lanewise(SUB, k);
+            DoubleVector d3 = ((DoubleVector) FloatVector.fromArray(FH, x, p + 3 * DL).convertShape(F2D, D, 0))
+                    .lanewise(SUB, k);
+            s0 = d0.lanewise(ADD, s0);
+            s1 = d1.lanewise(ADD, s1);
+            s2 = d2.lanewise(ADD, s2);
+            s3 = d3.lanewise(ADD, s3);
+            q0 = d0.lanewise(FMA, d0, q0);
+            q1 = d1.lanewise(FMA, d1, q1);
+            q2 = d2.lanewise(FMA, d2, q2);
+            q3 = d3.lanewise(FMA, d3, q3);
+            i += 4 * DL;
+        } while (i < bound);
+        double s = s0.lanewise(ADD, s1).lanewise(ADD, s2.lanewise(ADD, s3)).reduceLanes(ADD);
+        double q = q0.lanewise(ADD, q1).lanewise(ADD, q2.lanewise(ADD, q3)).reduceLanes(ADD);
+        for (int tail = D.loopBound(n); i < tail; i += DL) { // no loop-carried vector here
+            DoubleVector d = ((DoubleVector) FloatVector.fromArray(FH, x, off + i).convertShape(F2D, D, 0))
+                    .lanewise(SUB, k);
+            s += d.reduceLanes(ADD);
+            q += d.lanewise(FMA, d, DoubleVector.zero(D)).reduceLanes(ADD);
+        }
+        for (; i < n; i++) {
+            double d = x[off + i] - shift;
+            s += d;
+            q = Math.fma(d, d, q);
+        }
+        out[oo] = s;
+        out[oo + 1] = q;
     }
 
     // ---- sum of dy * (x - mean), products in double ------------------------------------------------

@@ -227,6 +227,35 @@ final class VectorRows {
         }
     }
 
+    /**
+     * Column backward with per-column double constants (channels-last group normalization): rows in order,
+     * columns in vectors, the same double operations per element as the scalar loop (bit-identical);
+     * {@code cols >= DL}.
+     */
+    static void columnBackward(float[] dy, float[] x, int off, int rows, int cols, double[] w, double[] a,
+            double[] center, double[] b, double[] c, float[] dx) {
+        int bound = D.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            int j = 0;
+            for (; j < bound; j += DL) {
+                int p = base + j;
+                DoubleVector d = (DoubleVector) FloatVector.fromArray(FH, dy, p).convertShape(F2D, D, 0);
+                DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, p).convertShape(F2D, D, 0);
+                DoubleVector t = d.lanewise(MUL, DoubleVector.fromArray(D, w, j))
+                        .lanewise(MUL, DoubleVector.fromArray(D, a, j))
+                        .lanewise(ADD, v.lanewise(SUB, DoubleVector.fromArray(D, center, j))
+                                .lanewise(MUL, DoubleVector.fromArray(D, b, j)))
+                        .lanewise(ADD, DoubleVector.fromArray(D, c, j));
+                ((FloatVector) t.convertShape(D2F, FH, 0)).intoArray(dx, p);
+            }
+            for (; j < cols; j++) {
+                int p = base + j;
+                dx[p] = (float) ((dy[p] * w[j]) * a[j] + (x[p] - center[j]) * b[j] + c[j]);
+            }
+        }
+    }
+
     // ---- parameter gradients -----------------------------------------------------------------------
 
     /** Column block, one lane per column, rows in order (bit-identical to the scalar loop); cols >= DL. */
