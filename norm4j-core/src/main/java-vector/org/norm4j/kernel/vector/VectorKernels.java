@@ -50,9 +50,9 @@ import org.norm4j.kernel.UnaryOp;
  * uses one width; a test that wants several loads this class once per width in its own class loader.
  *
  * <p>Layout of the code: the public methods choose between the scalar and the vector path; the loops
- * live in small static methods, in the nested class {@code Elementwise} and in {@link VectorLoops}
- * (reductions, normalize, matmul). Each has the same shape: a main vector loop up to a {@code loopBound},
- * then a scalar tail; reductions add a single-vector loop between their unrolled loop and the scalar tail.
+ * live in small static methods, in the nested class {@code Elementwise}, in {@link VectorLoops}
+ * (reductions, normalize) and in {@link VectorMatmul} (matrix products). Each has the same shape: a main
+ * vector loop up to a {@code loopBound}, then a scalar tail; reductions add a single-vector loop between their unrolled loop and the scalar tail.
  * {@link VectorLoops} explains what that code avoids so that the JIT keeps vectors in registers.
  */
 public final class VectorKernels extends ScalarKernels {
@@ -98,6 +98,9 @@ public final class VectorKernels extends ScalarKernels {
 
     static final int FL = F.length();
     static final int DL = D.length();
+
+    /** The scalar reference, for the shapes the vector code leaves to it. */
+    private static final ScalarKernels SCALAR = new ScalarKernels();
 
     private final String name;
 
@@ -403,20 +406,12 @@ public final class VectorKernels extends ScalarKernels {
 
     @Override
     public void matmul(float[] a, float[] b, float[] c, int m, int k, int n, int r0, int r1) {
-        if (n > 2 * FL && k > 0) {
-            VectorLoops.matmul(a, b, c, k, n, r0, r1);
-        } else {
-            super.matmul(a, b, c, m, k, n, r0, r1);
-        }
+        VectorMatmul.matmul(SCALAR, a, b, c, m, k, n, r0, r1);
     }
 
     @Override
     public void matmul(double[] a, double[] b, double[] c, int m, int k, int n, int r0, int r1) {
-        if (n > 2 * DL && k > 0) {
-            VectorLoops.matmul(a, b, c, k, n, r0, r1);
-        } else {
-            super.matmul(a, b, c, m, k, n, r0, r1);
-        }
+        VectorMatmul.matmul(SCALAR, a, b, c, m, k, n, r0, r1);
     }
 
     /**
