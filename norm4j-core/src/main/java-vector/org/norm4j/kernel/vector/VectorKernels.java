@@ -36,8 +36,9 @@ import org.norm4j.kernel.UnaryOp;
  *   <li>Max/min use the Vector API's lanewise {@code MAX}/{@code MIN}, which have {@link Math#max}/
  *       {@link Math#min} semantics (NaN-propagating, {@code -0.0 < +0.0}).
  * </ul>
- * Rows no longer than two vectors (row reductions of doubles: shorter than four) and matmul with
- * {@code n} no more than two vectors run the scalar code: set-up and tails would cost more than they save.
+ * Rows no longer than two vectors (row reductions of doubles: shorter than four) run the scalar code:
+ * set-up and tails would cost more than they save. Products narrower than one vector in both {@code m}
+ * and {@code n} run the scalar code too (see {@link VectorMatmul}).
  *
  * <p><b>Vector width.</b> By default the species are the platform's preferred width ({@code
  * FloatVector.SPECIES_PREFERRED}). The system property {@code norm4j.vectorBits} ({@code 128}, {@code 256}
@@ -405,13 +406,15 @@ public final class VectorKernels extends ScalarKernels {
     // ---- matrix product ----------------------------------------------------------------------------
 
     @Override
-    public void matmul(float[] a, float[] b, float[] c, int m, int k, int n, int r0, int r1) {
-        VectorMatmul.matmul(SCALAR, a, b, c, m, k, n, r0, r1);
+    public void matmul(float[] a, float[] b, float[] c, int m, int k, int n, boolean transposeA, boolean transposeB,
+            int r0, int r1) {
+        VectorMatmul.matmul(SCALAR, a, b, c, m, k, n, transposeA, transposeB, r0, r1);
     }
 
     @Override
-    public void matmul(double[] a, double[] b, double[] c, int m, int k, int n, int r0, int r1) {
-        VectorMatmul.matmul(SCALAR, a, b, c, m, k, n, r0, r1);
+    public void matmul(double[] a, double[] b, double[] c, int m, int k, int n, boolean transposeA,
+            boolean transposeB, int r0, int r1) {
+        VectorMatmul.matmul(SCALAR, a, b, c, m, k, n, transposeA, transposeB, r0, r1);
     }
 
     /**
