@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The matrix-product kernels with transposed operands ({@code transposeA}/{@code transposeB}): the scalar
  * reference means what its contract says (the same bits as the plain product of explicitly transposed
  * copies), and every vector width gives the scalar bits, for shapes that reach each path of the vector code
- * (register blocks of 4 x 4, 4 x 2 and 4 x 1 vectors, row and column tails, the packed {@code c^T} path for
+ * (register blocks of 4 rows x 2 vectors and 4 x 1, row and column tails, the packed {@code c^T} path for
  * many rows, the packed {@code b} path for few, the scalar fallback), NaN, infinities and signed zeros
  * included, with the rows outside {@code [r0, r1)} left untouched and the result independent of how the
  * rows are split between calls.

@@ -18,9 +18,9 @@ import org.norm4j.kernel.Kernels;
  * {@link org.norm4j.kernel.ScalarKernels}: from zero, in increasing {@code k}, separate multiply and add
  * (never FMA), so the results are bit-identical and do not depend on how the rows are split.
  *
- * <p>One loop nest, {@code blocks}, computes {@code A x b} for any layout of {@code A} (it is only read
- * one value at a time, broadcast) and a {@code b} whose rows are contiguous (it is read in vectors). The
- * four cases of {@code transposeA}/{@code transposeB} map onto it:
+ * <p>One loop nest, {@code blocks} (register blocks of 4 rows x 2 vectors), computes {@code A x b} for any
+ * layout of {@code A} (it is only read one value at a time, broadcast) and a {@code b} whose rows are
+ * contiguous (it is read in vectors). The four cases of {@code transposeA}/{@code transposeB} map onto it:
  * <ul>
  *   <li>{@code op(b) = b} with at least one vector of columns: directly, {@code A = op(a)} through its
  *       strides ({@code a^T b} costs nothing extra);
@@ -104,150 +104,116 @@ final class VectorMatmul {
 
     /**
      * Rows {@code [r0, r1)} of {@code c[.,n] = A x b} with {@code A[i,p] = a[i*ars + p*acs]} (any layout) and
-     * {@code b[p,j] = b[p*n + j]}; {@code n >= 1}, {@code k >= 1}. Register blocks of four rows by four
-     * vectors: each loaded {@code b} vector serves four rows and each broadcast {@code A} value four vectors,
-     * so there are eight loads per sixteen multiply-adds instead of five per four. Every output is summed from
-     * zero in increasing {@code p}, multiply then add, whatever the block it falls in.
+     * {@code b[p,j] = b[p*n + j]}; {@code n >= 1}, {@code k >= 1}. Register blocks of four rows by two
+     * vectors: each loaded {@code b} vector serves four rows and each broadcast {@code A} value two vectors
+     * (six loads per eight vector multiply-adds; the single-row loop it replaces needed five per four and
+     * re-read all of {@code b} for every row). Every output is summed from zero in increasing {@code p},
+     * multiply then add, whatever the block it falls in.
+     *
+     * <p>Why not larger blocks, and why one method per block shape: C2 (JDK 17) expands the Vector API
+     * intrinsics late and stops once a compilation holds too many live nodes; the calls left over then run
+     * as real calls on boxed vectors. A 4 x 4 block (32 lanewise calls, 16 stores) in one method passed that
+     * limit in some warm-up orders (14 of its 16 stores were left as calls: a Dense product ran at 670 us
+     * instead of 40 us), and so did the blocks together in one method.
      */
     private static void blocks(float[] a, int ars, int acs, float[] b, float[] c, int k, int n, int r0, int r1) {
         int i = r0;
         for (; i + 4 <= r1; i += 4) {
-            int a0 = i * ars;
             int j = 0;
-            for (; j + 4 * FL <= n; j += 4 * FL) {
-                FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
-                FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-                FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-                FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-                int p = 0;
-                int ap = a0;
-                int bp = j;
-                do { // k >= 1; see the VectorLoops class comment for why do-while
-                    FloatVector b0 = FloatVector.fromArray(F, b, bp);
-                    FloatVector b1 = FloatVector.fromArray(F, b, bp + FL);
-                    FloatVector b2 = FloatVector.fromArray(F, b, bp + 2 * FL);
-                    FloatVector b3 = FloatVector.fromArray(F, b, bp + 3 * FL);
-                    FloatVector v = FloatVector.broadcast(F, a[ap]);
-                    c00 = v.lanewise(MUL, b0).lanewise(ADD, c00);
-                    c01 = v.lanewise(MUL, b1).lanewise(ADD, c01);
-                    c02 = v.lanewise(MUL, b2).lanewise(ADD, c02);
-                    c03 = v.lanewise(MUL, b3).lanewise(ADD, c03);
-                    v = FloatVector.broadcast(F, a[ap + ars]);
-                    c10 = v.lanewise(MUL, b0).lanewise(ADD, c10);
-                    c11 = v.lanewise(MUL, b1).lanewise(ADD, c11);
-                    c12 = v.lanewise(MUL, b2).lanewise(ADD, c12);
-                    c13 = v.lanewise(MUL, b3).lanewise(ADD, c13);
-                    v = FloatVector.broadcast(F, a[ap + 2 * ars]);
-                    c20 = v.lanewise(MUL, b0).lanewise(ADD, c20);
-                    c21 = v.lanewise(MUL, b1).lanewise(ADD, c21);
-                    c22 = v.lanewise(MUL, b2).lanewise(ADD, c22);
-                    c23 = v.lanewise(MUL, b3).lanewise(ADD, c23);
-                    v = FloatVector.broadcast(F, a[ap + 3 * ars]);
-                    c30 = v.lanewise(MUL, b0).lanewise(ADD, c30);
-                    c31 = v.lanewise(MUL, b1).lanewise(ADD, c31);
-                    c32 = v.lanewise(MUL, b2).lanewise(ADD, c32);
-                    c33 = v.lanewise(MUL, b3).lanewise(ADD, c33);
-                    ap += acs;
-                    bp += n;
-                } while (++p < k);
-                int ci = i * n + j;
-                c00.intoArray(c, ci);
-                c01.intoArray(c, ci + FL);
-                c02.intoArray(c, ci + 2 * FL);
-                c03.intoArray(c, ci + 3 * FL);
-                ci += n;
-                c10.intoArray(c, ci);
-                c11.intoArray(c, ci + FL);
-                c12.intoArray(c, ci + 2 * FL);
-                c13.intoArray(c, ci + 3 * FL);
-                ci += n;
-                c20.intoArray(c, ci);
-                c21.intoArray(c, ci + FL);
-                c22.intoArray(c, ci + 2 * FL);
-                c23.intoArray(c, ci + 3 * FL);
-                ci += n;
-                c30.intoArray(c, ci);
-                c31.intoArray(c, ci + FL);
-                c32.intoArray(c, ci + 2 * FL);
-                c33.intoArray(c, ci + 3 * FL);
-            }
             for (; j + 2 * FL <= n; j += 2 * FL) {
-                FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
-                FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-                int p = 0;
-                int ap = a0;
-                int bp = j;
-                do {
-                    FloatVector b0 = FloatVector.fromArray(F, b, bp);
-                    FloatVector b1 = FloatVector.fromArray(F, b, bp + FL);
-                    FloatVector v = FloatVector.broadcast(F, a[ap]);
-                    c00 = v.lanewise(MUL, b0).lanewise(ADD, c00);
-                    c01 = v.lanewise(MUL, b1).lanewise(ADD, c01);
-                    v = FloatVector.broadcast(F, a[ap + ars]);
-                    c10 = v.lanewise(MUL, b0).lanewise(ADD, c10);
-                    c11 = v.lanewise(MUL, b1).lanewise(ADD, c11);
-                    v = FloatVector.broadcast(F, a[ap + 2 * ars]);
-                    c20 = v.lanewise(MUL, b0).lanewise(ADD, c20);
-                    c21 = v.lanewise(MUL, b1).lanewise(ADD, c21);
-                    v = FloatVector.broadcast(F, a[ap + 3 * ars]);
-                    c30 = v.lanewise(MUL, b0).lanewise(ADD, c30);
-                    c31 = v.lanewise(MUL, b1).lanewise(ADD, c31);
-                    ap += acs;
-                    bp += n;
-                } while (++p < k);
-                int ci = i * n + j;
-                c00.intoArray(c, ci);
-                c01.intoArray(c, ci + FL);
-                ci += n;
-                c10.intoArray(c, ci);
-                c11.intoArray(c, ci + FL);
-                ci += n;
-                c20.intoArray(c, ci);
-                c21.intoArray(c, ci + FL);
-                ci += n;
-                c30.intoArray(c, ci);
-                c31.intoArray(c, ci + FL);
+                block4x2(a, ars, acs, b, c, k, n, i, j);
             }
             for (; j + FL <= n; j += FL) {
-                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
-                int p = 0;
-                int ap = a0;
-                int bp = j;
-                do {
-                    FloatVector b0 = FloatVector.fromArray(F, b, bp);
-                    c0 = FloatVector.broadcast(F, a[ap]).lanewise(MUL, b0).lanewise(ADD, c0);
-                    c1 = FloatVector.broadcast(F, a[ap + ars]).lanewise(MUL, b0).lanewise(ADD, c1);
-                    c2 = FloatVector.broadcast(F, a[ap + 2 * ars]).lanewise(MUL, b0).lanewise(ADD, c2);
-                    c3 = FloatVector.broadcast(F, a[ap + 3 * ars]).lanewise(MUL, b0).lanewise(ADD, c3);
-                    ap += acs;
-                    bp += n;
-                } while (++p < k);
-                int ci = i * n + j;
-                c0.intoArray(c, ci);
-                c1.intoArray(c, ci + n);
-                c2.intoArray(c, ci + 2 * n);
-                c3.intoArray(c, ci + 3 * n);
+                block4x1(a, ars, acs, b, c, k, n, i, j);
             }
             tailColumns(a, ars, acs, b, c, k, n, i, i + 4, j);
         }
         for (; i < r1; i++) {
-            int a0 = i * ars;
             int j = 0;
             for (; j + FL <= n; j += FL) {
-                FloatVector t = FloatVector.zero(F);
-                int p = 0;
-                int ap = a0;
-                int bp = j;
-                do {
-                    FloatVector bv = FloatVector.fromArray(F, b, bp);
-                    t = FloatVector.broadcast(F, a[ap]).lanewise(MUL, bv).lanewise(ADD, t);
-                    ap += acs;
-                    bp += n;
-                } while (++p < k);
-                t.intoArray(c, i * n + j);
+                block1x1(a, ars, acs, b, c, k, n, i, j);
             }
             tailColumns(a, ars, acs, b, c, k, n, i, i + 1, j);
         }
+    }
+
+    /** Rows {@code i..i+3}, columns {@code j..j+2*FL-1}. */
+    private static void block4x2(float[] a, int ars, int acs, float[] b, float[] c, int k, int n, int i, int j) {
+        int a0 = i * ars;
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int p = 0;
+        int ap = a0;
+        int bp = j;
+        do {
+            FloatVector b0 = FloatVector.fromArray(F, b, bp);
+            FloatVector b1 = FloatVector.fromArray(F, b, bp + FL);
+            FloatVector v = FloatVector.broadcast(F, a[ap]);
+            c00 = v.lanewise(MUL, b0).lanewise(ADD, c00);
+            c01 = v.lanewise(MUL, b1).lanewise(ADD, c01);
+            v = FloatVector.broadcast(F, a[ap + ars]);
+            c10 = v.lanewise(MUL, b0).lanewise(ADD, c10);
+            c11 = v.lanewise(MUL, b1).lanewise(ADD, c11);
+            v = FloatVector.broadcast(F, a[ap + 2 * ars]);
+            c20 = v.lanewise(MUL, b0).lanewise(ADD, c20);
+            c21 = v.lanewise(MUL, b1).lanewise(ADD, c21);
+            v = FloatVector.broadcast(F, a[ap + 3 * ars]);
+            c30 = v.lanewise(MUL, b0).lanewise(ADD, c30);
+            c31 = v.lanewise(MUL, b1).lanewise(ADD, c31);
+            ap += acs;
+            bp += n;
+        } while (++p < k);
+        int ci = i * n + j;
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + FL);
+        ci += n;
+        c10.intoArray(c, ci);
+        c11.intoArray(c, ci + FL);
+        ci += n;
+        c20.intoArray(c, ci);
+        c21.intoArray(c, ci + FL);
+        ci += n;
+        c30.intoArray(c, ci);
+        c31.intoArray(c, ci + FL);
+    }
+
+    /** Rows {@code i..i+3}, columns {@code j..j+FL-1}. */
+    private static void block4x1(float[] a, int ars, int acs, float[] b, float[] c, int k, int n, int i, int j) {
+        int a0 = i * ars;
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+        int p = 0;
+        int ap = a0;
+        int bp = j;
+        do {
+            FloatVector b0 = FloatVector.fromArray(F, b, bp);
+            c0 = FloatVector.broadcast(F, a[ap]).lanewise(MUL, b0).lanewise(ADD, c0);
+            c1 = FloatVector.broadcast(F, a[ap + ars]).lanewise(MUL, b0).lanewise(ADD, c1);
+            c2 = FloatVector.broadcast(F, a[ap + 2 * ars]).lanewise(MUL, b0).lanewise(ADD, c2);
+            c3 = FloatVector.broadcast(F, a[ap + 3 * ars]).lanewise(MUL, b0).lanewise(ADD, c3);
+            ap += acs;
+            bp += n;
+        } while (++p < k);
+        int ci = i * n + j;
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + n);
+        c2.intoArray(c, ci + 2 * n);
+        c3.intoArray(c, ci + 3 * n);
+    }
+
+    /** Row {@code i}, columns {@code j..j+FL-1}. */
+    private static void block1x1(float[] a, int ars, int acs, float[] b, float[] c, int k, int n, int i, int j) {
+        int a0 = i * ars;
+        FloatVector t = FloatVector.zero(F);
+        int p = 0;
+        int ap = a0;
+        int bp = j;
+        do {
+            FloatVector bv = FloatVector.fromArray(F, b, bp);
+            t = FloatVector.broadcast(F, a[ap]).lanewise(MUL, bv).lanewise(ADD, t);
+            ap += acs;
+            bp += n;
+        } while (++p < k);
+        t.intoArray(c, i * n + j);
     }
 
     /** Columns {@code [j0, n)} of rows {@code [i0, i1)}, scalar, same order. */
@@ -326,152 +292,105 @@ final class VectorMatmul {
         }
     }
 
-    /**
-     * Rows {@code [r0, r1)} of {@code c[.,n] = A x b} with {@code A[i,p] = a[i*ars + p*acs]} (any layout) and
-     * {@code b[p,j] = b[p*n + j]}; {@code n >= 1}, {@code k >= 1}. Register blocks of four rows by four
-     * vectors: each loaded {@code b} vector serves four rows and each broadcast {@code A} value four vectors,
-     * so there are eight loads per sixteen multiply-adds instead of five per four. Every output is summed from
-     * zero in increasing {@code p}, multiply then add, whatever the block it falls in.
-     */
+    /** Double version of {@link #blocks(float[], int, int, float[], float[], int, int, int, int)}. */
     private static void blocks(double[] a, int ars, int acs, double[] b, double[] c, int k, int n, int r0, int r1) {
         int i = r0;
         for (; i + 4 <= r1; i += 4) {
-            int a0 = i * ars;
             int j = 0;
-            for (; j + 4 * DL <= n; j += 4 * DL) {
-                DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c02 = c00, c03 = c00;
-                DoubleVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-                DoubleVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-                DoubleVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-                int p = 0;
-                int ap = a0;
-                int bp = j;
-                do { // k >= 1; see the VectorLoops class comment for why do-while
-                    DoubleVector b0 = DoubleVector.fromArray(D, b, bp);
-                    DoubleVector b1 = DoubleVector.fromArray(D, b, bp + DL);
-                    DoubleVector b2 = DoubleVector.fromArray(D, b, bp + 2 * DL);
-                    DoubleVector b3 = DoubleVector.fromArray(D, b, bp + 3 * DL);
-                    DoubleVector v = DoubleVector.broadcast(D, a[ap]);
-                    c00 = v.lanewise(MUL, b0).lanewise(ADD, c00);
-                    c01 = v.lanewise(MUL, b1).lanewise(ADD, c01);
-                    c02 = v.lanewise(MUL, b2).lanewise(ADD, c02);
-                    c03 = v.lanewise(MUL, b3).lanewise(ADD, c03);
-                    v = DoubleVector.broadcast(D, a[ap + ars]);
-                    c10 = v.lanewise(MUL, b0).lanewise(ADD, c10);
-                    c11 = v.lanewise(MUL, b1).lanewise(ADD, c11);
-                    c12 = v.lanewise(MUL, b2).lanewise(ADD, c12);
-                    c13 = v.lanewise(MUL, b3).lanewise(ADD, c13);
-                    v = DoubleVector.broadcast(D, a[ap + 2 * ars]);
-                    c20 = v.lanewise(MUL, b0).lanewise(ADD, c20);
-                    c21 = v.lanewise(MUL, b1).lanewise(ADD, c21);
-                    c22 = v.lanewise(MUL, b2).lanewise(ADD, c22);
-                    c23 = v.lanewise(MUL, b3).lanewise(ADD, c23);
-                    v = DoubleVector.broadcast(D, a[ap + 3 * ars]);
-                    c30 = v.lanewise(MUL, b0).lanewise(ADD, c30);
-                    c31 = v.lanewise(MUL, b1).lanewise(ADD, c31);
-                    c32 = v.lanewise(MUL, b2).lanewise(ADD, c32);
-                    c33 = v.lanewise(MUL, b3).lanewise(ADD, c33);
-                    ap += acs;
-                    bp += n;
-                } while (++p < k);
-                int ci = i * n + j;
-                c00.intoArray(c, ci);
-                c01.intoArray(c, ci + DL);
-                c02.intoArray(c, ci + 2 * DL);
-                c03.intoArray(c, ci + 3 * DL);
-                ci += n;
-                c10.intoArray(c, ci);
-                c11.intoArray(c, ci + DL);
-                c12.intoArray(c, ci + 2 * DL);
-                c13.intoArray(c, ci + 3 * DL);
-                ci += n;
-                c20.intoArray(c, ci);
-                c21.intoArray(c, ci + DL);
-                c22.intoArray(c, ci + 2 * DL);
-                c23.intoArray(c, ci + 3 * DL);
-                ci += n;
-                c30.intoArray(c, ci);
-                c31.intoArray(c, ci + DL);
-                c32.intoArray(c, ci + 2 * DL);
-                c33.intoArray(c, ci + 3 * DL);
-            }
             for (; j + 2 * DL <= n; j += 2 * DL) {
-                DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00;
-                DoubleVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-                int p = 0;
-                int ap = a0;
-                int bp = j;
-                do {
-                    DoubleVector b0 = DoubleVector.fromArray(D, b, bp);
-                    DoubleVector b1 = DoubleVector.fromArray(D, b, bp + DL);
-                    DoubleVector v = DoubleVector.broadcast(D, a[ap]);
-                    c00 = v.lanewise(MUL, b0).lanewise(ADD, c00);
-                    c01 = v.lanewise(MUL, b1).lanewise(ADD, c01);
-                    v = DoubleVector.broadcast(D, a[ap + ars]);
-                    c10 = v.lanewise(MUL, b0).lanewise(ADD, c10);
-                    c11 = v.lanewise(MUL, b1).lanewise(ADD, c11);
-                    v = DoubleVector.broadcast(D, a[ap + 2 * ars]);
-                    c20 = v.lanewise(MUL, b0).lanewise(ADD, c20);
-                    c21 = v.lanewise(MUL, b1).lanewise(ADD, c21);
-                    v = DoubleVector.broadcast(D, a[ap + 3 * ars]);
-                    c30 = v.lanewise(MUL, b0).lanewise(ADD, c30);
-                    c31 = v.lanewise(MUL, b1).lanewise(ADD, c31);
-                    ap += acs;
-                    bp += n;
-                } while (++p < k);
-                int ci = i * n + j;
-                c00.intoArray(c, ci);
-                c01.intoArray(c, ci + DL);
-                ci += n;
-                c10.intoArray(c, ci);
-                c11.intoArray(c, ci + DL);
-                ci += n;
-                c20.intoArray(c, ci);
-                c21.intoArray(c, ci + DL);
-                ci += n;
-                c30.intoArray(c, ci);
-                c31.intoArray(c, ci + DL);
+                block4x2(a, ars, acs, b, c, k, n, i, j);
             }
             for (; j + DL <= n; j += DL) {
-                DoubleVector c0 = DoubleVector.zero(D), c1 = c0, c2 = c0, c3 = c0;
-                int p = 0;
-                int ap = a0;
-                int bp = j;
-                do {
-                    DoubleVector b0 = DoubleVector.fromArray(D, b, bp);
-                    c0 = DoubleVector.broadcast(D, a[ap]).lanewise(MUL, b0).lanewise(ADD, c0);
-                    c1 = DoubleVector.broadcast(D, a[ap + ars]).lanewise(MUL, b0).lanewise(ADD, c1);
-                    c2 = DoubleVector.broadcast(D, a[ap + 2 * ars]).lanewise(MUL, b0).lanewise(ADD, c2);
-                    c3 = DoubleVector.broadcast(D, a[ap + 3 * ars]).lanewise(MUL, b0).lanewise(ADD, c3);
-                    ap += acs;
-                    bp += n;
-                } while (++p < k);
-                int ci = i * n + j;
-                c0.intoArray(c, ci);
-                c1.intoArray(c, ci + n);
-                c2.intoArray(c, ci + 2 * n);
-                c3.intoArray(c, ci + 3 * n);
+                block4x1(a, ars, acs, b, c, k, n, i, j);
             }
             tailColumns(a, ars, acs, b, c, k, n, i, i + 4, j);
         }
         for (; i < r1; i++) {
-            int a0 = i * ars;
             int j = 0;
             for (; j + DL <= n; j += DL) {
-                DoubleVector t = DoubleVector.zero(D);
-                int p = 0;
-                int ap = a0;
-                int bp = j;
-                do {
-                    DoubleVector bv = DoubleVector.fromArray(D, b, bp);
-                    t = DoubleVector.broadcast(D, a[ap]).lanewise(MUL, bv).lanewise(ADD, t);
-                    ap += acs;
-                    bp += n;
-                } while (++p < k);
-                t.intoArray(c, i * n + j);
+                block1x1(a, ars, acs, b, c, k, n, i, j);
             }
             tailColumns(a, ars, acs, b, c, k, n, i, i + 1, j);
         }
+    }
+
+    /** Rows {@code i..i+3}, columns {@code j..j+2*DL-1}. */
+    private static void block4x2(double[] a, int ars, int acs, double[] b, double[] c, int k, int n, int i, int j) {
+        int a0 = i * ars;
+        DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00;
+        DoubleVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int p = 0;
+        int ap = a0;
+        int bp = j;
+        do {
+            DoubleVector b0 = DoubleVector.fromArray(D, b, bp);
+            DoubleVector b1 = DoubleVector.fromArray(D, b, bp + DL);
+            DoubleVector v = DoubleVector.broadcast(D, a[ap]);
+            c00 = v.lanewise(MUL, b0).lanewise(ADD, c00);
+            c01 = v.lanewise(MUL, b1).lanewise(ADD, c01);
+            v = DoubleVector.broadcast(D, a[ap + ars]);
+            c10 = v.lanewise(MUL, b0).lanewise(ADD, c10);
+            c11 = v.lanewise(MUL, b1).lanewise(ADD, c11);
+            v = DoubleVector.broadcast(D, a[ap + 2 * ars]);
+            c20 = v.lanewise(MUL, b0).lanewise(ADD, c20);
+            c21 = v.lanewise(MUL, b1).lanewise(ADD, c21);
+            v = DoubleVector.broadcast(D, a[ap + 3 * ars]);
+            c30 = v.lanewise(MUL, b0).lanewise(ADD, c30);
+            c31 = v.lanewise(MUL, b1).lanewise(ADD, c31);
+            ap += acs;
+            bp += n;
+        } while (++p < k);
+        int ci = i * n + j;
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + DL);
+        ci += n;
+        c10.intoArray(c, ci);
+        c11.intoArray(c, ci + DL);
+        ci += n;
+        c20.intoArray(c, ci);
+        c21.intoArray(c, ci + DL);
+        ci += n;
+        c30.intoArray(c, ci);
+        c31.intoArray(c, ci + DL);
+    }
+
+    /** Rows {@code i..i+3}, columns {@code j..j+DL-1}. */
+    private static void block4x1(double[] a, int ars, int acs, double[] b, double[] c, int k, int n, int i, int j) {
+        int a0 = i * ars;
+        DoubleVector c0 = DoubleVector.zero(D), c1 = c0, c2 = c0, c3 = c0;
+        int p = 0;
+        int ap = a0;
+        int bp = j;
+        do {
+            DoubleVector b0 = DoubleVector.fromArray(D, b, bp);
+            c0 = DoubleVector.broadcast(D, a[ap]).lanewise(MUL, b0).lanewise(ADD, c0);
+            c1 = DoubleVector.broadcast(D, a[ap + ars]).lanewise(MUL, b0).lanewise(ADD, c1);
+            c2 = DoubleVector.broadcast(D, a[ap + 2 * ars]).lanewise(MUL, b0).lanewise(ADD, c2);
+            c3 = DoubleVector.broadcast(D, a[ap + 3 * ars]).lanewise(MUL, b0).lanewise(ADD, c3);
+            ap += acs;
+            bp += n;
+        } while (++p < k);
+        int ci = i * n + j;
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + n);
+        c2.intoArray(c, ci + 2 * n);
+        c3.intoArray(c, ci + 3 * n);
+    }
+
+    /** Row {@code i}, columns {@code j..j+DL-1}. */
+    private static void block1x1(double[] a, int ars, int acs, double[] b, double[] c, int k, int n, int i, int j) {
+        int a0 = i * ars;
+        DoubleVector t = DoubleVector.zero(D);
+        int p = 0;
+        int ap = a0;
+        int bp = j;
+        do {
+            DoubleVector bv = DoubleVector.fromArray(D, b, bp);
+            t = DoubleVector.broadcast(D, a[ap]).lanewise(MUL, bv).lanewise(ADD, t);
+            ap += acs;
+            bp += n;
+        } while (++p < k);
+        t.intoArray(c, i * n + j);
     }
 
     /** Columns {@code [j0, n)} of rows {@code [i0, i1)}, scalar, same order. */
