@@ -124,12 +124,12 @@ public final class Norm4jEngine implements Engine {
             case MATMUL_TN: { // x^T g: x is [k, m] as stored, the product is [m, k] x [k, n]
                 Tensor a = x(s[1], s[0]);
                 Tensor b = dy(s[1], s[2]);
-                return () -> Linalg.matmul(Manipulation.transpose(a), b);
+                return () -> Linalg.matmul(a, b, true, false); // transpose_a: no transposed copy
             }
             case MATMUL_NT: { // g W^T: W is [n, k] as stored
                 Tensor a = x(s[0], s[1]);
                 Tensor b = dy(s[2], s[1]);
-                return () -> Linalg.matmul(a, Manipulation.transpose(b));
+                return () -> Linalg.matmul(a, b, false, true); // transpose_b: no transposed copy
             }
             case TRAIN_STEP:
             case TRAIN_EPOCH: {

@@ -228,8 +228,27 @@ public interface Kernels {
      * Rows {@code [r0, r1)} of {@code c = a x b} for row-major {@code a[m,k]}, {@code b[k,n]}, {@code c[m,n]};
      * each output element is accumulated in the element type in increasing {@code k} order.
      */
-    void matmul(float[] a, float[] b, float[] c, int m, int k, int n, int r0, int r1);
+    default void matmul(float[] a, float[] b, float[] c, int m, int k, int n, int r0, int r1) {
+        matmul(a, b, c, m, k, n, false, false, r0, r1);
+    }
 
     /** Double version of {@link #matmul(float[], float[], float[], int, int, int, int, int)}. */
-    void matmul(double[] a, double[] b, double[] c, int m, int k, int n, int r0, int r1);
+    default void matmul(double[] a, double[] b, double[] c, int m, int k, int n, int r0, int r1) {
+        matmul(a, b, c, m, k, n, false, false, r0, r1);
+    }
+
+    /**
+     * Rows {@code [r0, r1)} of {@code c[m,n] = op(a) x op(b)}, where {@code op(a)} is {@code a[m,k]} as stored,
+     * or, with {@code transposeA}, the transpose of the stored {@code a[k,m]}; likewise {@code op(b)} is
+     * {@code b[k,n]} or the transpose of the stored {@code b[n,k]}. No transposed copy is made by the
+     * caller. Every output element is {@code ((0 + op(a)[i,0]*op(b)[0,j]) + op(a)[i,1]*op(b)[1,j]) + ...}:
+     * accumulated in the element type, from zero, in increasing {@code k}, with a separate multiply and add
+     * (no fused multiply-add), so all implementations give the same bits.
+     */
+    void matmul(float[] a, float[] b, float[] c, int m, int k, int n, boolean transposeA, boolean transposeB,
+            int r0, int r1);
+
+    /** Double version of {@link #matmul(float[], float[], float[], int, int, int, boolean, boolean, int, int)}. */
+    void matmul(double[] a, double[] b, double[] c, int m, int k, int n, boolean transposeA, boolean transposeB,
+            int r0, int r1);
 }

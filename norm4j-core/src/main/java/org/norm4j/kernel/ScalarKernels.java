@@ -407,34 +407,64 @@ public class ScalarKernels implements Kernels {
     // ---- matrix product ----------------------------------------------------------------------------
 
     @Override
-    public void matmul(float[] a, float[] b, float[] c, int m, int k, int n, int r0, int r1) {
-        for (int i = r0; i < r1; i++) {
-            int ci = i * n;
-            for (int j = 0; j < n; j++) {
-                c[ci + j] = 0f;
-            }
-            for (int p = 0; p < k; p++) {
-                float av = a[i * k + p];
-                int bp = p * n;
+    public void matmul(float[] a, float[] b, float[] c, int m, int k, int n, boolean transposeA, boolean transposeB,
+            int r0, int r1) {
+        int ars = transposeA ? 1 : k; // op(a)[i,p] = a[i*ars + p*acs]
+        int acs = transposeA ? m : 1;
+        if (!transposeB) {
+            for (int i = r0; i < r1; i++) {
+                int ci = i * n;
                 for (int j = 0; j < n; j++) {
-                    c[ci + j] += av * b[bp + j];
+                    c[ci + j] = 0f;
+                }
+                for (int p = 0; p < k; p++) {
+                    float av = a[i * ars + p * acs];
+                    int bp = p * n;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += av * b[bp + j];
+                    }
+                }
+            }
+        } else {
+            for (int i = r0; i < r1; i++) {
+                for (int j = 0; j < n; j++) {
+                    float s = 0f;
+                    for (int p = 0, bj = j * k; p < k; p++) {
+                        s += a[i * ars + p * acs] * b[bj + p];
+                    }
+                    c[i * n + j] = s;
                 }
             }
         }
     }
 
     @Override
-    public void matmul(double[] a, double[] b, double[] c, int m, int k, int n, int r0, int r1) {
-        for (int i = r0; i < r1; i++) {
-            int ci = i * n;
-            for (int j = 0; j < n; j++) {
-                c[ci + j] = 0.0;
-            }
-            for (int p = 0; p < k; p++) {
-                double av = a[i * k + p];
-                int bp = p * n;
+    public void matmul(double[] a, double[] b, double[] c, int m, int k, int n, boolean transposeA, boolean transposeB,
+            int r0, int r1) {
+        int ars = transposeA ? 1 : k; // op(a)[i,p] = a[i*ars + p*acs]
+        int acs = transposeA ? m : 1;
+        if (!transposeB) {
+            for (int i = r0; i < r1; i++) {
+                int ci = i * n;
                 for (int j = 0; j < n; j++) {
-                    c[ci + j] += av * b[bp + j];
+                    c[ci + j] = 0.0;
+                }
+                for (int p = 0; p < k; p++) {
+                    double av = a[i * ars + p * acs];
+                    int bp = p * n;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += av * b[bp + j];
+                    }
+                }
+            }
+        } else {
+            for (int i = r0; i < r1; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0.0;
+                    for (int p = 0, bj = j * k; p < k; p++) {
+                        s += a[i * ars + p * acs] * b[bj + p];
+                    }
+                    c[i * n + j] = s;
                 }
             }
         }

@@ -36,8 +36,9 @@ import org.norm4j.kernel.UnaryOp;
  *   <li>Max/min use the Vector API's lanewise {@code MAX}/{@code MIN}, which have {@link Math#max}/
  *       {@link Math#min} semantics (NaN-propagating, {@code -0.0 < +0.0}).
  * </ul>
- * Rows no longer than two vectors (row reductions of doubles: shorter than four) and matmul with
- * {@code n} no more than two vectors run the scalar code: set-up and tails would cost more than they save.
+ * Rows no longer than two vectors (row reductions of doubles: shorter than four) run the scalar code:
+ * set-up and tails would cost more than they save. Products narrower than one vector in both {@code m}
+ * and {@code n} run the scalar code too (see {@link VectorMatmul}).
  *
  * <p><b>Vector width.</b> By default the species are the platform's preferred width ({@code
  * FloatVector.SPECIES_PREFERRED}). The system property {@code norm4j.vectorBits} ({@code 128}, {@code 256}
@@ -50,9 +51,9 @@ import org.norm4j.kernel.UnaryOp;
  * uses one width; a test that wants several loads this class once per width in its own class loader.
  *
  * <p>Layout of the code: the public methods choose between the scalar and the vector path; the loops
- * live in small static methods, in the nested class {@code Elementwise} and in {@link VectorLoops}
- * (reductions, normalize, matmul). Each has the same shape: a main vector loop up to a {@code loopBound},
- * then a scalar tail; reductions add a single-vector loop between their unrolled loop and the scalar tail.
+ * live in small static methods, in the nested class {@code Elementwise}, in {@link VectorLoops}
+ * (reductions, normalize) and in {@link VectorMatmul} (matrix products). Each has the same shape: a main
+ * vector loop up to a {@code loopBound}, then a scalar tail; reductions add a single-vector loop between their unrolled loop and the scalar tail.
  * {@link VectorLoops} explains what that code avoids so that the JIT keeps vectors in registers.
  */
 public final class VectorKernels extends ScalarKernels {
@@ -98,6 +99,9 @@ public final class VectorKernels extends ScalarKernels {
 
     static final int FL = F.length();
     static final int DL = D.length();
+
+    /** The scalar reference, for the shapes the vector code leaves to it. */
+    private static final ScalarKernels SCALAR = new ScalarKernels();
 
     private final String name;
 
@@ -411,21 +415,15 @@ public final class VectorKernels extends ScalarKernels {
     // ---- matrix product ----------------------------------------------------------------------------
 
     @Override
-    public void matmul(float[] a, float[] b, float[] c, int m, int k, int n, int r0, int r1) {
-        if (n > 2 * FL && k > 0) {
-            VectorLoops.matmul(a, b, c, k, n, r0, r1);
-        } else {
-            super.matmul(a, b, c, m, k, n, r0, r1);
-        }
+    public void matmul(float[] a, float[] b, float[] c, int m, int k, int n, boolean transposeA, boolean transposeB,
+            int r0, int r1) {
+        VectorMatmul.matmul(SCALAR, a, b, c, m, k, n, transposeA, transposeB, r0, r1);
     }
 
     @Override
-    public void matmul(double[] a, double[] b, double[] c, int m, int k, int n, int r0, int r1) {
-        if (n > 2 * DL && k > 0) {
-            VectorLoops.matmul(a, b, c, k, n, r0, r1);
-        } else {
-            super.matmul(a, b, c, m, k, n, r0, r1);
-        }
+    public void matmul(double[] a, double[] b, double[] c, int m, int k, int n, boolean transposeA,
+            boolean transposeB, int r0, int r1) {
+        VectorMatmul.matmul(SCALAR, a, b, c, m, k, n, transposeA, transposeB, r0, r1);
     }
 
     /**
