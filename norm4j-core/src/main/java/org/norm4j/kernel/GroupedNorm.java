@@ -220,6 +220,7 @@ public final class GroupedNorm {
     public double[][] sampleSums(Object dy, Object x, Object gamma, double[] center) {
         if (channelsLast()) {
             double[][] cs = columnSums(dy, x, center);
+            lastColumnSums = new ColumnSumsResult(dy, x, center, cs);
             double[] gm = gamma == null ? null : toDoubles(gamma);
             double[] sg = new double[n * groups];
             double[] sgx = new double[n * groups];
@@ -285,7 +286,10 @@ public final class GroupedNorm {
      */
     public double[][] channelSums(Object dy, Object x, double[] center, double[] weight) {
         if (channelsLast()) {
-            double[][] cs = columnSums(dy, x, center);
+            ColumnSumsResult last = lastColumnSums;
+            lastColumnSums = null;
+            double[][] cs = last != null && last.dy == dy && last.x == x && last.center == center ? last.sums
+                    : columnSums(dy, x, center);
             double[] dg = new double[c];
             double[] db = new double[c];
             for (int sample = 0; sample < n; sample++) { // samples in order
@@ -353,7 +357,10 @@ public final class GroupedNorm {
         return mergeChannelSums(nRb, pdg, pdb);
     }
 
-    /** The last {@link #columnSums} result and its arguments (sampleSums and channelSums ask for the same). */
+    /**
+     * The {@link #columnSums} of the last {@link #sampleSums} call and its arguments: a backward pass asks
+     * {@link #channelSums} for the same sums right after, which takes (and forgets) them.
+     */
     private volatile ColumnSumsResult lastColumnSums;
 
     private record ColumnSumsResult(Object dy, Object x, double[] center, double[][] sums) {
@@ -362,13 +369,9 @@ public final class GroupedNorm {
     /**
      * Channels-last: per (sample, channel), {@code {sum over positions of dy, sum of dy * (x - center[s])}} in
      * double, through the column kernels ({@link ColumnSums} for float32) on fixed blocks of positions merged in
-     * block order. Remembered for the next call with the same arrays.
+     * block order.
      */
     private double[][] columnSums(Object dy, Object x, double[] center) {
-        ColumnSumsResult last = lastColumnSums;
-        if (last != null && last.dy == dy && last.x == x && last.center == center) {
-            return last.sums;
-        }
         Kernels k = KernelProvider.get();
         ColumnSums cs = ColumnSums.get();
         int per = positionsPerBlock();
@@ -404,9 +407,7 @@ public final class GroupedNorm {
                 }
             }
         }
-        double[][] sums = {d, dx};
-        lastColumnSums = new ColumnSumsResult(dy, x, center, sums);
-        return sums;
+        return new double[][] {d, dx};
     }
 
     private double[][] mergeChannelSums(int nRb, double[] pdg, double[] pdb) {
