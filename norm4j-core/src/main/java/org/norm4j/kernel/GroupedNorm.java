@@ -21,6 +21,8 @@ public final class GroupedNorm {
     private static final int BLOCK = 1 << 14;
     /** Channels per task of {@link #channelSums} when {@code t == 1}: long runs, few partials. */
     private static final int CHANNEL_RUN = 256;
+    /** Channels-last rows narrower than this are applied {@code WIDE_ROW / c} positions at a time (wide rows). */
+    private static final int WIDE_ROW = 64;
 
     private final int n;
     private final int p;
@@ -113,11 +115,16 @@ public final class GroupedNorm {
         Kernels k = KernelProvider.get();
         int per = positionsPerBlock();
         int blocks = (p + per - 1) / per;
+        // few channels: the constants repeated for `fold` positions, so that the column kernels see wide rows
+        int fold = c >= WIDE_ROW ? 1 : (WIDE_ROW + c - 1) / c;
         Parallel.forEach(n * blocks, (long) n * p * c, task -> {
             int sample = task / blocks;
             int p0 = (task % blocks) * per;
             int rows = Math.min(p, p0 + per) - p0;
             int off = (sample * p + p0) * c;
+            int wide = rows / fold;
+            int rest = rows - wide * fold;
+            int restOff = off + wide * fold * c;
             if (x instanceof float[]) {
                 float[] in = (float[]) inv;
                 float[] g = (float[]) gamma;
@@ -134,7 +141,11 @@ public final class GroupedNorm {
                     bc[ch] = (bt == null ? 0f : bt[ch]) - ra;
                     mc[ch] = ((float[]) mean)[s];
                 }
-                k.scaleShiftColumns((float[]) x, off, rows, c, mc, ac, bc, (float[]) y);
+                float[] mw = fold == 1 ? mc : repeat(mc, fold);
+                float[] aw = fold == 1 ? ac : repeat(ac, fold);
+                float[] bw = fold == 1 ? bc : repeat(bc, fold);
+                k.scaleShiftColumns((float[]) x, off, wide, c * fold, mw, aw, bw, (float[]) y);
+                k.scaleShiftColumns((float[]) x, restOff, rest, c, mc, ac, bc, (float[]) y);
             } else {
                 double[] in = (double[]) inv;
                 double[] g = (double[]) gamma;
@@ -150,7 +161,11 @@ public final class GroupedNorm {
                     bc[ch] = (bt == null ? 0.0 : bt[ch]) - (res == null ? 0.0 : res[s] * a);
                     mc[ch] = ((double[]) mean)[s];
                 }
-                k.scaleShiftColumns((double[]) x, off, rows, c, mc, ac, bc, (double[]) y);
+                double[] mw = fold == 1 ? mc : repeat(mc, fold);
+                double[] aw = fold == 1 ? ac : repeat(ac, fold);
+                double[] bw = fold == 1 ? bc : repeat(bc, fold);
+                k.scaleShiftColumns((double[]) x, off, wide, c * fold, mw, aw, bw, (double[]) y);
+                k.scaleShiftColumns((double[]) x, restOff, rest, c, mc, ac, bc, (double[]) y);
             }
         });
     }
@@ -499,6 +514,22 @@ public final class GroupedNorm {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
+
+    private static float[] repeat(float[] a, int times) {
+        float[] out = new float[a.length * times];
+        for (int i = 0; i < times; i++) {
+            System.arraycopy(a, 0, out, i * a.length, a.length);
+        }
+        return out;
+    }
+
+    private static double[] repeat(double[] a, int times) {
+        double[] out = new double[a.length * times];
+        for (int i = 0; i < times; i++) {
+            System.arraycopy(a, 0, out, i * a.length, a.length);
+        }
+        return out;
+    }
 
     private static void load(Object src, int off, double[] dst) {
         if (src instanceof double[]) {
