@@ -21,6 +21,8 @@ public final class GroupedNorm {
     private static final int BLOCK = 1 << 14;
     /** Channels per task of {@link #channelSums} when {@code t == 1}: long runs, few partials. */
     private static final int CHANNEL_RUN = 256;
+    /** Channels-last rows narrower than this are applied {@code WIDE_ROW / c} positions at a time (wide rows). */
+    private static final int WIDE_ROW = 64;
 
     private final int n;
     private final int p;
@@ -113,11 +115,16 @@ public final class GroupedNorm {
         Kernels k = KernelProvider.get();
         int per = positionsPerBlock();
         int blocks = (p + per - 1) / per;
+        // few channels: the constants repeated for `fold` positions, so that the column kernels see wide rows
+        int fold = c >= WIDE_ROW ? 1 : (WIDE_ROW + c - 1) / c;
         Parallel.forEach(n * blocks, (long) n * p * c, task -> {
             int sample = task / blocks;
             int p0 = (task % blocks) * per;
             int rows = Math.min(p, p0 + per) - p0;
             int off = (sample * p + p0) * c;
+            int wide = rows / fold;
+            int rest = rows - wide * fold;
+            int restOff = off + wide * fold * c;
             if (x instanceof float[]) {
                 float[] in = (float[]) inv;
                 float[] g = (float[]) gamma;
@@ -134,7 +141,11 @@ public final class GroupedNorm {
                     bc[ch] = (bt == null ? 0f : bt[ch]) - ra;
                     mc[ch] = ((float[]) mean)[s];
                 }
-                k.scaleShiftColumns((float[]) x, off, rows, c, mc, ac, bc, (float[]) y);
+                float[] mw = fold == 1 ? mc : repeat(mc, fold);
+                float[] aw = fold == 1 ? ac : repeat(ac, fold);
+                float[] bw = fold == 1 ? bc : repeat(bc, fold);
+                k.scaleShiftColumns((float[]) x, off, wide, c * fold, mw, aw, bw, (float[]) y);
+                k.scaleShiftColumns((float[]) x, restOff, rest, c, mc, ac, bc, (float[]) y);
             } else {
                 double[] in = (double[]) inv;
                 double[] g = (double[]) gamma;
@@ -150,7 +161,11 @@ public final class GroupedNorm {
                     bc[ch] = (bt == null ? 0.0 : bt[ch]) - (res == null ? 0.0 : res[s] * a);
                     mc[ch] = ((double[]) mean)[s];
                 }
-                k.scaleShiftColumns((double[]) x, off, rows, c, mc, ac, bc, (double[]) y);
+                double[] mw = fold == 1 ? mc : repeat(mc, fold);
+                double[] aw = fold == 1 ? ac : repeat(ac, fold);
+                double[] bw = fold == 1 ? bc : repeat(bc, fold);
+                k.scaleShiftColumns((double[]) x, off, wide, c * fold, mw, aw, bw, (double[]) y);
+                k.scaleShiftColumns((double[]) x, restOff, rest, c, mc, ac, bc, (double[]) y);
             }
         });
     }
@@ -220,6 +235,7 @@ public final class GroupedNorm {
     public double[][] sampleSums(Object dy, Object x, Object gamma, double[] center) {
         if (channelsLast()) {
             double[][] cs = columnSums(dy, x, center);
+            lastColumnSums = new ColumnSumsResult(dy, x, center, cs);
             double[] gm = gamma == null ? null : toDoubles(gamma);
             double[] sg = new double[n * groups];
             double[] sgx = new double[n * groups];
@@ -285,7 +301,10 @@ public final class GroupedNorm {
      */
     public double[][] channelSums(Object dy, Object x, double[] center, double[] weight) {
         if (channelsLast()) {
-            double[][] cs = columnSums(dy, x, center);
+            ColumnSumsResult last = lastColumnSums;
+            lastColumnSums = null;
+            double[][] cs = last != null && last.dy == dy && last.x == x && last.center == center ? last.sums
+                    : columnSums(dy, x, center);
             double[] dg = new double[c];
             double[] db = new double[c];
             for (int sample = 0; sample < n; sample++) { // samples in order
@@ -353,7 +372,10 @@ public final class GroupedNorm {
         return mergeChannelSums(nRb, pdg, pdb);
     }
 
-    /** The last {@link #columnSums} result and its arguments (sampleSums and channelSums ask for the same). */
+    /**
+     * The {@link #columnSums} of the last {@link #sampleSums} call and its arguments: a backward pass asks
+     * {@link #channelSums} for the same sums right after, which takes (and forgets) them.
+     */
     private volatile ColumnSumsResult lastColumnSums;
 
     private record ColumnSumsResult(Object dy, Object x, double[] center, double[][] sums) {
@@ -362,13 +384,9 @@ public final class GroupedNorm {
     /**
      * Channels-last: per (sample, channel), {@code {sum over positions of dy, sum of dy * (x - center[s])}} in
      * double, through the column kernels ({@link ColumnSums} for float32) on fixed blocks of positions merged in
-     * block order. Remembered for the next call with the same arrays.
+     * block order.
      */
     private double[][] columnSums(Object dy, Object x, double[] center) {
-        ColumnSumsResult last = lastColumnSums;
-        if (last != null && last.dy == dy && last.x == x && last.center == center) {
-            return last.sums;
-        }
         Kernels k = KernelProvider.get();
         ColumnSums cs = ColumnSums.get();
         int per = positionsPerBlock();
@@ -404,9 +422,7 @@ public final class GroupedNorm {
                 }
             }
         }
-        double[][] sums = {d, dx};
-        lastColumnSums = new ColumnSumsResult(dy, x, center, sums);
-        return sums;
+        return new double[][] {d, dx};
     }
 
     private double[][] mergeChannelSums(int nRb, double[] pdg, double[] pdb) {
@@ -498,6 +514,22 @@ public final class GroupedNorm {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
+
+    private static float[] repeat(float[] a, int times) {
+        float[] out = new float[a.length * times];
+        for (int i = 0; i < times; i++) {
+            System.arraycopy(a, 0, out, i * a.length, a.length);
+        }
+        return out;
+    }
+
+    private static double[] repeat(double[] a, int times) {
+        double[] out = new double[a.length * times];
+        for (int i = 0; i < times; i++) {
+            System.arraycopy(a, 0, out, i * a.length, a.length);
+        }
+        return out;
+    }
 
     private static void load(Object src, int off, double[] dst) {
         if (src instanceof double[]) {

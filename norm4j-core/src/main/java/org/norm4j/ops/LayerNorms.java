@@ -28,7 +28,9 @@ import org.norm4j.kernel.Strided;
  *   <li>{@link #unitNormalization}: {@code y = x * rsqrt(max(sum(x^2), eps^2))}: epsilon floors the norm.</li>
  * </ul>
  *
- * <p>Statistics are two-pass (mean, then centred sum of squares) and accumulated in double. The centred ops apply
+ * <p>Statistics are accumulated in double: two-pass (mean, then centred sum of squares), or for float32 data one
+ * read of shifted sums kept only within the bound of {@link ShiftedMoments} (else the exact two passes run; the
+ * choice depends on the data only). The centred ops apply
  * them as TensorFlow's fused kernels do, {@code y = (x - mean) * (rsqrt(var + eps) * gamma) + beta}, each step
  * rounded to the input's dtype, with the part of the exact mean that a float32 mean cannot hold folded into the
  * addend: float32 results agree with Keras's {@code x * inv + (beta - mean * inv)} to an ulp or two, and stay
