@@ -5,7 +5,9 @@ import java.lang.invoke.MethodType;
 
 /**
  * Column reductions of float32 blocks with the accumulators kept in registers: {@link Reduce} and
- * {@link BlockMoments} run every channels-last statistic through these. The {@link Kernels} column kernels
+ * {@link BlockMoments} run every channels-last statistic through these. The channels-last normalize passes of
+ * {@link Channels} (forward and backward) live here too, for the same reason: their per-column constants stay in
+ * registers over all rows of a chunk instead of being reloaded for every row. The {@link Kernels} column kernels
  * read and write {@code acc} once per row, so each row waits on a store-to-load round trip; here a group of
  * columns is summed over all rows of the block in registers and added to {@code acc} once. Every column still
  * gets its additions in row order from 0, so where {@code acc} starts at 0 the result is bit-identical to
@@ -39,6 +41,24 @@ public interface ColumnSums {
         sumColumns(dy, off, rows, cols, accSum, ao);
         sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, accProduct, ao);
     }
+
+    /**
+     * The channels-last normalize pass {@code y[r,j] = (x[r,j] - center[j]) * scale[j] + shift[j]}, as
+     * {@link Kernels#scaleShiftColumns(float[], int, int, int, float[], float[], float[], float[])} (the same
+     * operations per element, so the same bits), with the per-column constants held in registers over all
+     * rows where the implementation can. Callers pass cache-sized chunks of rows: the Vector API version sweeps
+     * the chunk once per group of column vectors.
+     */
+    void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale, float[] shift,
+            float[] y);
+
+    /**
+     * The channels-last normalize backward {@code dx = (dy - c[j]) * a[j] + (x - center[j]) * b[j]}, as
+     * {@link Kernels#normalizeBackwardColumns(float[], float[], int, int, int, float[], float[], float[], float[],
+     * float[])} (same bits), constants in registers where the implementation can.
+     */
+    void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a, float[] center,
+            float[] b, float[] c, float[] dx);
 
     /** The implementation in use. */
     static ColumnSums get() {
@@ -93,6 +113,18 @@ final class ColumnSumsHolder {
         public void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
                 int mo, double[] acc, int ao) {
             k.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, acc, ao);
+        }
+
+        @Override
+        public void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale,
+                float[] shift, float[] y) {
+            k.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
+        }
+
+        @Override
+        public void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a,
+                float[] center, float[] b, float[] c, float[] dx) {
+            k.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
         }
     }
 }
