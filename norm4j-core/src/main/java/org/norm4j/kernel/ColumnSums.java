@@ -5,9 +5,9 @@ import java.lang.invoke.MethodType;
 
 /**
  * Column reductions of float32 blocks with the accumulators kept in registers: {@link Reduce} and
- * {@link BlockMoments} run every channels-last statistic through these. The channels-last normalize passes of
- * {@link Channels} (forward and backward) live here too, for the same reason: their per-column constants stay in
- * registers over all rows of a chunk instead of being reloaded for every row. The {@link Kernels} column kernels
+ * {@link BlockMoments} run every channels-last statistic through these. The channels-last normalize pass of
+ * {@link Channels} lives here too, for the same reason: its per-column constants stay in registers over all rows
+ * of a chunk instead of being reloaded for every row. The {@link Kernels} column kernels
  * read and write {@code acc} once per row, so each row waits on a store-to-load round trip; here a group of
  * columns is summed over all rows of the block in registers and added to {@code acc} once. Every column still
  * gets its additions in row order from 0, so where {@code acc} starts at 0 the result is bit-identical to
@@ -51,14 +51,6 @@ public interface ColumnSums {
      */
     void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale, float[] shift,
             float[] y);
-
-    /**
-     * The channels-last normalize backward {@code dx = (dy - c[j]) * a[j] + (x - center[j]) * b[j]}, as
-     * {@link Kernels#normalizeBackwardColumns(float[], float[], int, int, int, float[], float[], float[], float[],
-     * float[])} (same bits), constants in registers where the implementation can.
-     */
-    void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a, float[] center,
-            float[] b, float[] c, float[] dx);
 
     /** The implementation in use. */
     static ColumnSums get() {
@@ -119,12 +111,6 @@ final class ColumnSumsHolder {
         public void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale,
                 float[] shift, float[] y) {
             k.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
-        }
-
-        @Override
-        public void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a,
-                float[] center, float[] b, float[] c, float[] dx) {
-            k.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
         }
     }
 }
