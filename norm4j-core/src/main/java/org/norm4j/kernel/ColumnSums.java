@@ -5,9 +5,9 @@ import java.lang.invoke.MethodType;
 
 /**
  * Column reductions of float32 blocks with the accumulators kept in registers: {@link Reduce} and
- * {@link BlockMoments} run every channels-last statistic through these. The channels-last normalize passes of
- * {@link Channels} (forward and backward) live here too, for the same reason: their per-column constants stay in
- * registers over all rows of a chunk instead of being reloaded for every row. The {@link Kernels} column kernels
+ * {@link BlockMoments} run every channels-last statistic through these. The channels-last normalize pass of
+ * {@link Channels} lives here too, for the same reason: its per-column constants stay in registers over all rows
+ * of a chunk instead of being reloaded for every row. The {@link Kernels} column kernels
  * read and write {@code acc} once per row, so each row waits on a store-to-load round trip; here a group of
  * columns is summed over all rows of the block in registers and added to {@code acc} once. Every column still
  * gets its additions in row order from 0, so where {@code acc} starts at 0 the result is bit-identical to
@@ -46,18 +46,11 @@ public interface ColumnSums {
      * The channels-last normalize pass {@code y[r,j] = (x[r,j] - center[j]) * scale[j] + shift[j]}, as
      * {@link Kernels#scaleShiftColumns(float[], int, int, int, float[], float[], float[], float[])} (the same
      * operations per element, so the same bits), with the per-column constants held in registers over all
-     * rows where the implementation can.
+     * rows where the implementation can. Callers pass cache-sized chunks of rows: the Vector API version sweeps
+     * the chunk once per group of column vectors.
      */
     void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale, float[] shift,
             float[] y);
-
-    /**
-     * The channels-last normalize backward {@code dx = (dy - c[j]) * a[j] + (x - center[j]) * b[j]}, as
-     * {@link Kernels#normalizeBackwardColumns(float[], float[], int, int, int, float[], float[], float[], float[],
-     * float[])} (same bits), constants in registers where the implementation can.
-     */
-    void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a, float[] center,
-            float[] b, float[] c, float[] dx);
 
     /**
      * Shifted sums per column, the shift of each column being its value in row 0: {@code s1[ao+j] = sum over r
@@ -125,12 +118,6 @@ final class ColumnSumsHolder {
         public void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale,
                 float[] shift, float[] y) {
             k.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
-        }
-
-        @Override
-        public void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a,
-                float[] center, float[] b, float[] c, float[] dx) {
-            k.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
         }
 
         @Override

@@ -422,10 +422,12 @@ public final class VectorColumnSums implements ColumnSums {
     }
 
     /**
-     * Normalize, channels last: for each group of four float vectors of columns (64 columns with 512-bit
-     * vectors: a 64-channel row in one group) the twelve constant vectors are loaded once and the rows of the
-     * chunk are swept in order; then single vectors, then scalar columns. Per element {@code (x - center) *
-     * scale + shift} in float, separate operations (no FMA): the scalar loop's bits.
+     * Normalize, channels last: for each group of two float vectors of columns the six constant vectors are
+     * loaded once and the rows of the chunk are swept in order; then single vectors, then scalar columns. Meant
+     * for cache-sized chunks ({@code Channels} passes 8 K elements), since each group sweeps the chunk once.
+     * (Four-vector groups were tried: C2 then failed to intrinsify the last group's store, which fell back to
+     * a boxed per-lane loop and made the pass 3x slower than the {@code Kernels} loop.) Per element
+     * {@code (x - center) * scale + shift} in float, separate operations (no FMA): the scalar loop's bits.
      */
     @Override
     public void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale,
@@ -442,19 +444,13 @@ public final class VectorColumnSums implements ColumnSums {
             return;
         }
         int j = 0;
-        for (; j + 4 * FL <= cols; j += 4 * FL) {
+        for (; j + 2 * FL <= cols; j += 2 * FL) {
             FloatVector c0 = FloatVector.fromArray(F, center, j + 0 * FL);
             FloatVector s0 = FloatVector.fromArray(F, scale, j + 0 * FL);
             FloatVector t0 = FloatVector.fromArray(F, shift, j + 0 * FL);
             FloatVector c1 = FloatVector.fromArray(F, center, j + 1 * FL);
             FloatVector s1 = FloatVector.fromArray(F, scale, j + 1 * FL);
             FloatVector t1 = FloatVector.fromArray(F, shift, j + 1 * FL);
-            FloatVector c2 = FloatVector.fromArray(F, center, j + 2 * FL);
-            FloatVector s2 = FloatVector.fromArray(F, scale, j + 2 * FL);
-            FloatVector t2 = FloatVector.fromArray(F, shift, j + 2 * FL);
-            FloatVector c3 = FloatVector.fromArray(F, center, j + 3 * FL);
-            FloatVector s3 = FloatVector.fromArray(F, scale, j + 3 * FL);
-            FloatVector t3 = FloatVector.fromArray(F, shift, j + 3 * FL);
             int p = off + j;
             int r = 0;
             do {
@@ -462,10 +458,6 @@ public final class VectorColumnSums implements ColumnSums {
                         .intoArray(y, p + 0 * FL);
                 FloatVector.fromArray(F, x, p + 1 * FL).lanewise(SUB, c1).lanewise(MUL, s1).lanewise(ADD, t1)
                         .intoArray(y, p + 1 * FL);
-                FloatVector.fromArray(F, x, p + 2 * FL).lanewise(SUB, c2).lanewise(MUL, s2).lanewise(ADD, t2)
-                        .intoArray(y, p + 2 * FL);
-                FloatVector.fromArray(F, x, p + 3 * FL).lanewise(SUB, c3).lanewise(MUL, s3).lanewise(ADD, t3)
-                        .intoArray(y, p + 3 * FL);
                 p += cols;
             } while (++r < rows);
         }
@@ -486,86 +478,6 @@ public final class VectorColumnSums implements ColumnSums {
             float tj = shift[j];
             for (int r = 0, p = off + j; r < rows; r++, p += cols) {
                 y[p] = (x[p] - cj) * sj + tj;
-            }
-        }
-    }
-
-    /**
-     * Normalize backward, channels last: constants of a four-vector column group (sixteen vectors) in registers
-     * over all rows of the chunk, then single vectors, then scalar columns. Per element {@code (dy - c) * a +
-     * (x - center) * b} in float, in that order, no FMA: the scalar loop's bits.
-     */
-    @Override
-    public void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a,
-            float[] center, float[] b, float[] c, float[] dx) {
-        if (cols < FL) {
-            for (int p = off, end = off + rows * cols; p < end; p += cols) {
-                for (int j = 0; j < cols; j++) {
-                    dx[p + j] = (dy[p + j] - c[j]) * a[j] + (x[p + j] - center[j]) * b[j];
-                }
-            }
-            return;
-        }
-        if (rows <= 0) {
-            return;
-        }
-        int j = 0;
-        for (; j + 4 * FL <= cols; j += 4 * FL) {
-            FloatVector a0 = FloatVector.fromArray(F, a, j + 0 * FL);
-            FloatVector m0 = FloatVector.fromArray(F, center, j + 0 * FL);
-            FloatVector b0 = FloatVector.fromArray(F, b, j + 0 * FL);
-            FloatVector k0 = FloatVector.fromArray(F, c, j + 0 * FL);
-            FloatVector a1 = FloatVector.fromArray(F, a, j + 1 * FL);
-            FloatVector m1 = FloatVector.fromArray(F, center, j + 1 * FL);
-            FloatVector b1 = FloatVector.fromArray(F, b, j + 1 * FL);
-            FloatVector k1 = FloatVector.fromArray(F, c, j + 1 * FL);
-            FloatVector a2 = FloatVector.fromArray(F, a, j + 2 * FL);
-            FloatVector m2 = FloatVector.fromArray(F, center, j + 2 * FL);
-            FloatVector b2 = FloatVector.fromArray(F, b, j + 2 * FL);
-            FloatVector k2 = FloatVector.fromArray(F, c, j + 2 * FL);
-            FloatVector a3 = FloatVector.fromArray(F, a, j + 3 * FL);
-            FloatVector m3 = FloatVector.fromArray(F, center, j + 3 * FL);
-            FloatVector b3 = FloatVector.fromArray(F, b, j + 3 * FL);
-            FloatVector k3 = FloatVector.fromArray(F, c, j + 3 * FL);
-            int p = off + j;
-            int r = 0;
-            do {
-                FloatVector.fromArray(F, dy, p + 0 * FL).lanewise(SUB, k0).lanewise(MUL, a0)
-                        .lanewise(ADD, FloatVector.fromArray(F, x, p + 0 * FL).lanewise(SUB, m0).lanewise(MUL, b0))
-                        .intoArray(dx, p + 0 * FL);
-                FloatVector.fromArray(F, dy, p + 1 * FL).lanewise(SUB, k1).lanewise(MUL, a1)
-                        .lanewise(ADD, FloatVector.fromArray(F, x, p + 1 * FL).lanewise(SUB, m1).lanewise(MUL, b1))
-                        .intoArray(dx, p + 1 * FL);
-                FloatVector.fromArray(F, dy, p + 2 * FL).lanewise(SUB, k2).lanewise(MUL, a2)
-                        .lanewise(ADD, FloatVector.fromArray(F, x, p + 2 * FL).lanewise(SUB, m2).lanewise(MUL, b2))
-                        .intoArray(dx, p + 2 * FL);
-                FloatVector.fromArray(F, dy, p + 3 * FL).lanewise(SUB, k3).lanewise(MUL, a3)
-                        .lanewise(ADD, FloatVector.fromArray(F, x, p + 3 * FL).lanewise(SUB, m3).lanewise(MUL, b3))
-                        .intoArray(dx, p + 3 * FL);
-                p += cols;
-            } while (++r < rows);
-        }
-        for (; j + FL <= cols; j += FL) {
-            FloatVector a0 = FloatVector.fromArray(F, a, j);
-            FloatVector m0 = FloatVector.fromArray(F, center, j);
-            FloatVector b0 = FloatVector.fromArray(F, b, j);
-            FloatVector k0 = FloatVector.fromArray(F, c, j);
-            int p = off + j;
-            int r = 0;
-            do {
-                FloatVector.fromArray(F, dy, p).lanewise(SUB, k0).lanewise(MUL, a0)
-                        .lanewise(ADD, FloatVector.fromArray(F, x, p).lanewise(SUB, m0).lanewise(MUL, b0))
-                        .intoArray(dx, p);
-                p += cols;
-            } while (++r < rows);
-        }
-        for (; j < cols; j++) {
-            float aj = a[j];
-            float mj = center[j];
-            float bj = b[j];
-            float kj = c[j];
-            for (int r = 0, p = off + j; r < rows; r++, p += cols) {
-                dx[p] = (dy[p] - kj) * aj + (x[p] - mj) * bj;
             }
         }
     }
