@@ -64,8 +64,8 @@ public final class Channels {
                 int r0 = t * rowsPerTask;
                 int rows = Math.min(rowsPerTask, outer - r0);
                 if (x instanceof float[]) {
-                    ColumnSums.get().normalizeBackwardColumns((float[]) dy, (float[]) x, r0 * channels, rows,
-                            channels, (float[]) a, (float[]) center, (float[]) b, (float[]) cc, (float[]) dx);
+                    k.normalizeBackwardColumns((float[]) dy, (float[]) x, r0 * channels, rows, channels,
+                            (float[]) a, (float[]) center, (float[]) b, (float[]) cc, (float[]) dx);
                 } else {
                     k.normalizeBackwardColumns((double[]) dy, (double[]) x, r0 * channels, rows, channels,
                             (double[]) a, (double[]) center, (double[]) b, (double[]) cc, (double[]) dx);
