@@ -49,6 +49,20 @@ class LinalgTest {
     }
 
     @Test
+    void productsWhosePackedOperandsExceedTheKeptScratch() {
+        // a b^T with [70000, 32] = 2.2 M elements of c^T, and with few rows [2, 300000] = 1.2 M of packed b:
+        // both above the 1 M elements the vector kernels keep per thread, so allocated per call
+        Tensor a = Tensor.randomNormal(DType.FLOAT32, 0, 1, 11, 32, 2);
+        Tensor b = Tensor.randomNormal(DType.FLOAT32, 0, 1, 12, 70000, 2);
+        assertArrayEquals(Linalg.matmul(a, Manipulation.transpose(b)).toFloatArray(),
+                Linalg.matmul(a, b, false, true).toFloatArray());
+        Tensor a2 = Tensor.randomNormal(DType.FLOAT32, 0, 1, 13, 2, 4);
+        Tensor b2 = Tensor.randomNormal(DType.FLOAT32, 0, 1, 14, 300000, 4);
+        assertArrayEquals(Linalg.matmul(a2, Manipulation.transpose(b2)).toFloatArray(),
+                Linalg.matmul(a2, b2, false, true).toFloatArray());
+    }
+
+    @Test
     void sameBitsOnOneAndManyThreads() {
         // 8.4 M multiply-adds: over the parallel threshold, so the rows are split into tasks
         Tensor a = Tensor.randomNormal(DType.FLOAT32, 0, 1, 3, 256, 512);

@@ -30,10 +30,14 @@ import org.norm4j.kernel.Kernels;
  *       and copied transposed into {@code c};
  *   <li>otherwise ({@code transposeB}, fewer rows than a vector): {@code b} is packed transposed into scratch.
  * </ul>
- * The scratch arrays are per thread and grow to the largest product seen (a few hundred KB for a Dense
- * layer's gradient); packing is copying, so it changes no bit.
+ * The scratch arrays are per thread and grow to the largest product seen, up to 1 M elements (a Dense
+ * layer's gradient at batch 32 needs 100 K); larger ones are allocated per call. Packing is copying, so it
+ * changes no bit.
  */
 final class VectorMatmul {
+    /** Largest scratch array (elements) kept per thread between calls; larger ones are allocated per call. */
+    private static final int MAX_KEPT_SCRATCH = 1 << 20;
+
     /** Side of the tiles of the transposing copies. */
     private static final int TILE = 16;
 
@@ -46,6 +50,9 @@ final class VectorMatmul {
     private static final ThreadLocal<float[][]> SCRATCH_F = ThreadLocal.withInitial(() -> new float[2][]);
 
     private static float[] scratchF(int slot, int size) {
+        if (size > MAX_KEPT_SCRATCH) {
+            return new float[size]; // not kept: a thread would hold it for as long as it lives
+        }
         float[][] s = SCRATCH_F.get();
         if (s[slot] == null || s[slot].length < size) {
             s[slot] = new float[Math.max(size, s[slot] == null ? 0 : s[slot].length * 3 / 2)];
@@ -236,6 +243,9 @@ final class VectorMatmul {
     private static final ThreadLocal<double[][]> SCRATCH_D = ThreadLocal.withInitial(() -> new double[2][]);
 
     private static double[] scratchD(int slot, int size) {
+        if (size > MAX_KEPT_SCRATCH) {
+            return new double[size]; // not kept: a thread would hold it for as long as it lives
+        }
         double[][] s = SCRATCH_D.get();
         if (s[slot] == null || s[slot].length < size) {
             s[slot] = new double[Math.max(size, s[slot] == null ? 0 : s[slot].length * 3 / 2)];
