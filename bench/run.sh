@@ -31,6 +31,13 @@ if [ -n "${REPORT_ONLY:-}" ]; then
   exit 0
 fi
 mkdir -p "$OUT"
+# The training target is an epoch over the 60 000 Fashion-MNIST images; install them when missing and possible.
+FASHION=${NORM4J_BENCH_FASHION:-/usr/share/datasets/fashion-mnist}
+if [ ! -d "$FASHION" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "== installing dataset-fashion-mnist"
+  apt-get install -y -q dataset-fashion-mnist >/dev/null || echo "!! could not install dataset-fashion-mnist"
+fi
+[ -d "$FASHION" ] || echo "!! no Fashion-MNIST in $FASHION: the 60 000-image epoch will show a dash"
 echo "== building norm4j-bench"
 mvn -q -B ${MVN_OPTS_EXTRA:-} -pl norm4j-bench -am package -Dmaven.test.skip=true
 echo "== resolving the peers' class paths (native libraries come inside these jars)"
@@ -70,11 +77,12 @@ drive() { # drive CLASSPATH LABEL ENGINES SECTIONS [extra args]
   for s in ${sections//,/ }; do case ",$SECTIONS," in *",$s,"*) want="$want${want:+,}$s";; esac; done
   [ -z "$want" ] && return 0
   echo "== $label: $engines on $want"
-  "$JAVA" -Djava.awt.headless=true -cp "$cp" org.norm4j.bench.Driver run --label "$label" --engines "$engines" \
+  "$JAVA" -Djava.awt.headless=true -Dnorm4j.bench.fashion="$FASHION" -cp "$cp" org.norm4j.bench.Driver run --label "$label" --engines "$engines" \
     --sections "$want" --out "$OUT/$label.tsv" "${ITER[@]}" "$@"
 }
 drive "$CP_MAIN" jdk17 java probe
 drive "$CP_MAIN" jdk17 norm4j probe,large,minibatch,training,sweep
+drive "$CP_MAIN" jdk17 norm4j-into large,minibatch,sweep
 drive "$CP_MAIN" jdk17 norm4j-1t,norm4j-scalar large,minibatch,training
 drive "$CP_MAIN" jdk17 tf,djl large,minibatch,training,sweep
 drive "$CP_MAIN" jdk17 tf-composed,djl-shipped large

@@ -1,10 +1,43 @@
 package org.norm4j.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
+import org.norm4j.data.Mnist;
 
 /** Deterministic inputs shared by every engine, so all of them see the same numbers. */
 public final class Data {
+    /**
+     * Where the Fashion-MNIST IDX files are read from: system property {@code norm4j.bench.fashion}, default
+     * {@code /usr/share/datasets/fashion-mnist} (what the {@code dataset-fashion-mnist} package installs).
+     */
+    public static final Path FASHION_DIR = Path.of(System.getProperty("norm4j.bench.fashion",
+            "/usr/share/datasets/fashion-mnist"));
+
     private Data() {
+    }
+
+    /**
+     * The training data of a training workload, pixels scaled to [0, 1]: the embedded 8000 MNIST digits, or the
+     * 60 000 Fashion-MNIST training images for {@link Op#TRAIN_EPOCH_FASHION}.
+     *
+     * @throws IllegalStateException if the Fashion-MNIST files are not installed
+     */
+    public static Mnist training(Op op) {
+        if (op != Op.TRAIN_EPOCH_FASHION) {
+            return Mnist.embedded().scaled();
+        }
+        if (!Files.isDirectory(FASHION_DIR)) {
+            throw new IllegalStateException("Fashion-MNIST not found in " + FASHION_DIR + ": expected its four IDX "
+                    + "files there (apt-get install dataset-fashion-mnist, or -Dnorm4j.bench.fashion=DIR)");
+        }
+        try {
+            return Mnist.load(FASHION_DIR).scaled();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** {@code n} floats uniform in [lo, hi), from {@code seed}. */

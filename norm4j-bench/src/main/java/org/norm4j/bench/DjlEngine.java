@@ -157,7 +157,8 @@ public final class DjlEngine implements org.norm4j.bench.Engine {
             }
             case TRAIN_STEP:
             case TRAIN_EPOCH:
-                return training(w.op() == Op.TRAIN_STEP ? 1 : -1);
+            case TRAIN_EPOCH_FASHION:
+                return training(w.op() == Op.TRAIN_STEP ? 1 : -1, w.op());
             default:
                 return null;
         }
@@ -192,10 +193,10 @@ public final class DjlEngine implements org.norm4j.bench.Engine {
 
     /**
      * The seed's model (BatchNorm, Linear 128, ReLU, BatchNorm, Linear 10; softmax cross-entropy; Adam) trained
-     * on the embedded MNIST digits in batches of 32: one step ({@code steps = 1}) or one epoch.
+     * on the embedded MNIST digits (or Fashion-MNIST) in batches of 32: one step ({@code steps = 1}) or one epoch.
      */
-    private Task training(int steps) {
-        Mnist data = Mnist.embedded().scaled();
+    private Task training(int steps, Op op) {
+        Mnist data = Data.training(op);
         float[] images = data.xTrain().toFloatArray();
         int[] labels = data.yTrain();
         int total = steps > 0 ? steps : (labels.length + 31) / 32;

@@ -105,6 +105,10 @@ public final class Driver {
                     Files.deleteIfExists(info);
                     List<String> jvmArgs = new ArrayList<>(COMMON_JVM_ARGS);
                     jvmArgs.addAll(spec.jvmArgs());
+                    String fashion = System.getProperty("norm4j.bench.fashion");
+                    if (fashion != null) {
+                        jvmArgs.add("-Dnorm4j.bench.fashion=" + fashion);
+                    }
                     jvmArgs.add("-D" + EngineBench.INFO_PROPERTY + "=" + info);
                     ChainedOptionsBuilder b = new OptionsBuilder().include(EngineBench.class.getName() + ".run")
                             .param("engine", spec.id()).param("workload", w.id()).forks(1)

@@ -46,8 +46,12 @@ public final class Engines {
                 heap("--add-modules", "jdk.incubator.vector"), Map.of(), all, false));
         add(new Spec("norm4j-1t", "org.norm4j.bench.Norm4jEngine", "main",
                 heap("--add-modules", "jdk.incubator.vector", "-Dnorm4j.threads=1"), Map.of(), all, false));
+        add(new Spec("norm4j-into", "org.norm4j.bench.Norm4jEngine", "main",
+                heap("--add-modules", "jdk.incubator.vector", "-D" + Norm4jEngine.INTO_PROPERTY + "=true"), Map.of(),
+                EnumSet.of(Op.LN_FWD, Op.RMS_FWD, Op.BN_TRAIN_FWD, Op.BN_TRAIN_BWD, Op.BN_INFER), false));
+        // the scalar fallback skips the 60 000-image epoch (about 8 s a call)
         add(new Spec("norm4j-scalar", "org.norm4j.bench.Norm4jEngine", "main", heap("-Dnorm4j.kernels=scalar"),
-                Map.of(), all, false));
+                Map.of(), EnumSet.complementOf(EnumSet.of(Op.COPY, Op.TRAIN_EPOCH_FASHION)), false));
         add(new Spec("java", "org.norm4j.bench.JavaEngine", "main", heap(), Map.of(),
                 EnumSet.of(Op.COPY, Op.MOMENTS, Op.LN_FWD), false));
         add(new Spec("tf", "org.norm4j.bench.TfEngine", "main", List.of(), KERNEL_VIEW_ENV,
@@ -61,7 +65,7 @@ public final class Engines {
         // no GroupNorm: DJL's mean reduces one axis at a time and has no group_norm binding
         Set<Op> djlOps = EnumSet.of(Op.LN_FWD, Op.LN_FWD_BWD, Op.BN_TRAIN_FWD, Op.BN_TRAIN_BWD, Op.BN_INFER,
                 Op.RMS_FWD, Op.RMS_FWD_BWD, Op.MOMENTS, Op.MATMUL, Op.MATMUL_TN,
-                Op.MATMUL_NT, Op.TRAIN_STEP, Op.TRAIN_EPOCH);
+                Op.MATMUL_NT, Op.TRAIN_STEP, Op.TRAIN_EPOCH, Op.TRAIN_EPOCH_FASHION);
         add(new Spec("djl", "org.norm4j.bench.DjlEngine", "main", djl, KERNEL_VIEW_ENV, djlOps, true));
         add(new Spec("djl-shipped", "org.norm4j.bench.DjlEngine", "main", djl, SHIPPED_ENV, EnumSet.of(Op.LN_FWD,
                 Op.BN_TRAIN_FWD), true));

@@ -19,10 +19,18 @@ import org.norm4j.ops.Manipulation;
 import org.norm4j.ops.Nn;
 
 /**
- * norm4j through its public API, as a user calls it: every call allocates its outputs (Java zeroes them).
- * The variant (vector or scalar kernels, thread count) is chosen by the forked JVM's flags.
+ * norm4j through its public API, as a user calls it: every call allocates its outputs (Java zeroes them), or,
+ * with {@link #INTO_PROPERTY}, writes them into arrays allocated once. The variant (vector or scalar kernels,
+ * thread count) is chosen by the forked JVM's flags.
  */
 public final class Norm4jEngine implements Engine {
+    /**
+     * System property: when true, the ops that have a destination-taking variant write into one output array
+     * allocated once (what a serving loop or a training framework that recycles buffers does), so no call pays
+     * for zeroing a fresh array.
+     */
+    public static final String INTO_PROPERTY = "norm4j.bench.into";
+    private static final boolean INTO = Boolean.getBoolean(INTO_PROPERTY);
     private static final double EPS = 1e-3;
 
     @Override
@@ -44,6 +52,10 @@ public final class Norm4jEngine implements Engine {
                 int c = s[s.length - 1];
                 Tensor g = vec(c, 1, 1);
                 Tensor b = vec(c, 2, 0);
+                if (INTO) {
+                    float[] out = new float[x.size()];
+                    return () -> LayerNorms.layerNormalization(x, new int[] {-1}, g, b, EPS, false, out);
+                }
                 return () -> LayerNorms.layerNormalization(x, new int[] {-1}, g, b, EPS, false);
             }
             case LN_FWD_BWD: {
@@ -74,6 +86,10 @@ public final class Norm4jEngine implements Engine {
             case RMS_FWD: {
                 Tensor x = x(s);
                 Tensor g = vec(s[s.length - 1], 1, 1);
+                if (INTO) {
+                    float[] out = new float[x.size()];
+                    return () -> LayerNorms.rmsNormalization(x, new int[] {-1}, g, 1e-6, out);
+                }
                 return () -> LayerNorms.rmsNormalization(x, new int[] {-1}, g, 1e-6);
             }
             case RMS_FWD_BWD: {
@@ -89,6 +105,11 @@ public final class Norm4jEngine implements Engine {
                 Tensor g = vec(c, 1, 1);
                 Tensor b = vec(c, 2, 0);
                 String fmt = format(w);
+                if (INTO) {
+                    Tensor x4 = x4(x, w);
+                    float[] out = new float[x.size()];
+                    return () -> Nn.fusedBatchNorm(x4, g, b, null, null, EPS, fmt, true, 1.0, out).y();
+                }
                 return () -> Nn.fusedBatchNorm(x4(x, w), g, b, null, null, EPS, fmt, true, 1.0).y();
             }
             case BN_INFER: {
@@ -99,6 +120,11 @@ public final class Norm4jEngine implements Engine {
                 Tensor m = vec(c, 3, 0);
                 Tensor v = vec(c, 4, 1);
                 String fmt = format(w);
+                if (INTO) {
+                    Tensor x4 = x4(x, w);
+                    float[] out = new float[x.size()];
+                    return () -> Nn.fusedBatchNorm(x4, g, b, m, v, EPS, fmt, false, 1.0, out).y();
+                }
                 return () -> Nn.fusedBatchNorm(x4(x, w), g, b, m, v, EPS, fmt, false, 1.0).y();
             }
             case BN_TRAIN_BWD: {
@@ -109,6 +135,11 @@ public final class Norm4jEngine implements Engine {
                 Tensor dy = x4(dy(s), w);
                 String fmt = format(w);
                 Nn.FusedBatchNormResult f = Nn.fusedBatchNorm(x, g, b, null, null, EPS, fmt, true, 1.0);
+                if (INTO) {
+                    float[] out = new float[x.size()];
+                    return () -> Nn.fusedBatchNormGrad(dy, x, g, f.reserveSpace1(), f.reserveSpace2(), EPS, fmt, true,
+                            out).xBackprop();
+                }
                 return () -> Nn.fusedBatchNormGrad(dy, x, g, f.reserveSpace1(), f.reserveSpace2(), EPS, fmt, true)
                         .xBackprop();
             }
@@ -132,8 +163,9 @@ public final class Norm4jEngine implements Engine {
                 return () -> Linalg.matmul(a, b, false, true); // transpose_b: no transposed copy
             }
             case TRAIN_STEP:
-            case TRAIN_EPOCH: {
-                Mnist data = Mnist.embedded().scaled();
+            case TRAIN_EPOCH:
+            case TRAIN_EPOCH_FASHION: {
+                Mnist data = Data.training(w.op());
                 int n = w.op() == Op.TRAIN_STEP ? 32 : data.xTrain().shape().dim(0);
                 Tensor x = data.xTrain().slice(0, n);
                 Tensor y = Mnist.oneHot(java.util.Arrays.copyOf(data.yTrain(), n), 10);

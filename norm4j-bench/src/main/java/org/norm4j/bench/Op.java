@@ -32,6 +32,11 @@ public enum Op {
     TRAIN_STEP,
     /** One epoch of the seed's model over the embedded MNIST training digits, batch 32. */
     TRAIN_EPOCH,
+    /**
+     * One epoch of the seed's model over the 60 000 Fashion-MNIST training images, batch 32 (the issue's training
+     * target); the data come from {@link Data#FASHION_DIR}.
+     */
+    TRAIN_EPOCH_FASHION,
     /** A 2-thread copy of a large array: the memory-bandwidth probe. */
     COPY
 }

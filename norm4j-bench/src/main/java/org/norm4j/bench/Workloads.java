@@ -46,6 +46,8 @@ public final class Workloads {
         add("train_step", Section.TRAINING, Op.TRAIN_STEP, false, "seed model: 1 training step, batch 32", 32, 784);
         add("train_epoch", Section.TRAINING, Op.TRAIN_EPOCH, false, "seed model: 1 epoch, 8000 MNIST digits",
                 8000, 784);
+        add("train_epoch_fashion", Section.TRAINING, Op.TRAIN_EPOCH_FASHION, false,
+                "seed model: 1 epoch, 60 000 Fashion-MNIST images", 60_000, 784);
         // size sweep: LayerNorm rows of 1024, BatchNorm NHWC with 64 channels
         for (int n : SWEEP_ELEMENTS) {
             add("sweep_ln_" + n, Section.SWEEP, Op.LN_FWD, false, "LayerNorm fwd [" + n / 1024 + ", 1024]",
