@@ -6,12 +6,16 @@ package org.norm4j.kernel;
  * {@code M2_b} are computed, and the per-block results are merged on the calling thread in block order. So the
  * data crosses the memory bus once instead of twice, and the result does not depend on the thread count.
  *
- * <p>Per block: float32 data is touched once, by shifted sums (per statistic, the shift {@code k} is its value in
- * the block's first row; {@link Kernels#shiftedSums}, {@link ColumnSums#shiftedSumsColumns}), giving {@code s_b
- * = n_b k + S1}, {@code mean_b = k + S1 / n_b} and {@code M2_b = S2 - S1 (S1 / n_b)} wherever {@link
- * ShiftedMoments#accurate} accepts them (its javadoc bounds the error); a statistic it rejects (cancellation,
- * NaN, infinities) falls back, for that block and column only, to the exact in-cache two passes: the sum, then
- * the squared deviations from {@code mean_b = s_b * (1 / n_b)}. Float64 data always takes the two passes.
+ * <p>Per block: float32 data laid out as rows ({@code [outer, mid]}, {@code inner == 1}) and channels-first data
+ * ({@code [a, k, b]}) is touched once, by shifted sums (the shift {@code k} is the block's first value; {@link
+ * Kernels#shiftedSums}), giving {@code s_b = n_b k + S1}, {@code mean_b = k + S1 / n_b} and {@code M2_b = S2 - S1
+ * (S1 / n_b)} wherever {@link ShiftedMoments#accurate} accepts them (its javadoc bounds the error); a statistic
+ * it rejects (cancellation, NaN, infinities) falls back, for that block only, to the exact in-cache two passes:
+ * the sum, then the squared deviations from {@code mean_b = s_b * (1 / n_b)}. Channels-last blocks ({@code inner
+ * > 1}) and float64 data always take the two in-cache passes: a shifted column kernel with sixteen double-vector
+ * accumulators was tried and withdrawn, because under JDK 17's C2 it gave thread-count-dependent results in
+ * about one full test run in five (DeterminismTest, one column off by ~2e-5 relative) that could not be
+ * reproduced in isolation; see docs/performance.md.
  *
  * <p>Merge, per output: {@code sum = s_0 + s_1 + ...} (left to right, as {@link Reduce#sum}), {@code mean = sum *
  * (1 / N)}, {@code M2 = sum over b of (M2_b + n_b * (mean_b - mean)^2)} (left to right), with {@code mean_b = s_b
@@ -72,10 +76,6 @@ final class BlockMoments {
             }
             int ao = task * inner;
             if (f32) {
-                shiftedColumns(cs, (float[]) x, off, rows, inner, sums, means, m2, ao);
-                return;
-            }
-            if (f32) {
                 cs.sumColumns((float[]) x, off, rows, inner, sums, ao);
             } else {
                 k.sumColumns((double[]) x, off, rows, inner, sums, ao);
@@ -112,37 +112,6 @@ final class BlockMoments {
             }
         }
         return new double[][] {mean, out};
-    }
-
-    /** One float32 block of the {@code [outer, mid, inner]} pattern: shifted sums, two passes per rejected column. */
-    private static void shiftedColumns(ColumnSums cs, float[] x, int off, int rows, int inner, double[] sums,
-            double[] means, double[] m2, int ao) {
-        double[] s1 = new double[inner];
-        double[] s2 = new double[inner];
-        cs.shiftedSumsColumns(x, off, rows, inner, s1, s2, 0);
-        double inv = 1.0 / rows;
-        for (int j = 0; j < inner; j++) {
-            double shift = x[off + j];
-            if (ShiftedMoments.accurate(s1[j], s2[j], rows)) {
-                sums[ao + j] = rows * shift + s1[j];
-                means[ao + j] = ShiftedMoments.mean(shift, s1[j], rows);
-                m2[ao + j] = ShiftedMoments.m2(s1[j], s2[j], rows);
-                continue;
-            }
-            double s = 0;
-            for (int r = 0, p = off + j; r < rows; r++, p += inner) {
-                s += x[p];
-            }
-            double m = s * inv;
-            double q = 0;
-            for (int r = 0, p = off + j; r < rows; r++, p += inner) {
-                double d = x[p] - m;
-                q += d * d;
-            }
-            sums[ao + j] = s;
-            means[ao + j] = m;
-            m2[ao + j] = q;
-        }
     }
 
     /** The {@code [a, k, b]} pattern, reducing {@code a} and {@code b} (channels-first data). */

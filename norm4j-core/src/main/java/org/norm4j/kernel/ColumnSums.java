@@ -52,13 +52,6 @@ public interface ColumnSums {
     void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale, float[] shift,
             float[] y);
 
-    /**
-     * Shifted sums per column, the shift of each column being its value in row 0: {@code s1[ao+j] = sum over r
-     * of (x[r,j] - x[0,j])}, {@code s2[ao+j] = sum over r of (x[r,j] - x[0,j])^2} (assigned), in double, rows
-     * in order; see {@link ShiftedMoments} for when they may stand for the two-pass moments.
-     */
-    void shiftedSumsColumns(float[] x, int off, int rows, int cols, double[] s1, double[] s2, int ao);
-
     /** The implementation in use. */
     static ColumnSums get() {
         return ColumnSumsHolder.INSTANCE;
@@ -118,11 +111,6 @@ final class ColumnSumsHolder {
         public void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale,
                 float[] shift, float[] y) {
             k.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
-        }
-
-        @Override
-        public void shiftedSumsColumns(float[] x, int off, int rows, int cols, double[] s1, double[] s2, int ao) {
-            k.shiftedSumsColumns(x, off, rows, cols, s1, s2, ao);
         }
     }
 }

@@ -81,14 +81,6 @@ public interface Kernels {
             double[] acc, int ao);
 
     /**
-     * Shifted column sums of a float block, the shift of each column being its value in row 0: {@code s1[ao+j] =
-     * sum over r of (x[r,j] - x[0,j])}, {@code s2[ao+j] = sum over r of (x[r,j] - x[0,j])^2} (assigned, not
-     * added), differences in double, squares added by {@link Math#fma}, rows added in order from row 1 (vector
-     * versions are bit-identical).
-     */
-    void shiftedSumsColumns(float[] x, int off, int rows, int cols, double[] s1, double[] s2, int ao);
-
-    /**
      * Folds the rows into {@code acc} with max ({@code max=true}) or min: {@code acc[ao+j] =
      * op(acc[ao+j], x[off + r*cols + j])}, NaN-propagating. The caller seeds {@code acc}.
      */

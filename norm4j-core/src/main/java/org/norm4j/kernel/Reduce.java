@@ -141,10 +141,11 @@ public final class Reduce {
 
     /**
      * Mean and centred sum of squares per output element, reading the data from memory once: each fixed block
-     * is reduced in two passes while it is in cache (its sum, then the squares of its deviations from its own
-     * mean), and the blocks are merged in block order with the exact pairwise formula {@code M2 = sum(M2_b +
-     * n_b (mean_b - mean)^2)} ({@link BlockMoments}). The mean is the block sums added in block order, as
-     * {@link #sum}; with a single block the result is the plain two-pass one, bit for bit.
+     * is reduced while it is in cache (float32 rows and channels-first blocks by shifted sums within the error
+     * bound of {@link ShiftedMoments}, otherwise in two passes: its sum, then the squares of its deviations from
+     * its own mean), and the blocks are merged in block order with the exact pairwise formula {@code M2 =
+     * sum(M2_b + n_b (mean_b - mean)^2)} ({@link BlockMoments}). The mean is the block sums added in block order,
+     * as {@link #sum}; with a single two-pass block the result is the plain two-pass one, bit for bit.
      *
      * @return {@code {mean, m2}}
      */

@@ -189,22 +189,6 @@ public class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void shiftedSumsColumns(float[] x, int off, int rows, int cols, double[] s1, double[] s2, int ao) {
-        for (int j = 0; j < cols; j++) {
-            s1[ao + j] = 0;
-            s2[ao + j] = 0;
-        }
-        for (int r = 1; r < rows; r++) {
-            int base = off + r * cols;
-            for (int j = 0; j < cols; j++) {
-                double d = x[base + j] - (double) x[off + j];
-                s1[ao + j] += d;
-                s2[ao + j] = Math.fma(d, d, s2[ao + j]);
-            }
-        }
-    }
-
-    @Override
     public double extreme(float[] x, int off, int n, boolean max) {
         float m = x[off];
         for (int i = 1; i < n; i++) {
