@@ -92,23 +92,34 @@ final class BlockMoments {
         double[] mean = new double[outer * inner];
         double[] out = new double[outer * inner];
         double invCount = 1.0 / plan.count;
+        // block by block over contiguous columns (the slots of one block are adjacent); per column the additions
+        // are those of a column-by-column merge, in block order, so the bits do not depend on the loop order
         for (int o = 0; o < outer; o++) {
+            int base = o * inner;
+            System.arraycopy(sums, (o * nb) * inner, mean, base, inner);
+            for (int b = 1; b < nb; b++) {
+                int p = (o * nb + b) * inner;
+                for (int i = 0; i < inner; i++) {
+                    mean[base + i] += sums[p + i];
+                }
+            }
             for (int i = 0; i < inner; i++) {
-                int first = (o * nb) * inner + i;
-                double s = sums[first];
-                for (int b = 1; b < nb; b++) {
-                    s += sums[(o * nb + b) * inner + i];
+                mean[base + i] = mean[base + i] * invCount;
+            }
+            for (int b = 0; b < nb; b++) {
+                int p = (o * nb + b) * inner;
+                int n = Math.min(rowsPerBlock, mid - b * rowsPerBlock);
+                if (b == 0) {
+                    for (int i = 0; i < inner; i++) {
+                        double d = means[p + i] - mean[base + i];
+                        out[base + i] = m2[p + i] + n * d * d;
+                    }
+                    continue;
                 }
-                double m = s * invCount;
-                double acc = 0;
-                for (int b = 0; b < nb; b++) {
-                    int p = (o * nb + b) * inner + i;
-                    int n = Math.min(rowsPerBlock, mid - b * rowsPerBlock);
-                    double d = means[p] - m;
-                    acc = b == 0 ? m2[p] + n * d * d : acc + (m2[p] + n * d * d);
+                for (int i = 0; i < inner; i++) {
+                    double d = means[p + i] - mean[base + i];
+                    out[base + i] = out[base + i] + (m2[p + i] + n * d * d);
                 }
-                mean[o * inner + i] = m;
-                out[o * inner + i] = acc;
             }
         }
         return new double[][] {mean, out};

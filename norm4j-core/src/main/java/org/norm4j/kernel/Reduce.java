@@ -87,13 +87,14 @@ public final class Reduce {
     /** Adds each output's block partials in block order, as {@link #run} does for sums. */
     private static double[] mergeBlocks(double[] partial, int outer, int nb, int inner) {
         double[] out = new double[outer * inner];
+        // block by block over contiguous slots; per output the additions are in block order as ever
         for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                double acc = partial[(o * nb) * inner + i];
-                for (int b = 1; b < nb; b++) {
-                    acc += partial[(o * nb + b) * inner + i];
+            System.arraycopy(partial, (o * nb) * inner, out, o * inner, inner);
+            for (int b = 1; b < nb; b++) {
+                int p = (o * nb + b) * inner;
+                for (int i = 0; i < inner; i++) {
+                    out[o * inner + i] += partial[p + i];
                 }
-                out[o * inner + i] = acc;
             }
         }
         return out;
@@ -196,6 +197,9 @@ public final class Reduce {
         });
         if (nb == 1) {
             return partial;
+        }
+        if (what != What.MAX && what != What.MIN) {
+            return mergeBlocks(partial, outer, nb, inner);
         }
         double[] out = new double[outer * inner];
         for (int o = 0; o < outer; o++) {
