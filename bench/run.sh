@@ -20,7 +20,7 @@ LOAD_WAIT_S=${LOAD_WAIT_S:-600}
 SECTIONS=${SECTIONS:-probe,large,minibatch,training,sweep}
 STAMP=$(date +%Y%m%d-%H%M%S)
 OUT=${OUT:-$ROOT/norm4j-bench/target/results-$STAMP}
-if [ -n "${QUICK:-}" ]; then ITER=(--warmup 1 --iterations 2 --time-ms 200 --max-wait-s 5); else ITER=(); fi
+if [ -n "${QUICK:-}" ]; then ITER=(--warmup 1 --warmup-training 2 --iterations 2 --time-ms 200 --max-wait-s 5); else ITER=(); fi
 
 if [ -n "${REPORT_ONLY:-}" ]; then
   cp norm4j-bench/performance-notes.md "$REPORT_ONLY/notes.md"

@@ -28,7 +28,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the benchmark set and writes the report. Two commands:
  * <pre>
  *   run    --label L --engines a,b --sections large,minibatch,... [--workloads id,...] --out results.tsv
- *          [--java /path/to/java] [--warmup 3] [--iterations 5] [--time-ms 250] [--max-busy 0.3] [--max-wait-s 90]
+ *          [--java /path/to/java] [--warmup 3] [--warmup-training 12] [--iterations 5] [--time-ms 250]
+ *          [--max-busy 0.3] [--max-wait-s 90]
  *   report --results DIR --doc docs/performance.md --chart docs/performance-sweep.png
  * </pre>
  * {@code run} starts one JMH fork per (engine, workload) pair, with the engine's flags and environment, after
@@ -36,6 +37,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class Driver {
     private static final List<String> COMMON_JVM_ARGS = List.of("-XX:+UseG1GC");
+    /** Warm-up iterations of the training workloads (every engine), unless --warmup-training says otherwise. */
+    static final int TRAINING_WARMUP = 12;
 
     private Driver() {
     }
@@ -77,6 +80,10 @@ public final class Driver {
         Files.createDirectories(work);
         String java = opt.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         int warmup = Integer.parseInt(opt.getOrDefault("warmup", "3"));
+        // a training step runs hundreds of methods through the JIT: with 3 warm-up iterations its first measured
+        // iterations were still 1.2-3.7x the steady state (JMH logs), so the training section warms up longer
+        int warmupTraining = Integer.parseInt(opt.getOrDefault("warmup-training", String.valueOf(Math.max(warmup,
+                TRAINING_WARMUP))));
         int iterations = Integer.parseInt(opt.getOrDefault("iterations", "5"));
         int timeMs = Integer.parseInt(opt.getOrDefault("time-ms", "250"));
         double maxBusy = Double.parseDouble(opt.getOrDefault("max-busy", "0.3"));
@@ -112,7 +119,8 @@ public final class Driver {
                     jvmArgs.add("-D" + EngineBench.INFO_PROPERTY + "=" + info);
                     ChainedOptionsBuilder b = new OptionsBuilder().include(EngineBench.class.getName() + ".run")
                             .param("engine", spec.id()).param("workload", w.id()).forks(1)
-                            .warmupIterations(warmup).warmupTime(TimeValue.milliseconds(timeMs))
+                            .warmupIterations(w.section() == Section.TRAINING ? warmupTraining : warmup)
+                            .warmupTime(TimeValue.milliseconds(timeMs))
                             .measurementIterations(iterations).measurementTime(TimeValue.milliseconds(timeMs))
                             .jvm(jvm).jvmArgsAppend(jvmArgs.toArray(new String[0])).shouldFailOnError(true)
                             .output(work.resolve("jmh-" + label + "-" + spec.id() + "-" + w.id() + ".log").toString());
