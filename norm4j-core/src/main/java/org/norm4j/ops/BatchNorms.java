@@ -89,7 +89,7 @@ public final class BatchNorms {
     public static Training training(Tensor x, int[] axis, Tensor gamma, Tensor beta, double epsilon,
             float[] yOut) {
         Checks.notNull(x, "x");
-        Nn.checkDestination(yOut, "yOut", x, "x", null, null);
+        Checks.destination(yOut, "yOut", x, "x", null, null);
         return runTraining(x, axis, gamma, beta, epsilon, yOut);
     }
 
@@ -97,7 +97,7 @@ public final class BatchNorms {
     public static Training training(Tensor x, int[] axis, Tensor gamma, Tensor beta, double epsilon,
             double[] yOut) {
         Checks.notNull(x, "x");
-        Nn.checkDestination(yOut, "yOut", x, "x", null, null);
+        Checks.destination(yOut, "yOut", x, "x", null, null);
         return runTraining(x, axis, gamma, beta, epsilon, yOut);
     }
 
@@ -236,7 +236,7 @@ public final class BatchNorms {
     public static Tensor inference(Tensor x, int[] axis, Tensor mean, Tensor variance, Tensor gamma, Tensor beta,
             double epsilon, float[] yOut) {
         Checks.notNull(x, "x");
-        Nn.checkDestination(yOut, "yOut", x, "x", null, null);
+        Checks.destination(yOut, "yOut", x, "x", null, null);
         return runInference(x, axis, mean, variance, gamma, beta, epsilon, yOut);
     }
 
@@ -244,7 +244,7 @@ public final class BatchNorms {
     public static Tensor inference(Tensor x, int[] axis, Tensor mean, Tensor variance, Tensor gamma, Tensor beta,
             double epsilon, double[] yOut) {
         Checks.notNull(x, "x");
-        Nn.checkDestination(yOut, "yOut", x, "x", null, null);
+        Checks.destination(yOut, "yOut", x, "x", null, null);
         return runInference(x, axis, mean, variance, gamma, beta, epsilon, yOut);
     }
 

@@ -165,6 +165,7 @@ public final class LayerNorms {
      *
      * @param out a {@code float[]} of length {@code x.size()} for a float32 {@code x}, not {@code x}'s own array
      * @return {@code Tensor.wrap(out, x.shape())}: a view of {@code out}, which changes when the array is reused
+     * @throws NullPointerException if {@code out} is null
      * @throws IllegalArgumentException if {@code out} has the wrong length or element type, or is x's array
      * @throws IllegalStateException if a {@link GradientTape} is recording: destination variants are not
      *     recorded (the next call would overwrite the saved output); use the allocating variant inside a tape
@@ -215,7 +216,7 @@ public final class LayerNorms {
     private static Tensor layerInto(Tensor x, int[] axes, Tensor gamma, Tensor beta, double epsilon,
             boolean rmsScaling, Object out) {
         Checks.notNull(x, "x");
-        checkDestination(x, out, "layerNormalization");
+        Checks.destination(out, "out", x, "x", null, null);
         Checks.epsilon(epsilon, "epsilon");
         if (rmsScaling && beta != null) {
             throw new IllegalArgumentException("beta is given with rmsScaling = true: expected beta = null (rms "
@@ -229,7 +230,7 @@ public final class LayerNorms {
 
     private static Tensor rmsInto(Tensor x, int[] axes, Tensor scale, double epsilon, Object out) {
         Checks.notNull(x, "x");
-        checkDestination(x, out, "rmsNormalization");
+        Checks.destination(out, "out", x, "x", null, null);
         Checks.epsilon(epsilon, "epsilon");
         View v = View.rows(x, axes, "axes");
         checkParam(scale, "scale", x, v);
@@ -239,39 +240,12 @@ public final class LayerNorms {
     private static Tensor groupInto(Tensor x, int groups, int axis, Tensor gamma, Tensor beta, double epsilon,
             Object out) {
         Checks.notNull(x, "x");
-        checkDestination(x, out, "groupNormalization");
+        Checks.destination(out, "out", x, "x", null, null);
         Checks.epsilon(epsilon, "epsilon");
         View v = View.groups(x, groups, axis);
         checkParam(gamma, "gamma", x, v);
         checkParam(beta, "beta", x, v);
         return run(Kind.GROUP, x, v, gamma, beta, epsilon, out);
-    }
-
-    /** The destination policy shared by the {@code out} variants (see {@link #layerNormalization}). */
-    private static void checkDestination(Tensor x, Object out, String op) {
-        boolean f32 = x.dtype() == DType.FLOAT32;
-        String expected = (f32 ? "float[" : "double[") + x.size() + "]";
-        if (out == null) {
-            throw new IllegalArgumentException("out is null: expected a " + expected + " for x of shape "
-                    + x.shape() + " and dtype " + x.dtype());
-        }
-        if (f32 != (out instanceof float[])) {
-            throw new IllegalArgumentException("out is a " + (f32 ? "double[]" : "float[]") + " but x has dtype "
-                    + x.dtype() + ": expected a " + expected);
-        }
-        int length = f32 ? ((float[]) out).length : ((double[]) out).length;
-        if (length != x.size()) {
-            throw new IllegalArgumentException("out has length " + length + ": expected " + x.size()
-                    + " (the size of x, shape " + x.shape() + ")");
-        }
-        if (out == x.raw()) {
-            throw new IllegalArgumentException("out is x's own backing array: expected a distinct array (" + op
-                    + " reads x while it writes out; in-place normalization is not supported)");
-        }
-        if (GradientTape.anyRecording()) {
-            throw new IllegalStateException("destination variants are not recorded on a GradientTape: " + op
-                    + "(..., out) was called while a tape is recording; use the allocating variant inside a tape");
-        }
     }
 
     /** {@code keras.ops.rms_normalization(x, axis=axes)}: no scale, epsilon 1e-7, axes default -1. */

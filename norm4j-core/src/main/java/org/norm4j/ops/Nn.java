@@ -324,7 +324,7 @@ public final class Nn {
             Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor,
             float[] yOut) {
         Checks.notNull(x, "x");
-        checkDestination(yOut, "yOut", x, "x", null, null);
+        Checks.destination(yOut, "yOut", x, "x", null, null);
         return runFusedBatchNorm(x, scale, offset, mean, variance, epsilon, dataFormat, isTraining,
                 exponentialAvgFactor, yOut);
     }
@@ -341,42 +341,9 @@ public final class Nn {
             Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor,
             double[] yOut) {
         Checks.notNull(x, "x");
-        checkDestination(yOut, "yOut", x, "x", null, null);
+        Checks.destination(yOut, "yOut", x, "x", null, null);
         return runFusedBatchNorm(x, scale, offset, mean, variance, epsilon, dataFormat, isTraining,
                 exponentialAvgFactor, yOut);
-    }
-
-    /**
-     * Checks a destination array of the {@code ...Out} variants: not null, x's element type, exactly
-     * {@code x.size()} elements, not the backing array of {@code x} or {@code other} (read while it is
-     * written), and no tape recording.
-     */
-    static void checkDestination(Object out, String name, Tensor x, String xName, Tensor other, String otherName) {
-        String type = x.dtype() == DType.FLOAT32 ? "float[]" : "double[]";
-        if (out == null) {
-            throw new NullPointerException(name + " must not be null: expected a " + type + " of length "
-                    + x.size() + " (or use the allocating variant)");
-        }
-        boolean isFloat = out instanceof float[];
-        if (isFloat != (x.dtype() == DType.FLOAT32)) {
-            throw new IllegalArgumentException(name + " is a " + (isFloat ? "float[]" : "double[]") + " but "
-                    + xName + " has dtype " + x.dtype().pyName() + ": expected a " + type);
-        }
-        int length = isFloat ? ((float[]) out).length : ((double[]) out).length;
-        if (length != x.size()) {
-            throw new IllegalArgumentException(name + " has length " + length + " but " + xName + " has shape "
-                    + x.shape() + ": expected length " + x.size());
-        }
-        if (out == x.raw() || (other != null && out == other.raw())) {
-            String whose = out == x.raw() ? xName : otherName;
-            throw new IllegalArgumentException(name + " is the backing array of " + whose
-                    + ": expected a separate array (" + whose + " is read while " + name + " is written)");
-        }
-        if (GradientTape.anyRecording()) {
-            throw new IllegalStateException("destination variants are not recorded on a GradientTape: " + name
-                    + " is a caller-owned array that later calls may overwrite, so no gradient could be taken "
-                    + "through it; use the allocating variant inside a tape");
-        }
     }
 
     private static FusedBatchNormResult runFusedBatchNorm(Tensor x, Tensor scale, Tensor offset, Tensor mean,
@@ -528,7 +495,7 @@ public final class Nn {
             float[] xBackpropOut) {
         Checks.notNull(yBackprop, "yBackprop");
         Checks.notNull(x, "x");
-        checkDestination(xBackpropOut, "xBackpropOut", x, "x", yBackprop, "yBackprop");
+        Checks.destination(xBackpropOut, "xBackpropOut", x, "x", yBackprop, "yBackprop");
         return runFusedBatchNormGrad(yBackprop, x, scale, reserveSpace1, reserveSpace2, epsilon, dataFormat,
                 isTraining, xBackpropOut);
     }
@@ -546,7 +513,7 @@ public final class Nn {
             double[] xBackpropOut) {
         Checks.notNull(yBackprop, "yBackprop");
         Checks.notNull(x, "x");
-        checkDestination(xBackpropOut, "xBackpropOut", x, "x", yBackprop, "yBackprop");
+        Checks.destination(xBackpropOut, "xBackpropOut", x, "x", yBackprop, "yBackprop");
         return runFusedBatchNormGrad(yBackprop, x, scale, reserveSpace1, reserveSpace2, epsilon, dataFormat,
                 isTraining, xBackpropOut);
     }
