@@ -20,7 +20,7 @@ package org.norm4j.kernel;
  * <p>Merge, per output: {@code sum = s_0 + s_1 + ...} (left to right, as {@link Reduce#sum}), {@code mean = sum *
  * (1 / N)}, {@code M2 = sum over b of (M2_b + n_b * (mean_b - mean)^2)} (left to right), with {@code mean_b = s_b
  * * (1 / n_b)} (the two-pass blocks) or as above (the shifted ones). With one two-pass block, {@code mean_b ==
- * mean} and the result equals the two-pass one exactly (always the case for float64 data).
+ * mean} and the result equals the two-pass one exactly (float64 blocks are always two-pass).
  */
 final class BlockMoments {
     /**

@@ -230,12 +230,12 @@ public final class GroupedNorm {
 
     /**
      * Per statistic: {@code sums[0][s] = sum of g} and {@code sums[1][s] = sum of g * (x - center[s])} with
-     * {@code g = dy * gamma[ch]} ({@code dy} when gamma is null), in double.
+     * {@code g = dy * gamma[ch]} ({@code dy} when gamma is null), in double. {@code shared}: the result of
+     * {@link #sharedColumnSums} for the same arguments, or null.
      */
-    public double[][] sampleSums(Object dy, Object x, Object gamma, double[] center) {
+    public double[][] sampleSums(Object dy, Object x, Object gamma, double[] center, double[][] shared) {
         if (channelsLast()) {
-            double[][] cs = columnSums(dy, x, center);
-            lastColumnSums = new ColumnSumsResult(dy, x, center, cs);
+            double[][] cs = shared != null ? shared : columnSums(dy, x, center);
             double[] gm = gamma == null ? null : toDoubles(gamma);
             double[] sg = new double[n * groups];
             double[] sgx = new double[n * groups];
@@ -297,14 +297,12 @@ public final class GroupedNorm {
 
     /**
      * Per channel: {@code sums[0][ch] = sum of dy * (x - center[s]) * weight[s]} and {@code sums[1][ch] = sum
-     * of dy} over samples and positions: the gradients of gamma and beta.
+     * of dy} over samples and positions: the gradients of gamma and beta. {@code shared}: the result of
+     * {@link #sharedColumnSums} for the same arguments, or null.
      */
-    public double[][] channelSums(Object dy, Object x, double[] center, double[] weight) {
+    public double[][] channelSums(Object dy, Object x, double[] center, double[] weight, double[][] shared) {
         if (channelsLast()) {
-            ColumnSumsResult last = lastColumnSums;
-            lastColumnSums = null;
-            double[][] cs = last != null && last.dy == dy && last.x == x && last.center == center ? last.sums
-                    : columnSums(dy, x, center);
+            double[][] cs = shared != null ? shared : columnSums(dy, x, center);
             double[] dg = new double[c];
             double[] db = new double[c];
             for (int sample = 0; sample < n; sample++) { // samples in order
@@ -373,12 +371,12 @@ public final class GroupedNorm {
     }
 
     /**
-     * The {@link #columnSums} of the last {@link #sampleSums} call and its arguments: a backward pass asks
-     * {@link #channelSums} for the same sums right after, which takes (and forgets) them.
+     * The per-(sample, channel) column sums that {@link #sampleSums} and {@link #channelSums} both start from on
+     * the channels-last path, computed once by a backward pass that needs both and passed to each as {@code
+     * shared}; null on the other paths (and {@code shared} may always be null: each then computes its own).
      */
-    private volatile ColumnSumsResult lastColumnSums;
-
-    private record ColumnSumsResult(Object dy, Object x, double[] center, double[][] sums) {
+    public double[][] sharedColumnSums(Object dy, Object x, double[] center) {
+        return channelsLast() ? columnSums(dy, x, center) : null;
     }
 
     /**

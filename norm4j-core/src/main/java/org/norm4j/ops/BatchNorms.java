@@ -15,7 +15,8 @@ import org.norm4j.kernel.Strided;
  * hand-written backward passes: the arithmetic behind {@code keras.layers.BatchNormalization}.
  *
  * <p><b>Training</b> ({@link #training}): per channel, the batch mean {@code mu} and the <em>biased</em> batch
- * variance {@code var} over every other axis (two passes, accumulated in double), then
+ * variance {@code var} over every other axis (two passes or their shifted single-read equivalent, accumulated in
+ * double), then
  * {@code y = (x - mu) * (gamma * rsqrt(var + eps)) + beta}, the order of TensorFlow's CPU
  * {@code FusedBatchNormV3} kernel (per-channel constants are rounded to the data's precision as TF rounds
  * them). One deliberate difference for float32: the part of the exact mean that the float32 mean misses,
@@ -82,6 +83,7 @@ public final class BatchNorms {
      * array is reused; same bits as the allocating variant. Not recorded on a tape.
      *
      * @param yOut a {@code float[]} of exactly {@code x.size()} elements for float32 {@code x}; not x's array
+     * @throws NullPointerException if {@code yOut} is null
      * @throws IllegalArgumentException for the allocating variant's reasons, or a {@code yOut} of the wrong
      *     length or element type, or x's own array
      * @throws IllegalStateException if a {@link GradientTape} is recording (use the allocating variant there)
@@ -229,6 +231,7 @@ public final class BatchNorms {
      * reused; same bits as the allocating variant). Not recorded on a tape.
      *
      * @param yOut a {@code float[]} of exactly {@code x.size()} elements for float32 {@code x}; not x's array
+     * @throws NullPointerException if {@code yOut} is null
      * @throws IllegalArgumentException for the allocating variant's reasons, or a {@code yOut} of the wrong
      *     length or element type, or x's own array
      * @throws IllegalStateException if a {@link GradientTape} is recording (use the allocating variant there)

@@ -543,11 +543,13 @@ public final class LayerNorms {
         double[] sumCenter = kind.centred() ? sv.mean() : new double[n];
         Tensor dx = null;
         double[][] cs = null;
+        double[][] shared = null; // channels-last GroupNorm: the column sums both backward reductions start from
         if (need[0] && v.lastAxis()) {
             cs = needGamma || needBeta ? new double[][] {new double[v.count], new double[v.count]} : null;
             dx = backwardRows(kind, dy, v, raw(gamma), eps, sv, dt, sumCenter, cs);
         } else if (need[0]) {
-            double[][] sums = v.kernel.sampleSums(dy, sv.data(), raw(gamma), sumCenter);
+            shared = needGamma || needBeta ? v.kernel.sharedColumnSums(dy, sv.data(), sumCenter) : null;
+            double[][] sums = v.kernel.sampleSums(dy, sv.data(), raw(gamma), sumCenter, shared);
             double[] ctr = kind == Kind.RMS || kind == Kind.UNIT ? sumCenter : sv.mean();
             double[] b = new double[n];
             double[] cc = new double[n];
@@ -565,7 +567,7 @@ public final class LayerNorms {
         Tensor dGamma = null;
         Tensor dBeta = null;
         if (needGamma || needBeta) {
-            cs = cs != null ? cs : v.kernel.channelSums(dy, sv.data(), sumCenter, sv.r());
+            cs = cs != null ? cs : v.kernel.channelSums(dy, sv.data(), sumCenter, sv.r(), shared);
             dGamma = needGamma ? Reductions.fromDoubles(cs[0], dt, gamma.shape()) : null;
             dBeta = needBeta ? Reductions.fromDoubles(cs[1], dt, beta.shape()) : null;
         }

@@ -78,7 +78,9 @@ public final class Nn {
 
     /**
      * {@code tf.nn.moments(x, axes, keepdims)}: mean and biased (population) variance over {@code axes}.
-     * Two-pass and accumulated in double, so it stays accurate when the mean is large against the spread.
+     * Two-pass (or, for float32, its shifted single-read equivalent within the bound of {@code
+     * kernel.ShiftedMoments}) and accumulated in double, so it stays accurate when the mean is large against the
+     * spread.
      */
     public static Moments moments(Tensor x, int[] axes, boolean keepDims) {
         Objects.requireNonNull(axes, "axes must not be null (use all axes explicitly)");
@@ -315,6 +317,7 @@ public final class Nn {
      *
      * @param yOut a {@code float[]} of exactly {@code x.size()} elements, for float32 {@code x}; not x's own
      *     backing array
+     * @throws NullPointerException if {@code yOut} is null
      * @throws IllegalArgumentException for the allocating variant's reasons, or a {@code yOut} of the wrong
      *     length or element type, or one that is x's backing array
      * @throws IllegalStateException if a {@link GradientTape} is recording (destination variants are not
@@ -334,6 +337,7 @@ public final class Nn {
      * boolean, double, float[])}: {@code yOut} is a {@code double[]} of {@code x.size()} elements for float64
      * {@code x}; the returned {@code y} is a view of it.
      *
+     * @throws NullPointerException if {@code yOut} is null
      * @throws IllegalArgumentException for a {@code yOut} of the wrong length or element type, or x's own array
      * @throws IllegalStateException if a {@link GradientTape} is recording
      */
@@ -486,6 +490,7 @@ public final class Nn {
      *
      * @param xBackpropOut a {@code float[]} of exactly {@code x.size()} elements, for float32 {@code x}; not the
      *     backing array of {@code x} or {@code yBackprop}
+     * @throws NullPointerException if {@code xBackpropOut} is null
      * @throws IllegalArgumentException for the allocating variant's reasons, or an {@code xBackpropOut} of the
      *     wrong length or element type, or one that is x's or yBackprop's backing array
      * @throws IllegalStateException if a {@link GradientTape} is recording (use the allocating variant there)
@@ -504,6 +509,7 @@ public final class Nn {
      * Float64 version of {@link #fusedBatchNormGrad(Tensor, Tensor, Tensor, Tensor, Tensor, double, String,
      * boolean, float[])}: {@code xBackpropOut} is a {@code double[]} of {@code x.size()} elements.
      *
+     * @throws NullPointerException if {@code xBackpropOut} is null
      * @throws IllegalArgumentException for an {@code xBackpropOut} of the wrong length or element type, or the
      *     backing array of x or yBackprop
      * @throws IllegalStateException if a {@link GradientTape} is recording

@@ -12,7 +12,8 @@ import org.norm4j.kernel.Strided;
 /**
  * Reductions over any set of axes ({@code tf.math.reduce_sum}, {@code reduce_mean}, ...). {@code axes} may be
  * negative and {@code null} means all axes; duplicates are rejected. Sums are accumulated in double and the
- * variance is the centred two-pass one, so float32 results are accurate even on data with a large offset.
+ * variance is the centred two-pass one (or its shifted single-read equivalent, within the error bound of
+ * {@code kernel.ShiftedMoments}), so float32 results are accurate even on data with a large offset.
  * Reducing over zero elements is an error except for {@code sum} (which gives 0). Every reduction is
  * differentiable (see {@link GradientTape}); its backward function is next to it and built from recorded ops.
  */

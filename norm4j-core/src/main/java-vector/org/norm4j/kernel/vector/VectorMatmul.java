@@ -30,8 +30,9 @@ import org.norm4j.kernel.Kernels;
  *       and copied transposed into {@code c};
  *   <li>otherwise ({@code transposeB}, fewer rows than a vector): {@code b} is packed transposed into scratch.
  * </ul>
- * The scratch arrays are per thread and grow to the largest product seen, up to 1 M elements (a Dense
- * layer's gradient at batch 32 needs 100 K); larger ones are allocated per call. Packing is copying, so it
+ * The scratch arrays are per thread (pool workers and calling threads alike) and grow by half again to the
+ * largest product seen while it needs at most 1 M elements, so one may reach 1.5 M (a Dense layer's gradient at
+ * batch 32 needs 100 K); larger needs are allocated per call. Packing is copying, so it
  * changes no bit.
  */
 final class VectorMatmul {
