@@ -8,7 +8,9 @@ import org.norm4j.ops.Linalg;
 /**
  * Finite-difference checks of {@code Linalg.matmul} with transposed operands (TensorFlow's {@code
  * transpose_a}/{@code transpose_b} gradients), for shapes small enough for the scalar code and large enough
- * (over a float64 vector of rows or columns) for each vector path.
+ * (over a float64 vector of rows or columns) for each vector path. The assertions are in {@link GradCheck}: every
+ * input must be float64, and each analytic gradient must agree with central differences within its tolerances
+ * (first order: {@code GradCheck.RTOL} / {@code ATOL}; second order: the tolerances passed here).
  */
 class LinalgGradTest {
 
