@@ -17,7 +17,8 @@ public final class Norm4j {
     }
 
     /**
-     * Sets the number of threads large operations may use; results are bit-identical whatever the count.
+     * Sets the number of threads large operations may use; results are bit-identical whatever the count. Safe
+     * while other threads run operations: those in flight finish on the old pool, later ones use the new one.
      *
      * @throws IllegalArgumentException if {@code n < 1}
      */

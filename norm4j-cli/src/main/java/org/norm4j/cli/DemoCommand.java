@@ -104,6 +104,14 @@ final class DemoCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new CliException(out + ": exists and is not a directory: expected a directory for --out");
         }
+        try { // the output directory is checked before any data is read
+            Files.createDirectories(out);
+        } catch (java.io.IOException e) {
+            throw new CliException(out + ": cannot create the output directory (" + e.getMessage() + ")", e);
+        }
+        for (String name : new String[] {DemoReport.CHART, DemoReport.CSV, DemoReport.REPORT}) {
+            org.norm4j.cli.io.AtomicOutput.check(out.resolve(name));
+        }
         if (threads != null) {
             Norm4j.setThreads(threads);
         }

@@ -1,16 +1,17 @@
 package org.norm4j.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.norm4j.cli.io.AtomicOutput;
 import org.norm4j.cli.io.BadRowException;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
 import org.norm4j.cli.stats.Method;
 import org.norm4j.cli.stats.StatsFile;
+import org.norm4j.files.InputFile;
 import org.norm4j.layers.ZeroVariancePolicy;
 import org.norm4j.stats.StreamingMoments;
 import picocli.CommandLine.Command;
@@ -84,23 +85,41 @@ final class FitCommand implements Callable<Integer> {
         if (chunkRows < 1) {
             throw new ParameterException(spec.commandLine(), "--chunk-rows " + chunkRows + ": expected >= 1");
         }
-        if (!Files.exists(input)) {
-            throw new CliException(input + ": no such file");
-        }
+        AtomicOutput.check(out, input); // before reading anything
+        checkInput(input);
         long t0 = System.nanoTime();
         BadRows bad = new BadRows(in.skipBadRows);
         StatsFile stats = NpyReader.isNpy(input) ? fitNpy(m, policy) : fitCsv(m, policy, bad);
+        if (ddof >= stats.moments().count()) {
+            throw new CliException(input + ": " + stats.moments().count() + " row" + (stats.moments().count() == 1
+                    ? "" : "s") + " with --ddof " + ddof + ": expected more rows than ddof (the sample variance "
+                    + "needs 2)");
+        }
         stats.write(out, Main.versionString());
         double seconds = (System.nanoTime() - t0) / 1e9;
         PrintWriter err = spec.commandLine().getErr();
         bad.report(err);
         long rows = stats.moments().count();
-        spec.commandLine().getOut().printf(Locale.ROOT,
+        summary(spec, out).printf(Locale.ROOT,
                 "fit %s: %,d rows x %d feature%s of %s in %.2f s (%,.0f rows/s) -> %s%n", m.configName(),
                 rows, stats.features(), stats.features() == 1 ? "" : "s", input, seconds,
                 rows / Math.max(seconds, 1e-9), out);
-        spec.commandLine().getOut().flush();
+        summary(spec, out).flush();
         return 0;
+    }
+
+    /** Where the one-line summary goes: stdout, or stderr when the output itself is stdout. */
+    static PrintWriter summary(CommandSpec spec, Path out) {
+        return AtomicOutput.isStdout(out) ? spec.commandLine().getErr() : spec.commandLine().getOut();
+    }
+
+    /** Checks that an input can be read: exists, is not a directory, is readable ({@code -} is stdin). */
+    static void checkInput(Path file) {
+        try {
+            InputFile.check(file);
+        } catch (java.io.IOException e) {
+            throw new CliException(InputFile.message(file, e), e);
+        }
     }
 
     private <T> T parse(java.util.function.Supplier<T> f, String option) {

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.norm4j.Norm4j;
+import org.norm4j.files.Text;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -60,10 +61,15 @@ public final class Main implements Callable<Integer> {
         String name = cmd.getCommandName();
         String prefix = name.equals("norm4j") ? "norm4j: error: " : "norm4j " + name + ": error: ";
         if (ex instanceof CliException) {
-            err.println(prefix + ex.getMessage());
+            err.println(prefix + Text.printable(ex.getMessage()));
         } else {
-            err.println(prefix + "internal error: " + ex);
-            ex.printStackTrace(err);
+            err.println(prefix + "internal error: " + Text.printable(String.valueOf(ex)));
+            if (System.getenv("NORM4J_DEBUG") != null) {
+                ex.printStackTrace(err);
+            } else {
+                err.println("norm4j: (a bug in norm4j: please report it with the command; NORM4J_DEBUG=1 shows the "
+                        + "stack trace)");
+            }
         }
         err.flush();
         return FAILURE;
@@ -71,7 +77,13 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command in-process and returns its exit code. */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        try {
+            return commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("norm4j: error: out of memory (" + Text.printable(String.valueOf(e.getMessage()))
+                    + "): give the JVM more heap, e.g. NORM4J_JAVA_OPTS=-Xmx8g, or use smaller inputs");
+            return FAILURE;
+        }
     }
 
     /** The entry point of the launcher and the fat jar. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.norm4j.cli.io.AtomicOutput;
 import org.norm4j.cli.stats.StatsFile;
 import org.norm4j.stats.StreamingMoments;
 import picocli.CommandLine.Command;
@@ -40,6 +41,7 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        AtomicOutput.check(out, parts.toArray(new Path[0])); // before reading anything
         List<StatsFile> files = new ArrayList<>();
         for (Path p : parts) {
             files.add(StatsFile.read(p));
@@ -51,16 +53,22 @@ final class MergeCommand implements Callable<Integer> {
         for (int i = 1; i < files.size(); i++) {
             StatsFile f = files.get(i);
             checkCompatible(first, parts.get(0), f, parts.get(i));
+            try {
+                Math.addExact(merged.count(), f.moments().count());
+                skipped = Math.addExact(skipped, f.skippedRows());
+            } catch (ArithmeticException e) {
+                throw new CliException(parts.get(i) + ": merging its rows makes more than " + Long.MAX_VALUE
+                        + " rows: expected a total that fits in a long");
+            }
             merged.merge(f.moments());
-            skipped += f.skippedRows();
             sources.addAll(f.sources());
         }
         StatsFile whole = new StatsFile(first.method(), first.ddof(), first.policy(), first.input(), first.columns(),
                 first.names(), merged, skipped, sources);
         whole.write(out, Main.versionString());
-        spec.commandLine().getOut().printf(Locale.ROOT, "merged %d stats files: %,d rows x %d features -> %s%n",
+        FitCommand.summary(spec, out).printf(Locale.ROOT, "merged %d stats files: %,d rows x %d features -> %s%n",
                 files.size(), merged.count(), whole.features(), out);
-        spec.commandLine().getOut().flush();
+        FitCommand.summary(spec, out).flush();
         return 0;
     }
 

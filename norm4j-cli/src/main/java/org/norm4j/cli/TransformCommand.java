@@ -4,7 +4,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -75,25 +74,26 @@ final class TransformCommand implements Callable<Integer> {
         if (chunkRows < 1) {
             throw new ParameterException(spec.commandLine(), "--chunk-rows " + chunkRows + ": expected >= 1");
         }
-        StatsFile stats = StatsFile.read(statsPath);
-        if (!Files.exists(input)) {
-            throw new CliException(input + ": no such file");
-        }
+        AtomicOutput.check(out, input, statsPath); // before reading anything
+        FitCommand.checkInput(statsPath);
+        FitCommand.checkInput(input);
         boolean npyIn = NpyReader.isNpy(input);
-        if (npyIn != out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+        if (!AtomicOutput.isStdout(out)
+                && npyIn != out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
             throw new ParameterException(spec.commandLine(), "--out " + out + ": the output has the input's format ("
                     + (npyIn ? ".npy" : "CSV") + "): expected a name " + (npyIn ? "" : "not ") + "ending in .npy");
         }
+        StatsFile stats = StatsFile.read(statsPath);
         long t0 = System.nanoTime();
         BadRows bad = new BadRows(in.skipBadRows);
         long rows = npyIn ? npy(stats) : csv(stats, bad);
         double seconds = (System.nanoTime() - t0) / 1e9;
         bad.report(spec.commandLine().getErr());
-        spec.commandLine().getOut().printf(Locale.ROOT, "%s %s: %,d rows x %d feature%s of %s in %.2f s "
+        FitCommand.summary(spec, out).printf(Locale.ROOT, "%s %s: %,d rows x %d feature%s of %s in %.2f s "
                 + "(%,.0f rows/s) -> %s%n", invert ? "inverted" : "transformed", stats.method().configName(),
                 rows, stats.features(), stats.features() == 1 ? "" : "s", input, seconds,
                 rows / Math.max(seconds, 1e-9), out);
-        spec.commandLine().getOut().flush();
+        FitCommand.summary(spec, out).flush();
         return 0;
     }
 
@@ -134,7 +134,8 @@ final class TransformCommand implements Callable<Integer> {
                 feature[cols[j]] = j;
             }
             try (AtomicOutput ao = AtomicOutput.create(out)) {
-                try (BufferedWriter w = Files.newBufferedWriter(ao.temp(), StandardCharsets.UTF_8);
+                try (BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(ao.stream(),
+                        StandardCharsets.UTF_8), 1 << 16);
                         Progress p = Progress.start(Progress.wanted(in.progress), invert ? "invert" : "transform",
                                 r.sizeBytes(), " MiB", 1 << 20, true)) {
                     if (r.headerLine() != null) {
@@ -191,7 +192,7 @@ final class TransformCommand implements Callable<Integer> {
             int chunk = FitCommand.chunk(chunkRows, c);
             double[] buf = new double[chunk * c];
             try (AtomicOutput ao = AtomicOutput.create(out)) {
-                try (NpyWriter w = new NpyWriter(ao.temp(), f32, r.rows(), c, r.rank());
+                try (NpyWriter w = new NpyWriter(out, ao.stream(), f32, r.rows(), c, r.rank());
                         Progress p = Progress.start(Progress.wanted(in.progress), invert ? "invert" : "transform",
                                 r.rows(), " rows", 1, true)) {
                     int n;

@@ -159,7 +159,7 @@ class FitTransformTest {
         Path c = write("d.csv", csv.toString());
         for (boolean f32 : new boolean[] {true, false}) {
             Path npy = dir.resolve("d" + f32 + ".npy");
-            try (NpyWriter w = new NpyWriter(npy, f32, rows, cols, 2)) {
+            try (NpyWriter w = new NpyWriter(npy, Files.newOutputStream(npy), f32, rows, cols, 2)) {
                 w.write(data, rows);
                 w.finish();
             }

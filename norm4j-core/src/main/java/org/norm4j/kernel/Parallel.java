@@ -3,6 +3,7 @@ package org.norm4j.kernel;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -12,14 +13,44 @@ import java.util.function.IntConsumer;
  * threads. Small problems run on the calling thread and never touch the pool.
  *
  * <p>The thread count defaults to the number of available processors, or the system property
- * {@code norm4j.threads}; {@link #setThreads(int)} changes it at run time.
+ * {@code norm4j.threads}; {@link #setThreads(int)} changes it at run time, also while other threads run loops:
+ * those finish on the pool they started on, later loops use the new one.
  */
 public final class Parallel {
     /** Work (in elements touched) below which a loop stays on the calling thread. */
     public static final long MIN_PARALLEL_WORK = 1 << 17;
 
     private static volatile int threads = initialThreads();
-    private static volatile ForkJoinPool pool;
+    private static volatile Pool pool;
+
+    /**
+     * A pool and the number of loops running on it. {@link #setThreads} retires the current pool instead of
+     * shutting it down: the loops in flight finish on it, and the last one out shuts it down.
+     */
+    private static final class Pool {
+        final ForkJoinPool fj;
+        final AtomicInteger users = new AtomicInteger();
+        volatile boolean retired;
+
+        Pool(ForkJoinPool fj) {
+            this.fj = fj;
+        }
+
+        /** Ends one use; the last use of a retired pool shuts it down. */
+        void release() {
+            if (users.decrementAndGet() == 0 && retired) {
+                fj.shutdown();
+            }
+        }
+
+        /** Retires the pool: no new loops start on it; it shuts down once no loop runs on it. */
+        void retire() {
+            retired = true;
+            if (users.get() == 0) {
+                fj.shutdown();
+            }
+        }
+    }
 
     private Parallel() {
     }
@@ -55,26 +86,42 @@ public final class Parallel {
         }
         if (n != threads) {
             threads = n;
-            ForkJoinPool old = pool;
+            Pool old = pool;
             pool = null;
             if (old != null) {
-                old.shutdown();
+                old.retire(); // loops in flight finish on the old pool
             }
         }
     }
 
-    private static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
+    /**
+     * The current pool, with one use counted (end it with {@link Pool#release}). A pool retired between the read
+     * and the count is released and the read retried: the count and the retired flag are each written before the
+     * other is read, so either the loop sees the retirement or the retirement sees the loop.
+     */
+    private static Pool acquire() {
+        while (true) {
+            Pool p = current();
+            p.users.incrementAndGet();
+            if (!p.retired) {
+                return p;
+            }
+            p.release();
+        }
+    }
+
+    private static Pool current() {
+        Pool p = pool;
         if (p == null) {
             synchronized (Parallel.class) {
                 p = pool;
                 if (p == null) {
-                    p = new ForkJoinPool(threads, pl -> {
+                    p = new Pool(new ForkJoinPool(threads, pl -> {
                         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pl);
                         t.setDaemon(true);
                         t.setName("norm4j-" + t.getPoolIndex());
                         return t;
-                    }, null, false);
+                    }, null, false));
                     pool = p;
                 }
             }
@@ -100,7 +147,12 @@ public final class Parallel {
             }
             return;
         }
-        pool().invoke(new Range(body, 0, tasks, Math.max(1, tasks / (4 * t))));
+        Pool p = acquire();
+        try {
+            p.fj.invoke(new Range(body, 0, tasks, Math.max(1, tasks / (4 * t))));
+        } finally {
+            p.release();
+        }
     }
 
     private static final class Range extends RecursiveAction {

@@ -6,9 +6,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
+import org.norm4j.files.Text;
 
 /**
  * Reader for the IDX format of the MNIST and Fashion-MNIST distributions: a big-endian header (two zero
@@ -42,8 +44,20 @@ public final class Idx {
      *     a file shorter than its header says
      */
     public static Array read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+        String name = Text.printable(file.toString());
+        if (Files.isDirectory(file)) {
+            throw new IOException(name + ": is a directory: expected an IDX file");
+        }
+        long length;
+        InputStream in;
+        try {
+            length = Files.size(file);
+            in = Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(name + ": no such file", e);
+        }
+        try (in) {
+            return read(in, name, length);
         }
     }
 
@@ -51,12 +65,26 @@ public final class Idx {
      * Reads IDX data from a stream (gzip detected from the first two bytes); {@code name} is used in errors.
      */
     public static Array read(InputStream raw, String name) throws IOException {
+        return read(raw, name, -1);
+    }
+
+    /**
+     * Reads IDX data; {@code length} is the stream's length in bytes when known ({@code -1} otherwise), checked
+     * against the header before anything is allocated. Without a known length (gzip, a stream) the data array
+     * grows with the bytes that actually arrive, so a short file declaring a huge array fails without
+     * allocating it.
+     */
+    static Array read(InputStream raw, String name, long length) throws IOException {
         BufferedInputStream buf = new BufferedInputStream(raw, 1 << 16);
         buf.mark(2);
         int b0 = buf.read();
         int b1 = buf.read();
         buf.reset();
-        InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new GZIPInputStream(buf, 1 << 16) : buf;
+        boolean gzip = b0 == 0x1f && b1 == 0x8b;
+        InputStream in = gzip ? new GZIPInputStream(buf, 1 << 16) : buf;
+        if (gzip) {
+            length = -1;
+        }
         DataInputStream data = new DataInputStream(in);
         long offset = 0;
         try {
@@ -82,15 +110,23 @@ public final class Idx {
                     throw new IOException(name + ": dimension " + i + " is " + dims[i] + " at byte " + (offset - 4)
                             + ": expected a size >= 0");
                 }
-                size *= dims[i];
+                size = size > Integer.MAX_VALUE ? size : size * dims[i]; // stays below 2^62: no overflow
             }
             if (size > Integer.MAX_VALUE - 8) {
-                throw new IOException(name + ": dimensions " + Arrays.toString(dims) + " hold " + size
-                        + " bytes: more than one Java array");
+                throw new IOException(name + ": dimensions " + Arrays.toString(dims) + " hold more than "
+                        + (Integer.MAX_VALUE - 8) + " bytes: more than one Java array");
             }
-            byte[] out = new byte[(int) size];
+            if (length >= 0 && length - offset != size) {
+                throw new IOException(name + ": " + (length - offset < size ? "truncated IDX file" : "trailing bytes")
+                        + ": the header " + Arrays.toString(dims) + " needs " + size + " data bytes after byte "
+                        + offset + ", the file has " + (length - offset));
+            }
+            byte[] out = new byte[(int) Math.min(size, length >= 0 ? size : 1 << 20)];
             int read = 0;
-            while (read < out.length) {
+            while (read < size) {
+                if (read == out.length) {
+                    out = Arrays.copyOf(out, (int) Math.min(size, 2L * out.length));
+                }
                 int r = data.read(out, read, out.length - read);
                 if (r < 0) {
                     throw new IOException(name + ": truncated IDX file: the header " + Arrays.toString(dims)
@@ -99,9 +135,15 @@ public final class Idx {
                 }
                 read += r;
             }
+            if (data.read() >= 0) {
+                throw new IOException(name + ": trailing bytes after the " + size + " data bytes that the header "
+                        + Arrays.toString(dims) + " declares");
+            }
             return new Array(dims, out);
         } catch (EOFException e) {
             throw new IOException(name + ": truncated IDX header at byte " + offset, e);
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(name + ": corrupt gzip data (" + Text.printable(e.getMessage()) + ")", e);
         }
     }
 }

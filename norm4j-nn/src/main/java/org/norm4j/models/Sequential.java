@@ -73,9 +73,20 @@ public class Sequential {
 
     /**
      * Builds every layer for inputs of {@code batchShape} (batch dimension -1 or any size), inferring each
-     * layer's input from the previous layer's {@code computeOutputShape}.
+     * layer's input from the previous layer's {@code computeOutputShape}. Without arguments ({@code build()}) it
+     * builds for the shape of the model's {@code Input} layer.
+     *
+     * @throws IllegalArgumentException if {@code batchShape} is empty and the model has no {@code Input} layer
      */
     public Sequential build(int... batchShape) {
+        Objects.requireNonNull(batchShape, "batchShape must not be null");
+        if (batchShape.length == 0) {
+            if (inputShape == null) {
+                throw new IllegalArgumentException("build(): batchShape is empty and model '" + name + "' has no "
+                        + "Input layer: expected the input shape with its batch dimension, e.g. build(-1, 784)");
+            }
+            batchShape = inputShape;
+        }
         this.inputShape = batchShape.clone();
         this.inputShape[0] = -1;
         int[] s = this.inputShape;
@@ -264,6 +275,7 @@ public class Sequential {
      * {@code model.evaluate(x, y, batch_size)} in inference mode: the mean loss and every compiled metric.
      */
     public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) {
+        requireBatchSize(batchSize, "evaluate");
         requireCompiled("evaluate");
         checkXY(x, y, "evaluate");
         int n = x.shape().dim(0);
@@ -295,10 +307,22 @@ public class Sequential {
         return evaluate(x, y, 32);
     }
 
-    /** {@code model.predict(x, batch_size)}: outputs in inference mode, batch by batch, concatenated. */
+    /**
+     * {@code model.predict(x, batch_size)}: outputs in inference mode, batch by batch, concatenated. An empty
+     * {@code x} (0 samples) gives an empty output of the model's output shape, as in Keras.
+     *
+     * @throws IllegalArgumentException if {@code batchSize < 1} or {@code x} is a scalar
+     */
     public Tensor predict(Tensor x, int batchSize) {
         Objects.requireNonNull(x, "x must not be null");
+        requireBatchSize(batchSize, "predict");
+        if (x.rank() == 0) {
+            throw new IllegalArgumentException("predict: x is a scalar: expected a batch (samples along axis 0)");
+        }
         int n = x.shape().dim(0);
+        if (n == 0) {
+            return emptyOutput(x);
+        }
         List<Tensor> parts = new ArrayList<>();
         for (int from = 0; from < n; from += batchSize) {
             parts.add(call(x.slice(from, Math.min(n, from + batchSize)), false));
@@ -309,6 +333,30 @@ public class Sequential {
     /** {@code model.predict(x)} with batch size 32. */
     public Tensor predict(Tensor x) {
         return predict(x, 32);
+    }
+
+    private static void requireBatchSize(int batchSize, String what) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException(what + ": batchSize = " + batchSize + ": expected >= 1");
+        }
+    }
+
+    /** The 0-sample output of an empty input: the output shape is inferred layer by layer, nothing is run. */
+    private Tensor emptyOutput(Tensor x) {
+        if (layers.isEmpty()) {
+            throw new IllegalStateException("model '" + name + "' has no layers: expected add() first");
+        }
+        if (inputShape == null) {
+            build(x.shape().dims());
+        }
+        int[] s = x.shape().dims();
+        s[0] = -1;
+        for (Layer l : layers) {
+            s = l.computeOutputShape(s);
+        }
+        s = s.clone();
+        s[0] = 0;
+        return Tensor.wrapNew(x.dtype(), Shape.of(s));
     }
 
     private static Tensor concat(List<Tensor> parts, int n) {

@@ -191,8 +191,8 @@ public final class DemoReport {
         }
         JFreeChart chart = chart(results, title);
         try (AtomicOutput out = AtomicOutput.create(dir.resolve(CHART))) {
-            try (OutputStream os = Files.newOutputStream(out.temp())) {
-                ChartUtils.writeChartAsPNG(os, chart, 1100, 820);
+            try {
+                ChartUtils.writeChartAsPNG(out.stream(), chart, 1100, 820);
             } catch (IOException e) {
                 throw new CliException(out.target() + ": cannot write the chart (" + e.getMessage() + ")", e);
             }
@@ -203,13 +203,6 @@ public final class DemoReport {
     }
 
     private static void text(Path target, String content) {
-        try (AtomicOutput out = AtomicOutput.create(target)) {
-            try {
-                Files.writeString(out.temp(), content, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new CliException(target + ": write error (" + e.getMessage() + ")", e);
-            }
-            out.commit();
-        }
+        AtomicOutput.write(target, content.getBytes(StandardCharsets.UTF_8));
     }
 }

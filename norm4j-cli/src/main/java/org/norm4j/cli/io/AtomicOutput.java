@@ -1,91 +1,107 @@
 package org.norm4j.cli.io;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
+import java.io.OutputStream;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import org.norm4j.cli.CliException;
+import org.norm4j.files.OutputFile;
+import org.norm4j.files.Text;
 
 /**
- * An output file written under a temporary name in the target's directory and renamed onto the target only
- * by {@link #commit()}; {@link #close()} without a commit deletes the temporary file. So a failed command
- * never leaves a partial output behind, and an existing target is replaced only by a complete file.
+ * The command's side of norm4j's output policy ({@link OutputFile}): the same behaviour, with failures as
+ * {@link CliException}s. A regular file is written to a temporary file in the target's directory and renamed
+ * onto the target only by {@link #commit()}; {@link #close()} without a commit deletes the temporary file. So a
+ * failed command never leaves a partial output behind, and an existing target is replaced only by a complete
+ * file. {@code -} is standard output; devices and FIFOs are written directly; links are followed.
  *
  * <pre>{@code
+ * AtomicOutput.check(target, input);          // before reading anything
  * try (AtomicOutput out = AtomicOutput.create(target)) {
- *     Files.write(out.temp(), bytes);
+ *     out.stream().write(bytes);
  *     out.commit();
  * }
  * }</pre>
  */
 public final class AtomicOutput implements AutoCloseable {
     private final Path target;
-    private final Path temp;
-    private boolean committed;
+    private final OutputFile file;
 
-    private AtomicOutput(Path target, Path temp) {
+    private AtomicOutput(Path target, OutputFile file) {
         this.target = target;
-        this.temp = temp;
+        this.file = file;
     }
 
     /**
-     * Creates the temporary file beside {@code target}.
+     * Checks before any work that {@code target} can be written and is none of the inputs (see
+     * {@link OutputFile#check}).
+     *
+     * @throws CliException naming the target otherwise
+     */
+    public static void check(Path target, Path... inputs) {
+        try {
+            OutputFile.check(target, Arrays.asList(inputs));
+        } catch (IOException e) {
+            throw new CliException(Text.printable(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Opens the output (a temporary file beside a regular {@code target}).
      *
      * @throws CliException if the directory does not exist or is not writable, or the target is a directory
      */
     public static AtomicOutput create(Path target) {
-        Path abs = target.toAbsolutePath().normalize();
-        Path dir = abs.getParent();
-        if (Files.isDirectory(abs)) {
-            throw new CliException(target + ": is a directory: expected a file name for the output");
-        }
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new CliException(target + ": directory " + dir + " does not exist");
-        }
         try {
-            Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-            return new AtomicOutput(abs, temp);
+            return new AtomicOutput(target, OutputFile.open(target));
         } catch (IOException e) {
-            throw new CliException(target + ": cannot create a file in " + dir + " (" + e.getMessage() + ")", e);
+            throw new CliException(Text.printable(e.getMessage()), e);
         }
     }
 
-    /** The temporary file to write. */
-    public Path temp() {
-        return temp;
+    /** The stream to write. */
+    public OutputStream stream() {
+        return file.stream();
     }
 
-    /** The final name. */
+    /** The name given. */
     public Path target() {
         return target;
     }
 
-    /** Renames the temporary file onto the target (atomically where the file system allows it). */
+    /** Whether the output is standard output. */
+    public static boolean isStdout(Path target) {
+        return OutputFile.isStdio(target);
+    }
+
+    /** Completes the output (fsync and rename for a regular file). */
     public void commit() {
         try {
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            committed = true;
+            file.commit();
         } catch (IOException e) {
-            throw new CliException(target + ": cannot rename " + temp.getFileName() + " onto it ("
-                    + e.getMessage() + ")", e);
+            throw new CliException(Text.printable(e.getMessage()), e);
         }
     }
 
     /** Deletes the temporary file unless {@link #commit()} ran. */
     @Override
     public void close() {
-        if (!committed) {
+        try {
+            file.close();
+        } catch (IOException e) {
+            throw new CliException(target + ": cannot delete the temporary file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Writes all of {@code bytes} to {@code target} by the policy. */
+    public static void write(Path target, byte[] bytes) {
+        try (AtomicOutput out = create(target)) {
             try {
-                Files.deleteIfExists(temp);
+                out.stream().write(bytes);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete " + temp, e);
+                throw new CliException(target + ": write error (" + e.getMessage() + ")", e);
             }
+            out.commit();
         }
     }
 }

@@ -1,14 +1,16 @@
 package org.norm4j.cli.io;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.norm4j.cli.CliException;
+import org.norm4j.files.InputFile;
+import org.norm4j.files.OutputFile;
+import org.norm4j.files.Text;
 
 /**
  * Streams a delimited text file (CSV, TSV) one record at a time in bounded memory: one line is held at once.
@@ -32,7 +34,7 @@ public final class CsvReader implements AutoCloseable {
     private final String fileName;
     private final char delimiter;
     private final CountingInputStream counter;
-    private final BufferedReader in;
+    private final java.io.Reader in;
     private final long sizeBytes;
     private String[] header;
     private int columns;
@@ -51,11 +53,13 @@ public final class CsvReader implements AutoCloseable {
 
     private CsvReader(Path file, char delimiter) throws IOException {
         this.file = file;
-        this.fileName = String.valueOf(file);
+        this.fileName = OutputFile.isStdio(file) ? "(standard input)" : Text.printable(String.valueOf(file));
         this.delimiter = delimiter;
-        this.sizeBytes = Files.size(file);
-        this.counter = new CountingInputStream(Files.newInputStream(file));
-        this.in = new BufferedReader(new InputStreamReader(counter, StandardCharsets.UTF_8), 1 << 16);
+        boolean stdin = OutputFile.isStdio(file);
+        InputStream raw = InputFile.open(file);
+        this.sizeBytes = stdin ? -1 : Files.size(file);
+        this.counter = new CountingInputStream(raw);
+        this.in = new InputStreamReader(counter, StandardCharsets.UTF_8);
     }
 
     /**
@@ -68,10 +72,8 @@ public final class CsvReader implements AutoCloseable {
         CsvReader r;
         try {
             r = new CsvReader(file, delimiter);
-        } catch (NoSuchFileException e) {
-            throw new CliException(file + ": no such file");
         } catch (IOException e) {
-            throw new CliException(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw new CliException(InputFile.message(file, e), e);
         }
         try {
             r.start(header);
@@ -137,9 +139,9 @@ public final class CsvReader implements AutoCloseable {
         return columns;
     }
 
-    /** The file's size in bytes. */
+    /** The file's size in bytes (for standard input: the bytes read so far). */
     public long sizeBytes() {
-        return sizeBytes;
+        return sizeBytes < 0 ? counter.count() : sizeBytes;
     }
 
     /** Bytes read so far (read-ahead included), for progress. */
@@ -163,7 +165,7 @@ public final class CsvReader implements AutoCloseable {
         try {
             String l;
             do {
-                l = in.readLine();
+                l = readLine();
                 if (l == null) {
                     line = null;
                     return false;
@@ -177,6 +179,65 @@ public final class CsvReader implements AutoCloseable {
             throw new CliException(fileName + ", line " + (lineNumber + 1) + ": read error (" + e.getMessage()
                     + ")", e);
         }
+    }
+
+    /** Longest line accepted, in characters: one line is held in memory at a time. */
+    static final int MAX_LINE = 1 << 24;
+
+    private final StringBuilder lineBuf = new StringBuilder(256);
+
+    private final char[] cbuf = new char[1 << 16];
+    private int pos;
+    private int lim;
+    private boolean skipLf;
+
+    /** Like {@code BufferedReader.readLine()}, with a bound on the line's length (a binary file may have none). */
+    private String readLine() throws IOException {
+        StringBuilder sb = lineBuf;
+        sb.setLength(0);
+        boolean any = false;
+        while (true) {
+            if (pos >= lim) {
+                lim = in.read(cbuf, 0, cbuf.length);
+                pos = 0;
+                if (lim <= 0) {
+                    lim = 0;
+                    return any ? take(sb) : null;
+                }
+            }
+            if (skipLf) {
+                skipLf = false;
+                if (cbuf[pos] == '\n') {
+                    pos++;
+                    continue;
+                }
+            }
+            any = true;
+            int i = pos;
+            while (i < lim && cbuf[i] != '\n' && cbuf[i] != '\r') {
+                i++;
+            }
+            if (sb.length() + (i - pos) > MAX_LINE) {
+                throw new CliException(fileName + ", line " + (lineNumber + 1) + ": longer than " + MAX_LINE
+                        + " characters: expected a text file with line breaks");
+            }
+            sb.append(cbuf, pos, i - pos);
+            if (i < lim) {
+                skipLf = cbuf[i] == '\r';
+                pos = i + 1;
+                return take(sb);
+            }
+            pos = lim;
+        }
+    }
+
+    private String take(StringBuilder sb) {
+        String l = sb.toString();
+        if (sb.capacity() > 1 << 16) {
+            sb.setLength(0);
+            sb.trimToSize();
+        }
+        return l;
     }
 
     private void split() {
@@ -312,8 +373,9 @@ public final class CsvReader implements AutoCloseable {
         if (v == null) {
             String cell = field(i).strip();
             throw new BadRowException(fileName + ", line " + lineNumber + ", column " + (i + 1)
-                    + (header != null ? " (" + header[i] + ")" : "") + ": "
-                    + (cell.isEmpty() ? "empty cell" : "'" + shorten(cell) + "' is not a number"), lineNumber);
+                    + (header != null ? " (" + Text.printable(shorten(header[i])) + ")" : "") + ": "
+                    + (cell.isEmpty() ? "empty cell" : "'" + Text.printable(shorten(cell)) + "' is not a number"),
+                    lineNumber);
         }
         return v;
     }

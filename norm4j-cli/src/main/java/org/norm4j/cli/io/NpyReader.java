@@ -5,12 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.norm4j.cli.CliException;
+import org.norm4j.files.InputFile;
+import org.norm4j.files.OutputFile;
+import org.norm4j.files.Text;
 
 /**
  * Streams the rows of a NumPy {@code .npy} file (format versions 1 to 3) holding a little-endian float32
@@ -20,9 +20,6 @@ import org.norm4j.cli.CliException;
  */
 public final class NpyReader implements AutoCloseable {
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     private final Path file;
     private final FileChannel channel;
@@ -70,19 +67,21 @@ public final class NpyReader implements AutoCloseable {
      *     array, or its size does not match its shape
      */
     public static NpyReader open(Path file) {
+        if (OutputFile.isStdio(file)) {
+            throw new CliException("-: a .npy file cannot be read from standard input: expected its file name");
+        }
         FileChannel ch;
         try {
+            InputFile.check(file);
             ch = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new CliException(file + ": no such file");
         } catch (IOException e) {
-            throw new CliException(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw new CliException(InputFile.message(file, e), e);
         }
         try {
             return readHeader(file, ch);
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new CliException(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw new CliException(InputFile.message(file, e), e);
         } catch (RuntimeException e) {
             closeQuietly(ch);
             throw e;
@@ -98,11 +97,14 @@ public final class NpyReader implements AutoCloseable {
     }
 
     private static NpyReader readHeader(Path file, FileChannel ch) throws IOException {
+        String name = Text.printable(file.toString());
         long size = ch.size();
         ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        ch.read(pre, 0);
+        while (pre.hasRemaining() && ch.read(pre, pre.position()) > 0) {
+            // keep reading
+        }
         if (size < 10 || !java.util.Arrays.equals(java.util.Arrays.copyOf(pre.array(), 6), MAGIC)) {
-            throw new CliException(file + ": not a .npy file (no \\x93NUMPY magic string at byte 0)");
+            throw new CliException(name + ": not a .npy file (no \\x93NUMPY magic string at byte 0)");
         }
         int major = pre.get(6);
         long headerLen;
@@ -114,65 +116,57 @@ public final class NpyReader implements AutoCloseable {
             headerLen = pre.getInt(8) & 0xffffffffL;
             start = 12;
         } else {
-            throw new CliException(file + ": .npy format version " + major + " (byte 6): expected 1, 2 or 3");
+            throw new CliException(name + ": .npy format version " + major + " (byte 6): expected 1, 2 or 3");
         }
         if (start + headerLen > size || headerLen > (1 << 20)) {
-            throw new CliException(file + ": truncated .npy header (" + headerLen + " bytes declared, file has "
+            throw new CliException(name + ": truncated .npy header (" + headerLen + " bytes declared, file has "
                     + size + ")");
         }
         ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-        ch.read(hb, start);
-        String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        Matcher d = DESCR.matcher(header);
-        Matcher f = FORTRAN.matcher(header);
-        Matcher s = SHAPE.matcher(header);
-        if (!d.find() || !f.find() || !s.find()) {
-            throw new CliException(file + ": malformed .npy header: " + header.strip());
+        while (hb.hasRemaining() && ch.read(hb, start + hb.position()) > 0) {
+            // keep reading
         }
-        String descr = d.group(1);
+        String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        NpyHeader h;
+        try {
+            h = NpyHeader.parse(header);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(name + ": .npy header: " + e.getMessage());
+        }
+        String descr = h.descr();
         boolean f32 = descr.equals("<f4");
         if (!f32 && !descr.equals("<f8")) {
-            throw new CliException(file + ": dtype '" + descr + "': expected little-endian float32 ('<f4') or "
-                    + "float64 ('<f8')");
+            throw new CliException(name + ": dtype '" + Text.printable(descr) + "': expected little-endian float32 "
+                    + "('<f4') or float64 ('<f8')");
         }
-        if (f.group(1).equals("True")) {
-            throw new CliException(file + ": fortran_order True: expected C order (numpy.ascontiguousarray)");
+        if (h.fortranOrder()) {
+            throw new CliException(name + ": fortran_order True: expected C order (numpy.ascontiguousarray)");
         }
-        long[] dims = shape(file, s.group(1));
+        long[] dims = h.shape();
         if (dims.length != 1 && dims.length != 2) {
-            throw new CliException(file + ": shape " + s.group(0).substring(s.group(0).indexOf('('))
+            throw new CliException(name + ": shape " + java.util.Arrays.toString(dims)
                     + ": expected a 2-D array (rows, columns) or a 1-D array (rows,)");
         }
         long rows = dims[0];
         long cols = dims.length == 2 ? dims[1] : 1;
         if (cols < 1 || cols > Integer.MAX_VALUE / 8) {
-            throw new CliException(file + ": " + cols + " columns: expected between 1 and " + Integer.MAX_VALUE / 8);
+            throw new CliException(name + ": " + cols + " columns: expected between 1 and " + Integer.MAX_VALUE / 8);
         }
         int width = f32 ? 4 : 8;
         long data = start + headerLen;
-        long need = rows * cols * width;
-        if (size - data != need) {
-            throw new CliException(file + ": " + (size - data < need ? "truncated" : "trailing bytes") + ": shape ("
-                    + rows + ", " + cols + ") of " + descr + " needs " + need + " data bytes after the header, found "
-                    + (size - data));
+        long found = size - data;
+        long need;
+        try {
+            need = Math.multiplyExact(Math.multiplyExact(rows, cols), width);
+        } catch (ArithmeticException e) {
+            need = Long.MAX_VALUE; // more than any file: reported as truncated below
+        }
+        if (found != need) {
+            throw new CliException(name + ": " + (found < need ? "truncated" : "trailing bytes") + ": shape ("
+                    + rows + ", " + cols + ") of " + descr + " needs " + (need == Long.MAX_VALUE ? "more than 2^63"
+                    : String.valueOf(need)) + " data bytes after the header, found " + found);
         }
         return new NpyReader(file, ch, f32, rows, (int) cols, dims.length, data);
-    }
-
-    private static long[] shape(Path file, String text) {
-        String[] parts = text.split(",");
-        long[] dims = new long[parts.length];
-        int n = 0;
-        for (String p : parts) {
-            if (!p.isBlank()) {
-                try {
-                    dims[n++] = Long.parseLong(p.strip().replace("L", ""));
-                } catch (NumberFormatException e) {
-                    throw new CliException(file + ": shape entry '" + p.strip() + "' is not an integer");
-                }
-            }
-        }
-        return java.util.Arrays.copyOf(dims, n);
     }
 
     /** The file. */

@@ -1,12 +1,10 @@
 package org.norm4j.cli.io;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.norm4j.cli.CliException;
 
@@ -24,17 +22,17 @@ public final class NpyWriter implements AutoCloseable {
     private ByteBuffer buffer;
 
     /**
-     * Creates the file and writes the header.
+     * Writes the header to {@code stream}; {@code file} names it in errors.
      *
      * @param rank 2 for {@code (rows, columns)}, 1 for {@code (rows,)} (then {@code columns} must be 1)
      */
-    public NpyWriter(Path file, boolean float32, long rows, int columns, int rank) {
+    public NpyWriter(Path file, OutputStream stream, boolean float32, long rows, int columns, int rank) {
         this.file = file;
         this.float32 = float32;
         this.rows = rows;
         this.columns = columns;
         try {
-            this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+            this.out = stream;
             out.write(header(float32, rows, columns, rank));
         } catch (IOException e) {
             throw new CliException(file + ": cannot write (" + e.getMessage() + ")", e);

@@ -207,141 +207,17 @@ public final class StatsFile {
 
     /** Writes the file atomically (temporary file, then rename). */
     public void write(Path target, String createdBy) {
-        String text = toJson(createdBy);
-        try (AtomicOutput out = AtomicOutput.create(target)) {
-            try {
-                Files.writeString(out.temp(), text);
-            } catch (IOException e) {
-                throw new CliException(target + ": write error (" + e.getMessage() + ")", e);
-            }
-            out.commit();
-        }
+        AtomicOutput.write(target, toJson(createdBy).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
      * Reads and checks a stats file.
      *
-     * @throws CliException naming the file for a missing file, invalid JSON, another format or version, or a
-     *     missing or ill-typed field
+     * @throws CliException naming the file, the field, the value and the expectation for a missing file, a
+     *     directory, invalid JSON, another format or version, an unknown, missing, ill-typed or out-of-range
+     *     field (the schema is in docs/cli.md)
      */
     public static StatsFile read(Path file) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            throw new CliException(file + ": no such file");
-        } catch (JsonProcessingException e) {
-            String at = e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr();
-            throw new CliException(file + at + ": invalid JSON (" + e.getOriginalMessage().replace('\n', ' ') + ")",
-                    e);
-        } catch (IOException e) {
-            throw new CliException(file + ": cannot read (" + e.getMessage() + ")", e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new CliException(file + ": not a norm4j stats file (expected a JSON object)");
-        }
-        Reader r = new Reader(file, root);
-        String format = root.path("format").asText(null);
-        if (!FORMAT.equals(format)) {
-            throw new CliException(file + ": format " + (format == null ? "missing" : "'" + format + "'")
-                    + ": expected '" + FORMAT + "' (a file written by norm4j fit or merge)");
-        }
-        long version = r.integer(root, "version");
-        if (version != VERSION) {
-            throw new CliException(file + ": " + FORMAT + " version " + version + ": expected version " + VERSION
-                    + " (this is norm4j's stats format " + VERSION + "; refit with this version)");
-        }
-        Method method;
-        ZeroVariancePolicy policy;
-        try {
-            method = Method.parse(r.text(root, "method"));
-            policy = ZeroVariancePolicy.parse(r.text(root, "zero_variance_policy"));
-        } catch (IllegalArgumentException e) {
-            throw new CliException(file + ": " + e.getMessage(), e);
-        }
-        int ddof = (int) r.integer(root, "ddof");
-        JsonNode in = r.object(root, "input");
-        Input input;
-        try {
-            input = new Input(r.text(in, "kind"), (int) r.integer(in, "columns"), in.path("header").asBoolean(false),
-                    in.path("delimiter").isTextual() ? in.path("delimiter").asText() : null);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(file + ": " + e.getMessage(), e);
-        }
-        long rows = r.integer(root, "rows");
-        JsonNode fs = root.get("features");
-        if (fs == null || !fs.isArray() || fs.size() == 0) {
-            throw new CliException(file + ": 'features' missing or empty: expected an array of per-feature stats");
-        }
-        int f = fs.size();
-        int[] cols = new int[f];
-        String[] names = new String[f];
-        double[][] a = new double[4][f];
-        for (int j = 0; j < f; j++) {
-            JsonNode fj = fs.get(j);
-            cols[j] = (int) r.integer(fj, "column") - 1;
-            if (cols[j] < 0 || cols[j] >= input.columns()) {
-                throw new CliException(file + ": feature " + (j + 1) + " has column " + (cols[j] + 1)
-                        + ": expected 1.." + input.columns());
-            }
-            names[j] = fj.path("name").isTextual() ? fj.get("name").asText() : null;
-            a[0][j] = r.number(fj, "mean");
-            a[1][j] = r.number(fj, "m2");
-            a[2][j] = r.number(fj, "min");
-            a[3][j] = r.number(fj, "max");
-        }
-        List<String> sources = new ArrayList<>();
-        root.path("sources").forEach(n -> sources.add(n.asText()));
-        StreamingMoments m = StreamingMoments.fromState(new StreamingMoments.State(rows, a[0], a[1], a[2], a[3]));
-        return new StatsFile(method, ddof, policy, input, cols, names, m, root.path("skipped_rows").asLong(0),
-                sources);
-    }
-
-    /** Typed field access with one-line errors naming the file and the field. */
-    private record Reader(Path file, JsonNode root) {
-        JsonNode object(JsonNode n, String key) {
-            JsonNode v = n.get(key);
-            if (v == null || !v.isObject()) {
-                throw new CliException(file + ": field '" + key + "' missing or not an object");
-            }
-            return v;
-        }
-
-        String text(JsonNode n, String key) {
-            JsonNode v = n.get(key);
-            if (v == null || !v.isTextual()) {
-                throw new CliException(file + ": field '" + key + "' missing or not a string");
-            }
-            return v.asText();
-        }
-
-        long integer(JsonNode n, String key) {
-            JsonNode v = n.get(key);
-            if (v == null || !v.isIntegralNumber()) {
-                throw new CliException(file + ": field '" + key + "' missing or not an integer");
-            }
-            return v.asLong();
-        }
-
-        double number(JsonNode n, String key) {
-            JsonNode v = n.get(key);
-            if (v != null && v.isNumber()) {
-                return v.asDouble();
-            }
-            if (v != null && v.isTextual()) {
-                switch (v.asText()) {
-                    case "NaN":
-                        return Double.NaN;
-                    case "Infinity":
-                        return Double.POSITIVE_INFINITY;
-                    case "-Infinity":
-                        return Double.NEGATIVE_INFINITY;
-                    default:
-                        break;
-                }
-            }
-            throw new CliException(file + ": field '" + key + "' missing or not a number");
-        }
+        return StatsReader.read(file);
     }
 }
