@@ -118,8 +118,8 @@ public final class Idx {
             }
             if (length >= 0 && length - offset != size) {
                 throw new IOException(name + ": " + (length - offset < size ? "truncated IDX file" : "trailing bytes")
-                        + ": the header " + Arrays.toString(dims) + " needs " + size + " data bytes after byte "
-                        + offset + ", the file has " + (length - offset));
+                        + ": the header " + Arrays.toString(dims) + " needs " + size + " data bytes but " + (length - offset < size ? "only " : "")
+                        + (length - offset) + " follow (after byte " + offset + "): expected exactly " + size);
             }
             byte[] out = new byte[(int) Math.min(size, length >= 0 ? size : 1 << 20)];
             int read = 0;
