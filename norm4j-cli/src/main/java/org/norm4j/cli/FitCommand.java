@@ -199,8 +199,11 @@ final class FitCommand implements Callable<Integer> {
             int[] cols = Columns.resolve(columns, null, r.columns(), input.toString());
             int f = cols.length;
             int c = r.columns();
+            if (r.rows() == 0) { // before allocating anything from the declared column count
+                throw new CliException(input + ": no data rows (shape (0, " + c + "))");
+            }
             StreamingMoments sm = new StreamingMoments(f);
-            int chunk = chunk(chunkRows, c);
+            int chunk = (int) Math.min(chunk(chunkRows, c), r.rows());
             double[] raw = new double[chunk * c];
             double[] buf = cols.length == c && isIdentity(cols) ? raw : new double[chunk * f];
             try (Progress p = Progress.start(Progress.wanted(in.progress), "fit", r.rows(), " rows", 1, true)) {

@@ -189,7 +189,8 @@ final class TransformCommand implements Callable<Integer> {
             int c = r.columns();
             int[] cols = stats.columns();
             boolean f32 = dtype == null ? r.float32() : dtype.equals("float32");
-            int chunk = FitCommand.chunk(chunkRows, c);
+            // at most the rows the file holds: an empty array's declared columns allocate nothing
+            int chunk = (int) Math.min(FitCommand.chunk(chunkRows, c), r.rows());
             double[] buf = new double[chunk * c];
             try (AtomicOutput ao = AtomicOutput.create(out)) {
                 try (NpyWriter w = new NpyWriter(out, ao.stream(), f32, r.rows(), c, r.rank());

@@ -75,6 +75,20 @@ public final class Idx {
      * allocating it.
      */
     static Array read(InputStream raw, String name, long length) throws IOException {
+        try {
+            return parse(raw, name, length);
+        } catch (IOException e) {
+            String m = e.getMessage();
+            if (m != null && m.startsWith(name + ":")) {
+                throw e;
+            }
+            // from the gzip decoder or the stream: name the file, escape what the stream said
+            throw new IOException(name + ": " + (e instanceof EOFException ? "truncated (" : "unreadable (")
+                    + Text.printable(String.valueOf(m)) + ")", e);
+        }
+    }
+
+    private static Array parse(InputStream raw, String name, long length) throws IOException {
         BufferedInputStream buf = new BufferedInputStream(raw, 1 << 16);
         buf.mark(2);
         int b0 = buf.read();
