@@ -58,6 +58,7 @@ public final class OutputFile implements AutoCloseable {
     private static final Pattern TEMP = Pattern.compile("\\..+\\.norm4j-(\\d+)-[0-9a-f]+\\.tmp");
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
     private static final long PID = ProcessHandle.current().pid();
+    private static volatile boolean exiting;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(OutputFile::deleteLive, "norm4j-temp-cleanup"));
@@ -182,9 +183,16 @@ public final class OutputFile implements AutoCloseable {
             temp = dir.resolve("." + real.getFileName() + TAG + PID + "-"
                     + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".tmp");
             try {
-                LIVE.add(temp);
-                // default attributes: the umask decides a new file's mode, as for any file
-                ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                // default attributes: the umask decides a new file's mode, as for any file. Under the lock the
+                // shutdown hook takes: a file is either created and registered before the hook deletes the
+                // registered files, or not created at all
+                synchronized (LIVE) {
+                    if (exiting) {
+                        throw new IOException(target + ": not written: the JVM is shutting down");
+                    }
+                    LIVE.add(temp);
+                    ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                }
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 LIVE.remove(temp);
                 if (attempt > 8) {
@@ -359,11 +367,14 @@ public final class OutputFile implements AutoCloseable {
     }
 
     private static void deleteLive() {
-        for (Path p : LIVE) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // best effort while the JVM exits
+        synchronized (LIVE) { // no temporary file is created after this (see open)
+            exiting = true;
+            for (Path p : LIVE) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort while the JVM exits
+                }
             }
         }
     }

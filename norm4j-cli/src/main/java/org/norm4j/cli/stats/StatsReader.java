@@ -58,6 +58,9 @@ final class StatsReader {
                     + Text.printable(e.getOriginalMessage()) + ")", e);
         } catch (IOException e) {
             throw new CliException(InputFile.message(path, e), e);
+        } catch (NumberFormatException e) { // a number beyond what the parser represents, e.g. 1e-4611686018427387904
+            throw new CliException(new StatsReader(path).file + ": invalid JSON (a number out of range: "
+                    + Text.printable(e.getMessage()) + ")", e);
         }
         return new StatsReader(path).parse(root);
     }
