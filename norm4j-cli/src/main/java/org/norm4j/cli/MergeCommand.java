@@ -41,6 +41,10 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (parts.stream().filter(AtomicOutput::isStdout).count() > 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "'-' given more than once: "
+                    + "expected standard input for one part at most");
+        }
         AtomicOutput.check(out, parts.toArray(new Path[0])); // before reading anything
         List<StatsFile> files = new ArrayList<>();
         for (Path p : parts) {

@@ -74,6 +74,10 @@ final class TransformCommand implements Callable<Integer> {
         if (chunkRows < 1) {
             throw new ParameterException(spec.commandLine(), "--chunk-rows " + chunkRows + ": expected >= 1");
         }
+        if (AtomicOutput.isStdout(input) && AtomicOutput.isStdout(statsPath)) {
+            throw new ParameterException(spec.commandLine(), "INPUT and --stats are both '-': expected standard "
+                    + "input for one of them at most");
+        }
         AtomicOutput.check(out, input, statsPath); // before reading anything
         FitCommand.checkInput(statsPath);
         FitCommand.checkInput(input);
