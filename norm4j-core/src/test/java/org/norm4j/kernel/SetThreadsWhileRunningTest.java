@@ -49,9 +49,9 @@ class SetThreadsWhileRunningTest {
             t.start();
         }
         try {
-            for (int i = 0; i < 400 && failures.isEmpty(); i++) {
+            for (int i = 0; i < 4000 && failures.isEmpty(); i++) {
                 Parallel.setThreads(1 + i % 4);
-                Thread.sleep(1);
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
             }
         } finally {
             stop.set(true);

@@ -305,7 +305,13 @@ public final class OutputFile implements AutoCloseable {
      * replace.
      */
     static Path resolve(Path target) throws IOException {
-        Path p = target.toAbsolutePath().normalize();
+        Path abs = target.toAbsolutePath();
+        if (Files.exists(abs)) {
+            // a device or FIFO is opened by the name given (/dev/stdout -> /proc/self/fd/1 -> pipe:[N] cannot be
+            // followed by name); an existing file or directory by its real path
+            return Files.isRegularFile(abs) || Files.isDirectory(abs) ? abs.toRealPath() : abs;
+        }
+        Path p = abs.normalize();
         for (int hops = 0; Files.isSymbolicLink(p); hops++) {
             if (hops > 40) {
                 throw new IOException(target + ": too many levels of symbolic links");

@@ -93,7 +93,7 @@ class OutputFileTest {
     }
 
     @Test
-    void aFifoIsWrittenDirectlyNotReplaced() throws Exception {
+    void aFifoIsWrittenDirectlyNotReplacedAlsoThroughALink() throws Exception {
         Path fifo = dir.resolve("pipe");
         Process mk;
         try {
@@ -110,10 +110,12 @@ class OutputFileTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        write(fifo, "through the pipe");
+        Path link = Files.createSymbolicLink(dir.resolve("to-pipe"), fifo.getFileName());
+        write(link, "through the pipe");
         assertEquals("through the pipe", new String(reader.get(20, TimeUnit.SECONDS), StandardCharsets.UTF_8));
         assertFalse(Files.isRegularFile(fifo), "the FIFO is still a FIFO");
-        assertEquals(List.of("pipe"), names());
+        assertTrue(Files.isSymbolicLink(link), "the link to it is still a link");
+        assertEquals(List.of("pipe", "to-pipe"), names());
     }
 
     @Test
