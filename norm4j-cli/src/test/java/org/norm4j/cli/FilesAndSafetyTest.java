@@ -95,9 +95,12 @@ class FilesAndSafetyTest {
         assertTrue(Files.isSymbolicLink(link));
         assertTrue(Files.readString(real).contains("norm4j-stats"));
         Path devNull = Path.of("/dev/null");
-        assumeTrue(Files.exists(devNull));
-        Cli r = Cli.run("fit", csv, "-o", devNull);
+        assumeTrue(Files.exists(devNull) && !Files.isRegularFile(devNull), "/dev/null");
+        // through a link of our own: code that replaced its output would replace the link, never /dev/null
+        Path toNull = Files.createSymbolicLink(dir.resolve("null.json"), devNull);
+        Cli r = Cli.run("fit", csv, "-o", toNull);
         assertEquals(0, r.code, r::toString);
+        assertTrue(Files.isSymbolicLink(toNull), "the link to the device is still a link");
         assertFalse(Files.isRegularFile(devNull));
     }
 

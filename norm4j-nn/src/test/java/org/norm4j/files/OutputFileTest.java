@@ -87,9 +87,13 @@ class OutputFileTest {
     void aCharacterDeviceIsWrittenDirectly() throws IOException {
         Path devNull = Path.of("/dev/null");
         assumeTrue(Files.exists(devNull) && !Files.isRegularFile(devNull), "/dev/null");
-        OutputFile.check(devNull, List.of());
-        write(devNull, "discarded");
+        // through a link of our own: code that replaced its output would replace the link, never /dev/null
+        Path toNull = Files.createSymbolicLink(dir.resolve("null.bin"), devNull);
+        OutputFile.check(toNull, List.of());
+        write(toNull, "discarded");
+        assertTrue(Files.isSymbolicLink(toNull), "the link is still a link");
         assertFalse(Files.isRegularFile(devNull), "/dev/null is still a device");
+        assertEquals(List.of("null.bin"), names());
     }
 
     @Test
