@@ -80,7 +80,10 @@ final class MergeCommand implements Callable<Integer> {
         same("method", a.method().configName(), b.method().configName(), pa, pb);
         same("ddof", a.ddof(), b.ddof(), pa, pb);
         same("zero_variance_policy", a.policy().configName(), b.policy().configName(), pa, pb);
+        same("input kind", a.input().kind(), b.input().kind(), pa, pb);
         same("number of input columns", a.input().columns(), b.input().columns(), pa, pb);
+        same("input header", a.input().header(), b.input().header(), pa, pb);
+        same("input delimiter", a.input().delimiter(), b.input().delimiter(), pa, pb);
         same("number of features", a.features(), b.features(), pa, pb);
         if (!Arrays.equals(a.columns(), b.columns())) {
             throw new CliException(pb + ": fitted columns " + oneBased(b.columns()) + ", but " + pa + " has "

@@ -316,6 +316,45 @@ class MutatedFilesTest {
                 CliException.class);
     }
 
+    // ---- the command on mutated files ----------------------------------------------------------------
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run command(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = org.norm4j.cli.Main.commandLine();
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /**
+     * {@code fit} of a mutated CSV, then {@code transform} of the valid CSV with a mutated stats file: exit code 0
+     * (and then a stats file that reads back) or 1 with one line naming the file, never an internal error.
+     */
+    @Test
+    void commandOnMutatedFiles() {
+        property("command", ".csv", MutatedFilesTest::validCsv, file -> {
+            Path stats = dir.resolve("cmd.json");
+            Run fit = command("fit", file.toString(), "--skip-bad-rows", "-o", stats.toString());
+            if (fit.code() != 0) {
+                throw new CliException(fit.err().strip() + " (exit " + fit.code() + ")");
+            }
+            StatsFile s = StatsFile.read(stats);
+            byte[] mutated = Mutator.mutate(Files.readAllBytes(stats), new Random(Files.size(file)));
+            Path bad = Files.write(dir.resolve("cmd-bad.json"), mutated);
+            Run tr = command("transform", file.toString(), "-s", bad.toString(), "-o", dir.resolve("cmd-out.csv")
+                    .toString(), "--skip-bad-rows");
+            assertTrue(tr.code() == 0 || tr.code() == 1, () -> "exit " + tr.code() + ": " + tr.err());
+            assertTrue(!tr.err().contains("internal error") && tr.err().strip().lines().count() <= 2,
+                    () -> "transform: " + tr.err());
+            return s;
+        }, (bytes, s) -> verifyStats(bytes, s), CliException.class);
+    }
+
     // ---- IDX (plain and gzip) -------------------------------------------------------------------------
 
     static byte[] validIdx(Random rnd) {
