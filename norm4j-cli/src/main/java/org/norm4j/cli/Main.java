@@ -61,9 +61,9 @@ public final class Main implements Callable<Integer> {
         String name = cmd.getCommandName();
         String prefix = name.equals("norm4j") ? "norm4j: error: " : "norm4j " + name + ": error: ";
         if (ex instanceof CliException) {
-            err.println(prefix + Text.printable(ex.getMessage()));
+            err.println(prefix + Text.escape(ex.getMessage()));
         } else {
-            err.println(prefix + "internal error: " + Text.printable(String.valueOf(ex)));
+            err.println(prefix + "internal error: " + Text.escape(String.valueOf(ex)));
             if (System.getenv("NORM4J_DEBUG") != null) {
                 ex.printStackTrace(err);
             } else {

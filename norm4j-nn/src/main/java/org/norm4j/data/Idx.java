@@ -44,7 +44,7 @@ public final class Idx {
      *     a file shorter than its header says
      */
     public static Array read(Path file) throws IOException {
-        String name = Text.printable(file.toString());
+        String name = Text.escape(file.toString());
         if (Files.isDirectory(file)) {
             throw new IOException(name + ": is a directory: expected an IDX file");
         }

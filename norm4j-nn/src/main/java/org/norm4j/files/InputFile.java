@@ -25,7 +25,7 @@ public final class InputFile {
             return;
         }
         if (Files.isDirectory(file)) {
-            throw new IOException(Text.printable(file.toString()) + ": is a directory: expected a file");
+            throw new IOException(Text.escape(file.toString()) + ": is a directory: expected a file");
         }
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
@@ -38,14 +38,14 @@ public final class InputFile {
     /** The one-line message of a failed {@link #check}: "FILE: reason". */
     public static String message(Path file, IOException e) {
         if (e instanceof NoSuchFileException) {
-            return Text.printable(file.toString()) + ": no such file";
+            return Text.escape(file.toString()) + ": no such file";
         }
         if (e instanceof AccessDeniedException) {
-            return Text.printable(file.toString()) + ": not readable (permission denied)";
+            return Text.escape(file.toString()) + ": not readable (permission denied)";
         }
         String m = String.valueOf(e.getMessage());
-        return m.startsWith(file.toString()) ? Text.printable(m)
-                : Text.printable(file + ": " + OutputFile.reason(e));
+        return m.startsWith(file.toString()) ? Text.escape(m)
+                : Text.escape(file + ": " + OutputFile.reason(e));
     }
 
     /** Opens {@code file} after {@link #check}; {@code -} is standard input (not closed by closing the stream). */

@@ -6,11 +6,20 @@ public final class Text {
     }
 
     /**
-     * {@code s} with control characters escaped ({@code \n}, {@code \t}, {@code \r}, other C0 and C1 controls and
-     * DEL as {@code \xNN}), so that bytes read from a binary or gzipped file never reach a terminal raw; and cut
-     * to 200 characters.
+     * A value read from a file, for a message: {@link #escape escaped}, and cut to 200 characters (197 and
+     * {@code ...}).
      */
     public static String printable(String s) {
+        String out = escape(s);
+        return out.length() <= 200 ? out : out.substring(0, 197) + "...";
+    }
+
+    /**
+     * {@code s} with control characters escaped ({@code \n}, {@code \t}, {@code \r}, other C0 and C1 controls and
+     * DEL as {@code \xNN}), so that bytes read from a binary or gzipped file never reach a terminal raw. For file
+     * names and whole messages, which are never cut.
+     */
+    public static String escape(String s) {
         if (s == null) {
             return "null";
         }
@@ -36,7 +45,6 @@ public final class Text {
                 }
             }
         }
-        String out = sb == null ? s : sb.toString();
-        return out.length() <= 200 ? out : out.substring(0, 197) + "...";
+        return sb == null ? s : sb.toString();
     }
 }

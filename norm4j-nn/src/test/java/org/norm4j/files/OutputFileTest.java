@@ -202,6 +202,7 @@ class OutputFileTest {
         assertEquals("a\\x1b[31mb\\nc\\x00\\x7f\\x9b", Text.printable("a\u001b[31mb\nc\u0000\u007f\u009b"));
         assertEquals("plain é", Text.printable("plain é"));
         assertEquals(200, Text.printable("x".repeat(1000)).length());
+        assertEquals(1000, Text.escape("x".repeat(1000)).length());
     }
 
     @Test

@@ -42,7 +42,7 @@ public final class AtomicOutput implements AutoCloseable {
         try {
             OutputFile.check(target, Arrays.asList(inputs));
         } catch (IOException e) {
-            throw new CliException(Text.printable(e.getMessage()), e);
+            throw new CliException(Text.escape(e.getMessage()), e);
         }
     }
 
@@ -55,7 +55,7 @@ public final class AtomicOutput implements AutoCloseable {
         try {
             return new AtomicOutput(target, OutputFile.open(target));
         } catch (IOException e) {
-            throw new CliException(Text.printable(e.getMessage()), e);
+            throw new CliException(Text.escape(e.getMessage()), e);
         }
     }
 
@@ -79,7 +79,7 @@ public final class AtomicOutput implements AutoCloseable {
         try {
             file.commit();
         } catch (IOException e) {
-            throw new CliException(Text.printable(e.getMessage()), e);
+            throw new CliException(Text.escape(e.getMessage()), e);
         }
     }
 

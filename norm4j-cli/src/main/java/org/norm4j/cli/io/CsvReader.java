@@ -53,7 +53,7 @@ public final class CsvReader implements AutoCloseable {
 
     private CsvReader(Path file, char delimiter) throws IOException {
         this.file = file;
-        this.fileName = OutputFile.isStdio(file) ? "(standard input)" : Text.printable(String.valueOf(file));
+        this.fileName = OutputFile.isStdio(file) ? "(standard input)" : Text.escape(String.valueOf(file));
         this.delimiter = delimiter;
         boolean stdin = OutputFile.isStdio(file);
         InputStream raw = InputFile.open(file);

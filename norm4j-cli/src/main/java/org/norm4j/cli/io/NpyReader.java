@@ -97,7 +97,7 @@ public final class NpyReader implements AutoCloseable {
     }
 
     private static NpyReader readHeader(Path file, FileChannel ch) throws IOException {
-        String name = Text.printable(file.toString());
+        String name = Text.escape(file.toString());
         long size = ch.size();
         ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
         while (pre.hasRemaining() && ch.read(pre, pre.position()) > 0) {

@@ -44,7 +44,7 @@ final class StatsReader {
     private final String file;
 
     private StatsReader(Path path) {
-        this.file = OutputFile.isStdio(path) ? "(standard input)" : Text.printable(path.toString());
+        this.file = OutputFile.isStdio(path) ? "(standard input)" : Text.escape(path.toString());
     }
 
     static StatsFile read(Path path) {
