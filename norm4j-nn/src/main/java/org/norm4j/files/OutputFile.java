@@ -130,8 +130,8 @@ public final class OutputFile implements AutoCloseable {
         if (Files.isDirectory(real)) {
             throw new IOException(target + ": is a directory: expected a file name for the output");
         }
-        for (Path in : inputs) {
-            if (in != null && !isStdio(in) && Files.exists(real) && Files.exists(in)
+        for (Path in : inputs) { // a device or FIFO is a stream: writing it destroys no input (a terminal is both)
+            if (in != null && !isStdio(in) && Files.isRegularFile(real) && Files.exists(in)
                     && Files.isSameFile(real, in)) {
                 throw new IOException(target + ": is the same file as the input " + in
                         + ": expected another output name (writing it would destroy the input)");
