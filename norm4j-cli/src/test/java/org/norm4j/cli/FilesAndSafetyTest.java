@@ -192,9 +192,22 @@ class FilesAndSafetyTest {
         Process gone = new ProcessBuilder("true").start();
         assertTrue(gone.waitFor(10, TimeUnit.SECONDS));
         Path stale = Files.writeString(dir.resolve(".s.json.norm4j-" + gone.pid() + "-9a.tmp"), "partial");
-        assertEquals(0, Cli.run("fit", csv, "-o", dir.resolve("s.json")).code);
+        Path older = Files.writeString(dir.resolve(".s.json.8071624385719285612.tmp"), "an older norm4j's");
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Cli r;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            r = Cli.run("fit", csv, "-o", dir.resolve("s.json"));
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertEquals(0, r.code, r::toString);
         assertFalse(Files.exists(stale));
-        assertEquals(List.of("d.csv", "s.json"), names());
+        assertTrue(Files.exists(older), "a file without a process id is reported, not deleted");
+        String note = err.toString(StandardCharsets.UTF_8);
+        assertTrue(note.contains("norm4j: note: " + older) && note.contains("older norm4j"), note);
+        assertEquals(List.of(".s.json.8071624385719285612.tmp", "d.csv", "s.json"), names());
     }
 
     @Test

@@ -131,8 +131,9 @@ public final class Idx {
                         + (Integer.MAX_VALUE - 8) + " bytes: more than one Java array");
             }
             if (length >= 0 && length - offset != size) {
-                throw new IOException(name + ": " + (length - offset < size ? "truncated IDX file" : "trailing bytes")
-                        + ": the header " + Arrays.toString(dims) + " needs " + size + " data bytes but " + (length - offset < size ? "only " : "")
+                boolean shorter = length - offset < size;
+                throw new IOException(name + ": " + (shorter ? "truncated IDX file" : "trailing bytes") + ": the header "
+                        + Arrays.toString(dims) + " needs " + size + " data bytes but " + (shorter ? "only " : "")
                         + (length - offset) + " follow (after byte " + offset + "): expected exactly " + size);
             }
             byte[] out = new byte[(int) Math.min(size, length >= 0 ? size : 1 << 20)];

@@ -18,7 +18,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -77,6 +79,7 @@ public final class OutputFile implements AutoCloseable {
     private final OutputStream raw;
     private final OutputStream stream;
     private final int staleRemoved;
+    private List<Path> legacy = List.of();
     private boolean done;
 
     private OutputFile(Path target, Path temp, FileChannel channel, OutputStream stream, int staleRemoved) {
@@ -214,6 +217,7 @@ public final class OutputFile implements AutoCloseable {
         }
         OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
         OutputFile f = new OutputFile(real, temp, ch, os, stale);
+        f.legacy = legacyTemps(dir, real.getFileName().toString());
         return f;
     }
 
@@ -230,6 +234,32 @@ public final class OutputFile implements AutoCloseable {
     /** Temporary files of killed runs that {@link #open} deleted in the target's directory. */
     public int staleRemoved() {
         return staleRemoved;
+    }
+
+    /**
+     * Files beside the target named as older norm4j versions named their temporary files for it
+     * ({@code .NAME.DIGITS.tmp}, {@code .NAMEDIGITS.tmp}): left by a run killed while writing, but they carry no
+     * process id, so they are reported here, never deleted.
+     */
+    public List<Path> legacyTemps() {
+        return legacy;
+    }
+
+    private static List<Path> legacyTemps(Path dir, String name) {
+        List<Path> out = new ArrayList<>();
+        Pattern p = Pattern.compile("\\." + Pattern.quote(name) + "\\.?-?[0-9]+\\.tmp");
+        String glob = "." + name.replaceAll("[\\[\\]{}*?\\\\]", "?") + "*.tmp";
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob)) {
+            for (Path f : ds) {
+                boolean file = Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS);
+                if (file && p.matcher(f.getFileName().toString()).matches()) {
+                    out.add(f);
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException ignored) {
+            // nothing to report
+        }
+        return out;
     }
 
     /**

@@ -53,7 +53,13 @@ public final class AtomicOutput implements AutoCloseable {
      */
     public static AtomicOutput create(Path target) {
         try {
-            return new AtomicOutput(target, OutputFile.open(target));
+            OutputFile f = OutputFile.open(target);
+            for (Path old : f.legacyTemps()) {
+                System.err.println("norm4j: note: " + Text.escape(old.toString()) + " looks like a temporary file "
+                        + "that an older norm4j left when killed while writing " + Text.escape(target.toString())
+                        + ": delete it if no norm4j is writing there");
+            }
+            return new AtomicOutput(target, f);
         } catch (IOException e) {
             throw new CliException(Text.escape(e.getMessage()), e);
         }
