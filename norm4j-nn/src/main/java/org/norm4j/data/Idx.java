@@ -132,7 +132,7 @@ public final class Idx {
             }
             if (length >= 0 && length - offset != size) {
                 boolean shorter = length - offset < size;
-                throw new IOException(name + ": " + (shorter ? "truncated IDX file" : "trailing bytes") + ": the header "
+                throw new IOException(name + ": " + (shorter ? "truncated IDX file" : "trailing bytes") + ": header "
                         + Arrays.toString(dims) + " needs " + size + " data bytes but " + (shorter ? "only " : "")
                         + (length - offset) + " follow (after byte " + offset + "): expected exactly " + size);
             }
