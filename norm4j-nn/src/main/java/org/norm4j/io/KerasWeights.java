@@ -314,9 +314,9 @@ final class KerasWeights {
         if (dims.length == 0) {
             double v = t.toDoubleArray()[0];
             if ("Normalization".equals(layer.className())) {
-                return new int[] {(int) v};
+                return Integer.valueOf((int) Math.min(v, Integer.MAX_VALUE));
             }
-            return t.dtype() == DType.FLOAT64 ? new double[] {v} : new float[] {(float) v};
+            return t.dtype() == DType.FLOAT64 ? (Object) Double.valueOf(v) : (Object) Float.valueOf((float) v);
         }
         boolean f32 = t.dtype() == DType.FLOAT32;
         Object out = Array.newInstance(f32 ? float.class : double.class, dims);

@@ -59,13 +59,34 @@ public final class ModelIO {
     // ---- writing -------------------------------------------------------------------------------------
 
     /**
+     * Writes {@code model}: as a Keras 3 {@code .keras} archive ({@link #saveKeras}) when Keras can express it,
+     * otherwise (InstanceNormalization, a PyTorch-convention BatchNormalization, a Normalization with
+     * {@code ddof=1}, a custom layer ...) in norm4j's own zip format, which {@link #load} reads back but Keras
+     * cannot.
+     */
+    public static void save(Sequential model, Path file) throws IOException {
+        boolean keras;
+        try {
+            KerasModels.toKeras(model);
+            keras = true;
+        } catch (KerasFormatException e) {
+            keras = false;
+        }
+        if (keras) {
+            saveKeras(model, file);
+        } else {
+            saveNorm4j(model, file);
+        }
+    }
+
+    /**
      * Writes {@code model} as a Keras 3 {@code .keras} archive. The model must be built and every layer must be
      * a Keras layer norm4j writes, with no norm4j-only setting Keras cannot express (a PyTorch-convention
      * BatchNormalization, a Normalization with {@code ddof=1} ...).
      *
      * @throws IOException naming the layer and setting Keras cannot express, or the write failure
      */
-    public static void save(Sequential model, Path file) throws IOException {
+    public static void saveKeras(Sequential model, Path file) throws IOException {
         byte[] config;
         byte[] weights;
         try {
@@ -89,6 +110,35 @@ public final class ModelIO {
     /** Writes only the weights, as Keras 3's {@code model.save_weights("m.weights.h5")}. */
     public static void saveWeights(Sequential model, Path file) throws IOException {
         writeFile(file, weightsBytes(model, file));
+    }
+
+    /** norm4j's own zip: norm4j layer configs in config.json, one .npy per weight, an index in metadata.json. */
+    private static void saveNorm4j(Sequential model, Path file) throws IOException {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("class_name", "Sequential");
+        root.put("config", model.getConfig());
+        ByteArrayOutputStream zipBytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(zipBytes)) {
+            putStored(zip, "config.json", JSON.writeValueAsBytes(root));
+            List<Variable> ws = model.weights();
+            List<Map<String, Object>> index = new ArrayList<>();
+            for (int i = 0; i < ws.size(); i++) {
+                String entry = String.format("weights/%04d.npy", i);
+                putStored(zip, entry, Npy.write(ws.get(i).value()));
+                Map<String, Object> w = new LinkedHashMap<>();
+                w.put("file", entry);
+                w.put("name", ws.get(i).name());
+                w.put("shape", ws.get(i).shape().dims());
+                w.put("trainable", ws.get(i).trainable());
+                index.add(w);
+            }
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("format", "norm4j-model");
+            meta.put("format_version", FORMAT_VERSION);
+            meta.put("weights", index);
+            putStored(zip, "metadata.json", JSON.writeValueAsBytes(meta));
+        }
+        writeFile(file, zipBytes.toByteArray());
     }
 
     private static byte[] weightsBytes(Sequential model, Path file) throws IOException {

@@ -195,7 +195,7 @@ public abstract class Layer {
     protected final Variable addWeight(String weightName, int[] shape, Initializer initializer, boolean train) {
         Objects.requireNonNull(initializer, "initializer must not be null");
         spendBudget(weightName, shape);
-        Tensor init = initializer.apply(Shape.of(shape), dtype()).asType(dtype());
+        Tensor init = initializer.apply(Shape.of(shape), dtype());
         Variable v = new Variable(init, name + "/" + weightName, train);
         weights.add(v);
         weightTrainable.add(train);
