@@ -1,0 +1,152 @@
+package org.norm4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import org.norm4j.Tensor;
+import org.norm4j.models.Sequential;
+
+/**
+ * Mutated model files (bit flips, truncation, inserted bytes, duplicated spans, huge numbers in the config) load
+ * correctly or fail with an IOException: never another exception type, a hang or an out-of-proportion
+ * allocation (the test JVM's heap is bounded by Surefire's settings; each load must finish in 20 s). A mutated
+ * .keras archive that loads predicts exactly as the original (members are CRC-checked); a mutated legacy .h5
+ * has no checksum (HDF5 superblock v0), so there a load may give other values — it must still not fail
+ * otherwise.
+ */
+class ModelFileMutationProperties {
+    private static final String[] FIXTURES = {"batch_normalization.keras", "normalization.keras",
+        "functional.keras", "group_normalization.h5", "dense.h5", "layer_normalization_rms.keras"};
+    private static final AtomicInteger TRIED = new AtomicInteger();
+    private static final AtomicInteger LOADED = new AtomicInteger();
+    private static final AtomicInteger REFUSED = new AtomicInteger();
+
+    /** One mutation: kind, position fraction, length, byte value. */
+    record Mutation(int kind, double where, int length, int value) {
+        byte[] apply(byte[] b) {
+            int pos = (int) Math.min(b.length - 1, Math.floor(where * b.length));
+            switch (kind) {
+                case 0: {
+                    byte[] c = b.clone();
+                    c[pos] ^= (byte) (1 << (value & 7));
+                    return c;
+                }
+                case 1:
+                    return Arrays.copyOf(b, pos);
+                case 2: {
+                    byte[] c = new byte[b.length + length];
+                    System.arraycopy(b, 0, c, 0, pos);
+                    Arrays.fill(c, pos, pos + length, (byte) value);
+                    System.arraycopy(b, pos, c, pos + length, b.length - pos);
+                    return c;
+                }
+                default: {
+                    int len = Math.min(length, b.length - pos);
+                    byte[] c = new byte[b.length + len];
+                    System.arraycopy(b, 0, c, 0, pos + len);
+                    System.arraycopy(b, pos, c, pos + len, b.length - pos);
+                    return c;
+                }
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<Mutation> mutations() {
+        return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.doubles().between(0, 1),
+                Arbitraries.integers().between(1, 64), Arbitraries.integers().between(0, 255)).as(Mutation::new);
+    }
+
+    @Property(tries = 300, seed = "42")
+    void mutatedFileLoadsCorrectlyOrIsAnIOException(@ForAll("mutations") Mutation m,
+            @ForAll("fixtures") String fixture) throws IOException {
+        byte[] original = Files.readAllBytes(KerasFixturesTest.fixture(fixture));
+        check(fixture, m.apply(original), fixture.endsWith(".keras"));
+    }
+
+    @Provide
+    Arbitrary<String> fixtures() {
+        return Arbitraries.of(FIXTURES);
+    }
+
+    @Property(tries = 100, seed = "7")
+    void hugeNumbersInTheConfigAreRefusedOrLoaded(@ForAll("numbers") String number,
+            @ForAll("fixtures") String fixture) throws IOException {
+        if (!fixture.endsWith(".keras")) {
+            return;
+        }
+        Map<String, byte[]> m = new LinkedHashMap<>(ModelFileErrorsTest.members(fixture));
+        String c = new String(m.get("config.json"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher mt = java.util.regex.Pattern.compile("(?<=: |\\[|, )\\d+(\\.\\d+)?(?=[,\\]}])")
+                .matcher(c);
+        java.util.List<int[]> spans = new java.util.ArrayList<>();
+        while (mt.find()) {
+            spans.add(new int[] {mt.start(), mt.end()});
+        }
+        int[] s = spans.get(Math.floorMod(number.hashCode(), spans.size()));
+        m.put("config.json", (c.substring(0, s[0]) + number + c.substring(s[1])).getBytes(StandardCharsets.UTF_8));
+        check(fixture, ModelFileErrorsTest.zip(m), false);
+    }
+
+    @Provide
+    Arbitrary<String> numbers() {
+        return Arbitraries.of("2147483647", "2147483648", "-2147483648", "9223372036854775807",
+                "99999999999999999999999", "1e308", "-1", "0", "65536", "1000000", "NaN", "1e-320");
+    }
+
+    private void check(String fixture, byte[] mutated, boolean exact) throws IOException {
+        TRIED.incrementAndGet();
+        Path f = Files.createTempFile("mutated", fixture);
+        try {
+            Files.write(f, mutated);
+            Sequential model = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                try {
+                    return ModelIO.load(f);
+                } catch (IOException e) {
+                    if (!e.getMessage().contains(f.toString())) {
+                        throw new AssertionError("IOException does not name the file: " + e.getMessage());
+                    }
+                    return null;
+                }
+            });
+            if (model == null) {
+                REFUSED.incrementAndGet();
+                return;
+            }
+            LOADED.incrementAndGet();
+            String base = fixture.substring(0, fixture.indexOf('.'));
+            Tensor x = KerasFixturesTest.npy(base + ".x.npy");
+            Tensor got = model.predict(x);
+            if (exact) {
+                Sequential reference = ModelIO.load(KerasFixturesTest.fixture(fixture));
+                assertArrayEquals(reference.predict(x).toDoubleArray(), got.toDoubleArray(),
+                        "a mutated .keras archive loaded with other predictions");
+            }
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+
+
+    @AfterContainer
+    static void report() {
+        System.out.printf("model-file mutations: %d files tried, %d loaded, %d refused with IOException%n",
+                TRIED.get(), LOADED.get(), REFUSED.get());
+    }
+}
