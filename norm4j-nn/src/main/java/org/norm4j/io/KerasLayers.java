@@ -67,7 +67,7 @@ public final class KerasLayers {
                 "renorm_clipping", "renorm_momentum"));
         bn.addAll(GAMMA_BETA);
         register(new Spec("BatchNormalization", Set.copyOf(bn), fixed("synchronized", false, "renorm", false,
-                "renorm_clipping", null), Map.of()));
+                "renorm_clipping", null), fixed("norm4j_convention", "keras")));
         List<String> ln = new ArrayList<>(List.of("axis", "epsilon", "center", "scale", "rms_scaling"));
         ln.addAll(GAMMA_BETA);
         register(new Spec("LayerNormalization", Set.copyOf(ln), Map.of(), Map.of()));
@@ -93,6 +93,28 @@ public final class KerasLayers {
 
     static synchronized Spec spec(String kerasClass) {
         return SPECS.get(kerasClass);
+    }
+
+    /**
+     * Checks the keys of a layer config in norm4j's own format: a Keras class may have its Keras keys and its
+     * norm4j-only keys; InstanceNormalization those of GroupNormalization. Other (custom) classes are left to
+     * their registered factory.
+     *
+     * @throws KerasFormatException naming the layer, its class and the unknown keys
+     */
+    static void checkNorm4jKeys(String className, Map<String, Object> config, String where) {
+        Spec spec = spec("InstanceNormalization".equals(className) ? "GroupNormalization" : className);
+        if (spec == null || "InputLayer".equals(className)) {
+            return;
+        }
+        Set<String> allowed = union(spec.keys(), BASE_KEYS);
+        allowed.addAll(spec.norm4jOnly().keySet());
+        Set<String> unknown = new TreeSet<>(config.keySet());
+        unknown.removeAll(allowed);
+        if (!unknown.isEmpty()) {
+            throw new KerasFormatException(where + ": layer '" + config.get("name") + "' (" + className
+                    + ") has config keys " + unknown + ": expected keys among " + new TreeSet<>(allowed));
+        }
     }
 
     /**

@@ -28,6 +28,9 @@ final class KerasModels {
     private static final Set<String> ENTRY_KEYS = Set.of("module", "class_name", "config", "registered_name",
             "build_config", "name", "inbound_nodes");
 
+    /** The most values one input sample may have (2^26: 256 MiB in float32). */
+    static final long MAX_SAMPLE_VALUES = 1L << 26;
+
     private KerasModels() {
     }
 
@@ -138,12 +141,19 @@ final class KerasModels {
         }
         int[] s = new int[l.size()];
         s[0] = -1;
+        long values = 1;
         for (int i = 1; i < s.length; i++) {
             Object d = l.get(i);
-            if (!(d instanceof Integer) || (Integer) d < 1 || (Integer) d > (1 << 24)) {
-                throw new KerasFormatException(at + "[" + i + "] = " + d + ": expected a size in [1, 16777216]");
+            if (!(d instanceof Integer) || (Integer) d < 1 || (Integer) d > MAX_SAMPLE_VALUES) {
+                throw new KerasFormatException(at + "[" + i + "] = " + d + ": expected a size in [1, "
+                        + MAX_SAMPLE_VALUES + "]");
             }
             s[i] = (Integer) d;
+            values *= s[i];
+            if (values > MAX_SAMPLE_VALUES) {
+                throw new KerasFormatException(at + " = " + o + ": more than " + MAX_SAMPLE_VALUES
+                        + " values per sample: expected at most that many");
+            }
         }
         return s;
     }

@@ -349,8 +349,10 @@ public final class ModelIO {
             }
             for (Object o : layerList) {
                 Map<String, Object> e = KerasModels.map(o, file + "!config.json", "a layer");
-                m.add(LayerConfigs.fromConfig(String.valueOf(e.get("class_name")),
-                        KerasModels.map(e.get("config"), file + "!config.json", "a layer's config")));
+                String cls = String.valueOf(e.get("class_name"));
+                Map<String, Object> lc = KerasModels.map(e.get("config"), file + "!config.json", "a layer's config");
+                KerasLayers.checkNorm4jKeys(cls, lc, file + "!config.json");
+                m.add(LayerConfigs.fromConfig(cls, lc));
             }
             return m;
         });
