@@ -24,6 +24,11 @@ import org.norm4j.layers.LayerConfigs;
 public final class KerasLayers {
     /** The keys every Keras layer config has. */
     static final List<String> BASE_KEYS = List.of("name", "trainable", "dtype");
+    /**
+     * Keys any layer config may have in files of tf.keras 2 (and Keras 3 when set): the input shape given to the
+     * first layer, and an activity regularizer, supported only as null.
+     */
+    static final List<String> OPTIONAL_BASE_KEYS = List.of("batch_input_shape", "activity_regularizer");
     private static final List<String> GAMMA_BETA = List.of("beta_initializer", "gamma_initializer",
             "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint");
     private static final Map<String, Spec> SPECS = new LinkedHashMap<>();
@@ -133,10 +138,16 @@ public final class KerasLayers {
         Set<String> unknown = new TreeSet<>(config.keySet());
         unknown.removeAll(spec.keys());
         unknown.removeAll(BASE_KEYS);
+        unknown.removeAll(OPTIONAL_BASE_KEYS);
         if (!unknown.isEmpty()) {
             throw new KerasFormatException(where + ": layer '" + name + "' (" + kerasClass + ") has config keys "
                     + unknown + " that norm4j does not support: expected keys among "
                     + new TreeSet<>(union(spec.keys(), BASE_KEYS)));
+        }
+        if (config.get("activity_regularizer") != null) {
+            throw new KerasFormatException(where + ": layer '" + name + "' (" + kerasClass
+                    + ") has activity_regularizer = " + config.get("activity_regularizer")
+                    + ": norm4j supports only null");
         }
         for (Map.Entry<String, Object> f : spec.fixed().entrySet()) {
             if (config.containsKey(f.getKey()) && !Objects.equals(f.getValue(), config.get(f.getKey()))) {
@@ -147,6 +158,8 @@ public final class KerasLayers {
         Map<String, Object> c = new LinkedHashMap<>(config);
         DType dtype = dtype(config.get("dtype"), where + ": layer '" + name + "' (" + kerasClass + ")");
         c.remove("dtype");
+        c.remove("batch_input_shape");
+        c.remove("activity_regularizer");
         if (!(config.get("name") instanceof String)) {
             throw new KerasFormatException(where + ": layer of class " + kerasClass + " has name " + config.get(
                     "name") + ": expected a string");

@@ -20,7 +20,7 @@ import org.norm4j.models.Sequential;
  */
 final class KerasModels {
     private static final Set<String> ROOT_KEYS = Set.of("module", "class_name", "config", "registered_name",
-            "build_config", "compile_config");
+            "build_config", "compile_config", "keras_version", "backend");
     private static final Set<String> SEQUENTIAL_KEYS = Set.of("name", "trainable", "dtype", "layers",
             "build_input_shape");
     private static final Set<String> FUNCTIONAL_KEYS = Set.of("name", "trainable", "dtype", "layers",
@@ -84,6 +84,9 @@ final class KerasModels {
                         + ": expected InputLayer");
             }
             layers.add(KerasLayers.fromKeras(kc, lc, at));
+            if (inputShape == null && lc.get("batch_input_shape") != null) {
+                inputShape = shape(lc.get("batch_input_shape"), at + ": batch_input_shape");
+            }
             if (inputShape == null) {
                 inputShape = buildShape(e.get("build_config"), config.get("build_input_shape"), at);
             }
@@ -110,10 +113,11 @@ final class KerasModels {
 
     private static int[] inputLayer(Map<String, Object> lc, String at) {
         Set<String> keys = new TreeSet<>(lc.keySet());
-        keys.removeAll(List.of("batch_shape", "dtype", "sparse", "ragged", "name", "optional", "batch_size"));
+        keys.removeAll(List.of("batch_shape", "batch_input_shape", "dtype", "sparse", "ragged", "name", "optional",
+                "batch_size"));
         if (!keys.isEmpty()) {
             throw new KerasFormatException(at + ": InputLayer has config keys " + keys
-                    + ": expected batch_shape, dtype, sparse, ragged, name, optional");
+                    + ": expected batch_shape (tf.keras 2: batch_input_shape), dtype, sparse, ragged, name, optional");
         }
         for (String k : List.of("sparse", "ragged", "optional")) {
             if (Boolean.TRUE.equals(lc.get(k))) {
@@ -121,7 +125,8 @@ final class KerasModels {
             }
         }
         KerasLayers.dtype(lc.get("dtype"), at + ": InputLayer");
-        return shape(lc.get("batch_shape"), at + ": InputLayer batch_shape");
+        Object shape = lc.containsKey("batch_shape") ? lc.get("batch_shape") : lc.get("batch_input_shape");
+        return shape(shape, at + ": InputLayer batch_shape");
     }
 
     private static int[] buildShape(Object buildConfig, Object modelShape, String at) {
@@ -168,7 +173,16 @@ final class KerasModels {
             return;
         }
         String from = null;
-        if (nodes.size() == 1 && nodes.get(0) instanceof Map) {
+        if (nodes.size() == 1 && nodes.get(0) instanceof List && ((List<Object>) nodes.get(0)).size() == 1
+                && ((List<Object>) nodes.get(0)).get(0) instanceof List) {
+            // tf.keras 2: [[["previous", 0, 0, {}]]]
+            List<Object> h = (List<Object>) ((List<Object>) nodes.get(0)).get(0);
+            if (h.size() >= 3 && h.size() <= 4 && Integer.valueOf(0).equals(h.get(1))
+                    && Integer.valueOf(0).equals(h.get(2))
+                    && (h.size() == 3 || (h.get(3) instanceof Map && nullValues((Map<?, ?>) h.get(3))))) {
+                from = String.valueOf(h.get(0));
+            }
+        } else if (nodes.size() == 1 && nodes.get(0) instanceof Map) {
             Map<String, Object> node = (Map<String, Object>) nodes.get(0);
             Object args = node.get("args");
             Object kwargs = node.get("kwargs");

@@ -145,42 +145,4 @@ class ModelFileErrorsTest {
                 "weights changed by a failed load");
     }
 
-    @Test
-    void legacySplitLayerNamesAndTfKeras2Names() throws Exception {
-        // tf.keras 2 wrote weight names with a ":0" suffix and Keras splits long attribute lists into
-        // layer_names0, layer_names1, ...: build such a file with jhdf from the fixture's weights.
-        Sequential model = ModelIO.load(KerasFixturesTest.fixture("dense.keras"));
-        Path f = dir.resolve("tfkeras2.h5");
-        try (io.jhdf.WritableHdfFile h5 = io.jhdf.HdfFile.write(f)) {
-            h5.putAttribute("layer_names0", new String[] {"dense"});
-            h5.putAttribute("layer_names1", new String[] {"dense_1"});
-            io.jhdf.api.WritableGroup d0 = h5.putGroup("dense");
-            d0.putAttribute("weight_names", new String[] {"dense/kernel:0", "dense/bias:0"});
-            io.jhdf.api.WritableGroup d0in = d0.putGroup("dense");
-            d0in.putDataset("kernel:0", rows(model.weights().get(0).value()));
-            d0in.putDataset("bias:0", model.weights().get(1).value().rawFloats());
-            io.jhdf.api.WritableGroup d1 = h5.putGroup("dense_1");
-            d1.putAttribute("weight_names", new String[] {"dense_1/kernel:0"});
-            d1.putGroup("dense_1").putDataset("kernel:0", rows(model.weights().get(2).value()));
-        }
-        Sequential fresh = ModelIO.load(KerasFixturesTest.fixture("dense.keras"));
-        for (org.norm4j.Variable v : fresh.weights()) {
-            v.assign(org.norm4j.Tensor.zeros(v.dtype(), v.shape().dims()));
-        }
-        ModelIO.loadWeights(fresh, f);
-        double worst = KerasFixturesTest.worstError(fresh.predict(KerasFixturesTest.npy("dense.x.npy")),
-                KerasFixturesTest.npy("dense.y.npy"));
-        assertTrue(worst <= KerasFixturesTest.TOLERANCE, "worst " + worst);
-    }
-
-    static float[][] rows(org.norm4j.Tensor t) {
-        int r = t.shape().dim(0);
-        int c = t.shape().dim(1);
-        float[][] out = new float[r][c];
-        float[] v = t.rawFloats();
-        for (int i = 0; i < r; i++) {
-            System.arraycopy(v, i * c, out[i], 0, c);
-        }
-        return out;
-    }
 }
