@@ -73,6 +73,7 @@ final class KerasWeights {
      */
     static List<Tensor> readKeras3(HdfFile h5, List<Layer> layers, String where, long fileBytes) {
         List<String> groups = groupNames(layers);
+        refuseForeignGroups(h5, layers, groups, where);
         List<Tensor> staged = new ArrayList<>();
         for (int li = 0; li < layers.size(); li++) {
             Layer layer = layers.get(li);
@@ -93,6 +94,37 @@ final class KerasWeights {
             }
         }
         return staged;
+    }
+
+    /**
+     * Refuses weights in the file that belong to no layer of the model (a file of another, larger model): every
+     * {@code layers/<group>} holding variables must be a group of one of the model's layers with weights.
+     */
+    private static void refuseForeignGroups(HdfFile h5, List<Layer> layers, List<String> groups, String where) {
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        for (int i = 0; i < layers.size(); i++) {
+            if (!layers.get(i).weights().isEmpty()) {
+                expected.add(groups.get(i).substring("layers/".length()));
+            }
+        }
+        if (expected.isEmpty() && !guard(where, () -> h5.getChildren().containsKey("layers"))) {
+            return;
+        }
+        Group all = group(h5, "layers", where, "the layers' weights");
+        guard(where + "!layers", () -> {
+            for (Map.Entry<String, Node> e : all.getChildren().entrySet()) {
+                if (expected.contains(e.getKey()) || !(e.getValue() instanceof Group)) {
+                    continue;
+                }
+                Node vars = ((Group) e.getValue()).getChildren().get("vars");
+                if (vars instanceof Group && !((Group) vars).getChildren().isEmpty()) {
+                    throw new KerasFormatException(where + "!layers/" + e.getKey() + "/vars: holds "
+                            + ((Group) vars).getChildren().size() + " variables for a layer the model does not "
+                            + "have: expected weights only for " + new java.util.TreeSet<>(expected));
+                }
+            }
+            return null;
+        });
     }
 
     /** Reads the legacy {@code .h5} layout ({@code model_weights} or the root of a weights-only file). */

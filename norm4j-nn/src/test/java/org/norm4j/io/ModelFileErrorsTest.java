@@ -121,6 +121,15 @@ class ModelFileErrorsTest {
     }
 
     @Test
+    void weightsOfALargerModelAreRefused() throws IOException {
+        Sequential small = new Sequential(new org.norm4j.layers.Input(5), new org.norm4j.layers.Dense(4, "relu"),
+                new org.norm4j.layers.BatchNormalization());
+        IOException e = assertThrows(IOException.class,
+                () -> ModelIO.loadWeights(small, KerasFixturesTest.fixture("functional.weights.h5")));
+        assertMessage(e, "functional.weights.h5!layers/dense_1/vars", "a layer the model does not have");
+    }
+
+    @Test
     void truncatedAndForeignFiles() throws IOException {
         byte[] h5 = Files.readAllBytes(KerasFixturesTest.fixture("dense.h5"));
         Path t = dir.resolve("truncated.h5");
