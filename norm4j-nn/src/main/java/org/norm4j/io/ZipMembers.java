@@ -43,7 +43,11 @@ final class ZipMembers {
                 if (out.containsKey(e.getName())) {
                     throw new KerasFormatException(at + ": member appears twice: expected unique names");
                 }
-                out.put(e.getName(), member(in, e, zip.length, at));
+                try {
+                    out.put(e.getName(), member(in, e, zip.length, at));
+                } catch (IOException x) {
+                    throw new KerasFormatException(at + ": corrupted member (" + x.getMessage() + ")", x);
+                }
             }
         } catch (IOException | IllegalArgumentException e) {
             throw new KerasFormatException(where + ": malformed zip (" + e.getMessage() + ")", e);
