@@ -25,7 +25,7 @@ import org.norm4j.models.Sequential;
 /**
  * Mutated model files (bit flips, truncation, inserted bytes, duplicated spans, huge numbers in the config) load
  * correctly or fail with an IOException: never another exception type, a hang or an out-of-proportion
- * allocation (the test JVM's heap is bounded by Surefire's settings; each load must finish in 20 s). A mutated
+ * allocation (each load must finish in 20 s and allocate at most 64 MiB, measured on its thread). A mutated
  * .keras archive that loads predicts exactly as the original (members are CRC-checked); a mutated legacy .h5
  * has no checksum (HDF5 superblock v0), so there a load may give other values — it must still not fail
  * otherwise.
@@ -36,6 +36,10 @@ class ModelFileMutationProperties {
     private static final AtomicInteger TRIED = new AtomicInteger();
     private static final AtomicInteger LOADED = new AtomicInteger();
     private static final AtomicInteger REFUSED = new AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicLong MOST_ALLOCATED =
+            new java.util.concurrent.atomic.AtomicLong();
+    /** What loading a fixture-sized (under 30 KB) file may allocate, mutated or not: 64 MiB. */
+    private static final long MAX_ALLOCATION = 64L << 20;
 
     /** One mutation: kind, position fraction, length, byte value. */
     record Mutation(int kind, double where, int length, int value) {
@@ -116,6 +120,9 @@ class ModelFileMutationProperties {
         try {
             Files.write(f, mutated);
             Sequential model = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)
+                        java.lang.management.ManagementFactory.getThreadMXBean();
+                long before = threads.getCurrentThreadAllocatedBytes();
                 try {
                     return ModelIO.load(f);
                 } catch (IOException e) {
@@ -123,6 +130,13 @@ class ModelFileMutationProperties {
                         throw new AssertionError("IOException does not name the file: " + e.getMessage());
                     }
                     return null;
+                } finally {
+                    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                    MOST_ALLOCATED.accumulateAndGet(allocated, Math::max);
+                    if (allocated > MAX_ALLOCATION) {
+                        throw new AssertionError("loading a " + mutated.length + "-byte file allocated " + allocated
+                                + " bytes: expected at most " + MAX_ALLOCATION);
+                    }
                 }
             });
             if (model == null) {
@@ -146,7 +160,8 @@ class ModelFileMutationProperties {
 
     @AfterContainer
     static void report() {
-        System.out.printf("model-file mutations: %d files tried, %d loaded, %d refused with IOException%n",
-                TRIED.get(), LOADED.get(), REFUSED.get());
+        System.out.printf("model-file mutations: %d files tried, %d loaded, %d refused with IOException; most "
+                + "allocated by one load %.1f MiB%n", TRIED.get(), LOADED.get(), REFUSED.get(),
+                MOST_ALLOCATED.get() / 1048576.0);
     }
 }
