@@ -5,6 +5,10 @@ Run with a Python that has keras==3.15.1, jax, jaxlib and h5py (KERAS_BACKEND=ja
   python make_keras_fixtures.py fixtures OUT_DIR     # every layer model: .keras, .weights.h5, legacy .h5, x, y
   python make_keras_fixtures.py training OUT_DIR     # the seed's model: initial weights, 100 Adam steps, gradients
   python make_keras_fixtures.py predict MODEL X OUT  # loads MODEL with keras.saving.load_model, predicts X to OUT
+  python make_keras_fixtures.py predict MODEL X OUT WEIGHTS  # the same after model.load_weights(WEIGHTS)
+  python make_keras_fixtures.py roundtrip DIR FIXTURES  # for each DIR/NAME.keras written by norm4j: Keras's
+      # predictions of DIR/NAME.x.npy to DIR/NAME.keras_y.npy, and, with DIR/NAME.weights.h5, those of
+      # FIXTURES/NAME.keras after load_weights(DIR/NAME.weights.h5) to DIR/NAME.weights_y.npy
 
 Each layer model is trained a few steps on random data (non-trivial moving statistics, adapted Normalization)
 before it is saved; y holds Keras's inference-mode predictions on x.
@@ -124,10 +128,24 @@ def training(out):
     print("trained", [v.path for v in model.weights])
 
 
-def predict(model_file, x_file, out_file):
+def predict(model_file, x_file, out_file, weights_file=None):
     model = keras.saving.load_model(model_file)
+    if weights_file:
+        model.load_weights(weights_file)
     y = np.asarray(model(np.load(x_file), training=False))
     np.save(out_file, y)
+
+
+def roundtrip(directory, fixture_dir):
+    for f in sorted(os.listdir(directory)):
+        if not f.endswith(".keras"):
+            continue
+        name = f[: -len(".keras")]
+        base = os.path.join(directory, name)
+        predict(base + ".keras", base + ".x.npy", base + ".keras_y.npy")
+        if os.path.exists(base + ".weights.h5"):
+            predict(os.path.join(fixture_dir, name + ".keras"), base + ".x.npy", base + ".weights_y.npy",
+                    base + ".weights.h5")
 
 
 if __name__ == "__main__":
@@ -136,7 +154,9 @@ if __name__ == "__main__":
         fixtures(sys.argv[2])
     elif cmd == "training":
         training(sys.argv[2])
+    elif cmd == "roundtrip":
+        roundtrip(sys.argv[2], sys.argv[3])
     elif cmd == "predict":
-        predict(sys.argv[2], sys.argv[3], sys.argv[4])
+        predict(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else None)
     else:
-        raise SystemExit("usage: make_keras_fixtures.py fixtures|training OUT_DIR | predict MODEL X OUT")
+        raise SystemExit("usage: make_keras_fixtures.py fixtures|training OUT_DIR | predict MODEL X OUT [WEIGHTS]")
