@@ -275,6 +275,10 @@ final class KerasWeights {
                             + Arrays.toString(want) + " for weight '" + v.name() + "'");
                 }
             }
+            if (d instanceof io.jhdf.api.dataset.ChunkedDataset && !d.getFilters().isEmpty()) {
+                throw new KerasFormatException(at + ": compressed or filtered dataset (" + d.getFilters()
+                        + "): expected uncompressed weights, as Keras writes them");
+            }
             Class<?> type = d.getJavaType();
             long bytes = d.getSizeInBytes();
             if (bytes < 0 || bytes > fileBytes) {

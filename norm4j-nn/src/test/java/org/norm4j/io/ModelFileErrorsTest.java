@@ -130,6 +130,23 @@ class ModelFileErrorsTest {
     }
 
     @Test
+    void compressedDatasetRefused() throws IOException {
+        Sequential model = ModelIO.load(KerasFixturesTest.fixture("dense.keras"));
+        Path f = dir.resolve("deflated.weights.h5");
+        try (io.jhdf.WritableHdfFile h5 = io.jhdf.HdfFile.write(f)) {
+            io.jhdf.api.WritableGroup layers = h5.putGroup("layers");
+            io.jhdf.api.WritableGroup d0 = layers.putGroup("dense").putGroup("vars");
+            d0.putDataset("0", TfKeras2FilesTest.rows(model.weights().get(0).value()),
+                    io.jhdf.api.DatasetCreationOptions.builder().chunkDimensions(5, 4).deflate().build());
+            d0.putDataset("1", model.weights().get(1).value().rawFloats());
+            layers.putGroup("dense_1").putGroup("vars").putDataset("0",
+                    TfKeras2FilesTest.rows(model.weights().get(2).value()));
+        }
+        IOException e = assertThrows(IOException.class, () -> ModelIO.loadWeights(model, f));
+        assertMessage(e, f.toString(), "layers/dense/vars/0", "compressed or filtered dataset");
+    }
+
+    @Test
     void truncatedAndForeignFiles() throws IOException {
         byte[] h5 = Files.readAllBytes(KerasFixturesTest.fixture("dense.h5"));
         Path t = dir.resolve("truncated.h5");
