@@ -34,6 +34,13 @@ def models():
     norm.adapt(adapt5)
     inv = L.Normalization(axis=-1, invert=True)
     inv.adapt(adapt5)
+    scalar = L.Normalization(axis=None)
+    scalar.adapt(adapt5)
+    adapt34 = rng.normal(-1.0, 0.5, size=(64, 3, 4)).astype("float32")
+    two_axes = L.Normalization(axis=[1, 2])
+    two_axes.adapt(adapt34)
+    K = keras
+
     return {
         "dense": ((5,), [L.Dense(4, activation="relu"), L.Dense(3, use_bias=False)]),
         "dropout": ((5,), [L.Dense(4), L.Dropout(0.5, seed=3), L.Dense(3)]),
@@ -55,6 +62,25 @@ def models():
         "unit_normalization": ((3, 4), [L.UnitNormalization(axis=[1, 2]), L.Flatten(), L.Dense(3)]),
         "functional": ((5,), [L.Dense(4, activation="relu"), L.BatchNormalization(), L.Dense(3)], True),
         "float64": ((5,), [L.Dense(4, dtype="float64"), L.BatchNormalization(dtype="float64"), L.Dense(3)]),
+        # every key with a value other than its default
+        "batch_normalization_options": ((6,), [L.BatchNormalization(
+            momentum=0.8, epsilon=1e-2, beta_initializer=K.initializers.RandomNormal(0.0, 0.1, seed=4),
+            gamma_initializer=K.initializers.Constant(1.5), moving_mean_initializer="zeros",
+            moving_variance_initializer=K.initializers.Constant(2.0),
+            beta_regularizer=K.regularizers.L2(0.01), gamma_regularizer=K.regularizers.L1L2(0.01, 0.02),
+            beta_constraint=K.constraints.MaxNorm(2.0), gamma_constraint=K.constraints.NonNeg(), trainable=True),
+            L.Dense(3, kernel_initializer=K.initializers.RandomUniform(-0.1, 0.1, seed=3), bias_initializer="ones")]),
+        "layer_normalization_options": ((3, 4), [L.LayerNormalization(
+            axis=[1, 2], epsilon=1e-4, center=False, gamma_regularizer=K.regularizers.L2(0.001),
+            gamma_constraint=K.constraints.UnitNorm(axis=0)), L.Flatten(), L.Dense(3)]),
+        "group_normalization_options": ((4, 6), [L.GroupNormalization(
+            groups=2, epsilon=1e-5, scale=False, beta_initializer="ones",
+            beta_constraint=K.constraints.MinMaxNorm(0.0, 1.0)), L.Flatten(), L.Dense(3)]),
+        "rms_normalization_axes": ((3, 4), [L.RMSNormalization(axis=[1, 2], epsilon=1e-3), L.Flatten(),
+                                            L.Dense(3)]),
+        "normalization_axis_none": ((5,), [scalar, L.Dense(3)]),
+        "normalization_axes": ((3, 4), [two_axes, L.Flatten(), L.Dense(3)]),
+        "frozen": ((5,), [L.Dense(4, trainable=False), L.BatchNormalization(trainable=False), L.Dense(3)]),
     }
 
 

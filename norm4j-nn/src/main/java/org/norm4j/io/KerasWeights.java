@@ -338,18 +338,19 @@ final class KerasWeights {
                 WritableGroup vars = root.putGroup(groups.get(li).substring("layers/".length())).putGroup("vars");
                 vars.putAttribute("name", layers.get(li).name());
                 for (int i = 0; i < ws.size(); i++) {
-                    vars.putDataset(String.valueOf(i), nested(ws.get(i).value(), layers.get(li), i));
+                    vars.putDataset(String.valueOf(i), nested(ws.get(i), layers.get(li)));
                 }
             }
         }
     }
 
     /** A weight as the nested Java array jhdf writes; Normalization's {@code count} as Keras's int32 scalar. */
-    private static Object nested(Tensor t, Layer layer, int index) {
+    private static Object nested(Variable w, Layer layer) {
+        Tensor t = w.value();
         int[] dims = t.shape().dims();
         if (dims.length == 0) {
             double v = t.toDoubleArray()[0];
-            if ("Normalization".equals(layer.className())) {
+            if ("Normalization".equals(layer.className()) && w.name().endsWith("/count")) {
                 return Integer.valueOf((int) Math.min(v, Integer.MAX_VALUE));
             }
             return t.dtype() == DType.FLOAT64 ? (Object) Double.valueOf(v) : (Object) Float.valueOf((float) v);
