@@ -150,7 +150,12 @@ def training(out):
              **{f"{i:02d}_" + v.path.replace("/", "_"): np.asarray(g)
                 for i, (v, g) in enumerate(zip(model.trainable_variables, grads))})
     model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0)
-    model.save_weights(os.path.join(out, "seed_trained.weights.h5"))
+    # an uncompiled copy, so that the file holds the layers' weights without Adam's moments
+    trained = keras.Sequential([keras.Input((features,)), L.BatchNormalization(),
+                                L.Dense(hidden, activation="relu"), L.BatchNormalization(),
+                                L.Dense(classes, activation="softmax")])
+    trained.set_weights(model.get_weights())
+    trained.save_weights(os.path.join(out, "seed_trained.weights.h5"))
     print("trained", [v.path for v in model.weights])
 
 
