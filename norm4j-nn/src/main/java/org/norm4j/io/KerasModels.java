@@ -100,6 +100,9 @@ final class KerasModels {
                     + ": expected at least one layer and a known input shape");
         }
         for (Layer l : layers) {
+            if (Boolean.FALSE.equals(config.get("trainable"))) {
+                l.trainable(false); // a frozen Keras model freezes every layer
+            }
             model.add(l);
         }
         try {

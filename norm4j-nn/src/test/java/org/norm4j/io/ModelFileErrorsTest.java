@@ -96,6 +96,15 @@ class ModelFileErrorsTest {
     }
 
     @Test
+    void frozenKerasModelFreezesEveryLayer() throws IOException {
+        Path f = editedConfig("dense.keras", "\"trainable\": true", "\"trainable\": false");
+        Sequential model = ModelIO.load(f);
+        assertTrue(model.trainableWeights().isEmpty(), "a model saved with trainable=False has no trainable weights");
+        assertTrue(ModelIO.load(KerasFixturesTest.fixture("dense.keras")).trainableWeights().size() == 3,
+                "the unedited model has Dense kernel, bias and the second kernel trainable");
+    }
+
+    @Test
     void mixedPrecisionRefused() throws IOException {
         Path f = editedConfig("batch_normalization.keras", "\"name\": \"float32\"", "\"name\": \"mixed_float16\"");
         assertMessage(assertThrows(IOException.class, () -> ModelIO.load(f)), "mixed_float16",
