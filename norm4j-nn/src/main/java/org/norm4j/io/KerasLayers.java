@@ -19,7 +19,14 @@ import org.norm4j.layers.LayerConfigs;
  * {@code renorm} on BatchNormalization ...), and the norm4j-only keys that can be left out of a Keras file when
  * they hold their Keras-compatible value. Reading refuses any other key or value, as Keras's {@code from_config}
  * does; writing refuses a norm4j layer whose config has no Keras equivalent. A new layer (Conv2D, pooling) is
- * one {@link #register} call.
+ * one {@link #register} call, given a norm4j layer class of the Keras class name with a static
+ * {@code fromConfig(Map)} (found by {@link LayerConfigs}) that creates its weights in Keras's saved order
+ * (trainable first, each in Keras's layout: a Conv2D kernel (kh, kw, in, out), then the bias):
+ *
+ * <pre>{@code
+ * KerasLayers.register(new KerasLayers.Spec("MaxPooling2D",
+ *         Set.of("pool_size", "strides", "padding", "data_format"), Map.of("data_format", "channels_last"), Map.of()));
+ * }</pre>
  */
 public final class KerasLayers {
     /** The keys every Keras layer config has. */

@@ -56,16 +56,21 @@ class KerasFixturesTest {
      * cancelled) result.
      */
     static double worstError(Tensor got, Tensor want) {
-        assertEquals(want.shape(), got.shape(), "prediction shape");
+        return scaledError(got, want, 1.0);
+    }
+
+    /** max |got - want| / max(max |want|, floor); the absolute difference when that scale is 0. */
+    static double scaledError(Tensor got, Tensor want, double floor) {
+        assertEquals(want.shape(), got.shape(), "shape");
         double[] g = got.toDoubleArray();
         double[] w = want.toDoubleArray();
         double worst = 0;
-        double scale = 1;
+        double scale = floor;
         for (int i = 0; i < g.length; i++) {
             worst = Math.max(worst, Math.abs(g[i] - w[i]));
             scale = Math.max(scale, Math.abs(w[i]));
         }
-        return worst / scale;
+        return scale == 0 ? worst : worst / scale;
     }
 
     /** The largest |norm4j - Keras| / max(|Keras|, 1), element by element. */
