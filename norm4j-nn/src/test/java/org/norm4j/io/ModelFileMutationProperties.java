@@ -28,7 +28,7 @@ import org.norm4j.models.Sequential;
  * allocation (each load must finish in 20 s and allocate at most 64 MiB, measured on its thread). A mutated
  * .keras archive that loads predicts exactly as the original (members are CRC-checked); a mutated legacy .h5
  * has no checksum (HDF5 superblock v0), so there a load may give other values — it must still not fail
- * otherwise.
+ * otherwise. A refused .weights.h5 leaves the model's weights as they were.
  */
 class ModelFileMutationProperties {
     private static final String[] FIXTURES = {"batch_normalization.keras", "normalization.keras",
@@ -106,6 +106,51 @@ class ModelFileMutationProperties {
         int[] s = spans.get(Math.floorMod(number.hashCode(), spans.size()));
         m.put("config.json", (c.substring(0, s[0]) + number + c.substring(s[1])).getBytes(StandardCharsets.UTF_8));
         check(fixture, ModelFileErrorsTest.zip(m), false);
+    }
+
+    /** A mutated .weights.h5 loads into a model or is refused leaving every weight as it was. */
+    @Property(tries = 150, seed = "11")
+    void mutatedWeightsFileLoadsOrLeavesTheModelUnchanged(@ForAll("mutations") Mutation m,
+            @ForAll("weightFiles") String fixture) throws IOException {
+        String base = fixture.substring(0, fixture.indexOf('.'));
+        Sequential model = ModelIO.load(KerasFixturesTest.fixture(base + ".keras"));
+        java.util.List<double[]> before = new java.util.ArrayList<>();
+        for (org.norm4j.Variable v : model.weights()) {
+            before.add(v.value().toDoubleArray());
+        }
+        TRIED.incrementAndGet();
+        Path f = Files.createTempFile("mutated", fixture);
+        try {
+            Files.write(f, m.apply(Files.readAllBytes(KerasFixturesTest.fixture(fixture))));
+            boolean refused = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                try {
+                    ModelIO.loadWeights(model, f);
+                    return false;
+                } catch (IOException e) {
+                    if (!e.getMessage().contains(f.toString())) {
+                        throw new AssertionError("IOException does not name the file: " + e.getMessage());
+                    }
+                    return true;
+                }
+            });
+            if (refused) {
+                REFUSED.incrementAndGet();
+                for (int i = 0; i < before.size(); i++) {
+                    assertArrayEquals(before.get(i), model.weights().get(i).value().toDoubleArray(),
+                            "a refused weights file changed weight " + model.weights().get(i).name());
+                }
+            } else {
+                LOADED.incrementAndGet();
+            }
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+
+    @Provide
+    Arbitrary<String> weightFiles() {
+        return Arbitraries.of("batch_normalization.weights.h5", "normalization.weights.h5",
+                "layer_normalization_options.weights.h5");
     }
 
     @Provide
