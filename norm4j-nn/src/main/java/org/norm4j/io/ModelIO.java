@@ -91,8 +91,8 @@ public final class ModelIO {
         byte[] weights;
         try {
             config = JSON.writeValueAsBytes(KerasModels.toKeras(model));
-            weights = weightsBytes(model, file);
-        } catch (KerasFormatException e) {
+            weights = weightsBytes(model);
+        } catch (RuntimeException e) {
             throw new IOException(file + ": cannot write a Keras file: " + e.getMessage(), e);
         }
         Map<String, Object> meta = new LinkedHashMap<>();
@@ -109,7 +109,13 @@ public final class ModelIO {
 
     /** Writes only the weights, as Keras 3's {@code model.save_weights("m.weights.h5")}. */
     public static void saveWeights(Sequential model, Path file) throws IOException {
-        writeFile(file, weightsBytes(model, file));
+        byte[] weights;
+        try {
+            weights = weightsBytes(model);
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": cannot write Keras weights: " + e.getMessage(), e);
+        }
+        writeFile(file, weights);
     }
 
     /** norm4j's own zip: norm4j layer configs in config.json, one .npy per weight, an index in metadata.json. */
@@ -141,10 +147,13 @@ public final class ModelIO {
         writeFile(file, zipBytes.toByteArray());
     }
 
-    private static byte[] weightsBytes(Sequential model, Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent() == null ? Path.of(".") : abs.getParent(),
-                "." + abs.getFileName(), ".h5.tmp");
+    /**
+     * The {@code model.weights.h5} bytes. jhdf writes only to a path: a scratch file in the system's temporary
+     * directory, deleted at once, so that {@link #writeFile} stays the one place that writes beside
+     * {@code file}.
+     */
+    private static byte[] weightsBytes(Sequential model) throws IOException {
+        Path tmp = Files.createTempFile("norm4j-weights", ".h5");
         try {
             KerasWeights.writeKeras3(tmp, withoutInput(model));
             return Files.readAllBytes(tmp);
