@@ -6,11 +6,8 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Group;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -22,6 +19,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.norm4j.Tensor;
 import org.norm4j.Variable;
+import org.norm4j.files.OutputFile;
 import org.norm4j.layers.Layer;
 import org.norm4j.layers.LayerConfigs;
 import org.norm4j.models.Sequential;
@@ -166,29 +164,13 @@ public final class ModelIO {
      * The one place model files are written: to a temporary name in the same directory, then renamed over
      * {@code file} once complete.
      */
+    /** Every model file is written here, under the one output policy (atomic replace, '-' is stdout, ...). */
     private static void writeFile(Path file, byte[] bytes) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
+        Path dir = file.toAbsolutePath().getParent();
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        boolean done = false;
-        try {
-            try (OutputStream os = Files.newOutputStream(tmp)) {
-                os.write(bytes);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        OutputFile.write(file, out -> out.write(bytes));
     }
 
     private static void putStored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
