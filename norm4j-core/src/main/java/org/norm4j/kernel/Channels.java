@@ -23,8 +23,8 @@ public final class Channels {
             Parallel.forEach(tasks, total, t -> {
                 int r0 = t * rowsPerTask;
                 int rows = Math.min(rowsPerTask, outer - r0);
-                if (x instanceof float[]) { // constants in registers: see ColumnSums
-                    ColumnSums.get().scaleShiftColumns((float[]) x, r0 * channels, rows, channels, (float[]) center,
+                if (x instanceof float[]) {
+                    k.scaleShiftColumns((float[]) x, r0 * channels, rows, channels, (float[]) center,
                             (float[]) scale, (float[]) shift, (float[]) y);
                 } else {
                     k.scaleShiftColumns((double[]) x, r0 * channels, rows, channels, (double[]) center,

@@ -1,16 +1,5 @@
 package org.norm4j.kernel.vector;
 
-import static jdk.incubator.vector.VectorOperators.ABS;
-import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.DIV;
-import static jdk.incubator.vector.VectorOperators.MAX;
-import static jdk.incubator.vector.VectorOperators.MIN;
-import static jdk.incubator.vector.VectorOperators.MUL;
-import static jdk.incubator.vector.VectorOperators.NEG;
-import static jdk.incubator.vector.VectorOperators.SQRT;
-import static jdk.incubator.vector.VectorOperators.SUB;
-
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -38,7 +27,7 @@ import org.norm4j.kernel.UnaryOp;
  * </ul>
  * Rows no longer than two vectors (row reductions of doubles: shorter than four) run the scalar code:
  * set-up and tails would cost more than they save. Products narrower than one vector in both {@code m}
- * and {@code n} run the scalar code too (see {@link VectorMatmul}).
+ * and {@code n} run the scalar code too (see {@link FloatMatmul}).
  *
  * <p><b>Vector width.</b> By default the species are the platform's preferred width ({@code
  * FloatVector.SPECIES_PREFERRED}). The system property {@code norm4j.vectorBits} ({@code 128}, {@code 256}
@@ -51,8 +40,10 @@ import org.norm4j.kernel.UnaryOp;
  * uses one width; a test that wants several loads this class once per width in its own class loader.
  *
  * <p>Layout of the code: the public methods choose between the scalar and the vector path; the loops
- * live in small static methods, in the nested class {@code Elementwise}, in {@link VectorLoops}
- * (reductions, normalize) and in {@link VectorMatmul} (matrix products). Each has the same shape: a main
+ * live in small static methods: {@link FloatElementwise} and its generated double twin (elementwise ops and
+ * the normalize passes, in the element type), {@link VectorLoops} (reductions, widened to double),
+ * {@link VectorColumns} (float column reductions, accumulators in registers), {@link VectorRows} (the
+ * last-axis normalization rows) and {@link FloatMatmul} with its generated twin (matrix products). Each has the same shape: a main
  * vector loop up to a {@code loopBound}, then a scalar tail; reductions add a single-vector loop between their unrolled loop and the scalar tail.
  * {@link VectorLoops} explains what that code avoids so that the JIT keeps vectors in registers.
  */
@@ -142,13 +133,13 @@ public final class VectorKernels extends ScalarKernels {
             int n) {
         if (n > 2 * FL && vectorBinary(op)) {
             if (as == 1 && bs == 1) {
-                Elementwise.binaryVV(op, a, ao, b, bo, c, co, n);
+                FloatElementwise.binaryVV(op, a, ao, b, bo, c, co, n);
                 return;
             } else if (as == 1 && bs == 0) {
-                Elementwise.binaryVS(op, a, ao, b[bo], c, co, n);
+                FloatElementwise.binaryVS(op, a, ao, b[bo], c, co, n);
                 return;
             } else if (as == 0 && bs == 1) {
-                Elementwise.binarySV(op, a[ao], b, bo, c, co, n);
+                FloatElementwise.binarySV(op, a[ao], b, bo, c, co, n);
                 return;
             }
         }
@@ -160,13 +151,13 @@ public final class VectorKernels extends ScalarKernels {
             int n) {
         if (n > 2 * DL && vectorBinary(op)) {
             if (as == 1 && bs == 1) {
-                Elementwise.binaryVV(op, a, ao, b, bo, c, co, n);
+                DoubleElementwise.binaryVV(op, a, ao, b, bo, c, co, n);
                 return;
             } else if (as == 1 && bs == 0) {
-                Elementwise.binaryVS(op, a, ao, b[bo], c, co, n);
+                DoubleElementwise.binaryVS(op, a, ao, b[bo], c, co, n);
                 return;
             } else if (as == 0 && bs == 1) {
-                Elementwise.binarySV(op, a[ao], b, bo, c, co, n);
+                DoubleElementwise.binarySV(op, a[ao], b, bo, c, co, n);
                 return;
             }
         }
@@ -176,7 +167,7 @@ public final class VectorKernels extends ScalarKernels {
     @Override
     public void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n) {
         if (n > 2 * FL && vectorUnary(op)) {
-            Elementwise.unary(op, a, ao, c, co, n);
+            FloatElementwise.unary(op, a, ao, c, co, n);
         } else {
             super.unary(op, a, ao, c, co, n);
         }
@@ -185,7 +176,7 @@ public final class VectorKernels extends ScalarKernels {
     @Override
     public void unary(UnaryOp op, double[] a, int ao, double[] c, int co, int n) {
         if (n > 2 * DL && vectorUnary(op)) {
-            Elementwise.unary(op, a, ao, c, co, n);
+            DoubleElementwise.unary(op, a, ao, c, co, n);
         } else {
             super.unary(op, a, ao, c, co, n);
         }
@@ -258,10 +249,8 @@ public final class VectorKernels extends ScalarKernels {
 
     @Override
     public void sumColumns(float[] x, int off, int rows, int cols, double[] acc, int ao) {
-        if (cols > 2 * DL) {
-            VectorLoops.sumColumns(x, off, rows, cols, acc, ao);
-        } else {
-            super.sumColumns(x, off, rows, cols, acc, ao);
+        if (rows > 0) {
+            VectorColumns.sumColumns(x, off, rows, cols, acc, ao);
         }
     }
 
@@ -277,10 +266,8 @@ public final class VectorKernels extends ScalarKernels {
     @Override
     public void sumSquaredDeviationsColumns(float[] x, int off, int rows, int cols, double[] mean, int mo,
             double[] acc, int ao) {
-        if (cols > 2 * DL) {
-            VectorLoops.sumSquaredDeviationsColumns(x, off, rows, cols, mean, mo, acc, ao);
-        } else {
-            super.sumSquaredDeviationsColumns(x, off, rows, cols, mean, mo, acc, ao);
+        if (rows > 0) {
+            VectorColumns.sumSquaredDeviationsColumns(x, off, rows, cols, mean, mo, acc, ao);
         }
     }
 
@@ -315,10 +302,16 @@ public final class VectorKernels extends ScalarKernels {
     @Override
     public void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
             int mo, double[] acc, int ao) {
-        if (cols > 2 * DL) {
-            VectorLoops.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, acc, ao);
-        } else {
-            super.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, acc, ao);
+        if (rows > 0) {
+            VectorColumns.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, acc, ao);
+        }
+    }
+
+    @Override
+    public void sumAndProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
+            int mo, double[] accSum, double[] accProduct, int ao) {
+        if (rows > 0) {
+            VectorColumns.sumAndProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, accSum, accProduct, ao);
         }
     }
 
@@ -337,7 +330,7 @@ public final class VectorKernels extends ScalarKernels {
     @Override
     public void scaleShift(float[] x, int off, int n, float center, float scale, float shift, float[] y) {
         if (n > 2 * FL) {
-            VectorLoops.scaleShift(x, off, n, center, scale, shift, y);
+            FloatElementwise.scaleShift(x, off, n, center, scale, shift, y);
         } else {
             super.scaleShift(x, off, n, center, scale, shift, y);
         }
@@ -346,29 +339,32 @@ public final class VectorKernels extends ScalarKernels {
     @Override
     public void scaleShift(double[] x, int off, int n, double center, double scale, double shift, double[] y) {
         if (n > 2 * DL) {
-            VectorLoops.scaleShift(x, off, n, center, scale, shift, y);
+            DoubleElementwise.scaleShift(x, off, n, center, scale, shift, y);
         } else {
             super.scaleShift(x, off, n, center, scale, shift, y);
         }
     }
 
+    /** Cache-sized chunks of rows: the loops sweep a chunk once per group of column vectors. */
+    private static final int COLUMN_CHUNK = 1 << 13;
+
     @Override
     public void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale,
             float[] shift, float[] y) {
-        if (cols > 2 * FL) {
-            VectorLoops.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
-        } else {
-            super.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
+        int step = Math.max(1, COLUMN_CHUNK / Math.max(1, cols));
+        for (int r = 0; r < rows; r += step) {
+            FloatElementwise.scaleShiftColumns(x, off + r * cols, Math.min(step, rows - r), cols, center, scale,
+                    shift, y);
         }
     }
 
     @Override
     public void scaleShiftColumns(double[] x, int off, int rows, int cols, double[] center, double[] scale,
             double[] shift, double[] y) {
-        if (cols > 2 * DL) {
-            VectorLoops.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
-        } else {
-            super.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
+        int step = Math.max(1, COLUMN_CHUNK / Math.max(1, cols));
+        for (int r = 0; r < rows; r += step) {
+            DoubleElementwise.scaleShiftColumns(x, off + r * cols, Math.min(step, rows - r), cols, center, scale,
+                    shift, y);
         }
     }
 
@@ -376,7 +372,7 @@ public final class VectorKernels extends ScalarKernels {
     public void normalizeBackward(float[] dy, float[] x, int off, int n, float a, float center, float b, float c,
             float[] dx) {
         if (n > 2 * FL) {
-            VectorLoops.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
+            FloatElementwise.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
         } else {
             super.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
         }
@@ -386,7 +382,7 @@ public final class VectorKernels extends ScalarKernels {
     public void normalizeBackward(double[] dy, double[] x, int off, int n, double a, double center, double b,
             double c, double[] dx) {
         if (n > 2 * DL) {
-            VectorLoops.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
+            DoubleElementwise.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
         } else {
             super.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
         }
@@ -396,7 +392,7 @@ public final class VectorKernels extends ScalarKernels {
     public void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a,
             float[] center, float[] b, float[] c, float[] dx) {
         if (cols > 2 * FL) {
-            VectorLoops.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
+            FloatElementwise.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
         } else {
             super.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
         }
@@ -406,7 +402,7 @@ public final class VectorKernels extends ScalarKernels {
     public void normalizeBackwardColumns(double[] dy, double[] x, int off, int rows, int cols, double[] a,
             double[] center, double[] b, double[] c, double[] dx) {
         if (cols > 2 * DL) {
-            VectorLoops.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
+            DoubleElementwise.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
         } else {
             super.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
         }
@@ -417,448 +413,13 @@ public final class VectorKernels extends ScalarKernels {
     @Override
     public void matmul(float[] a, float[] b, float[] c, int m, int k, int n, boolean transposeA, boolean transposeB,
             int r0, int r1) {
-        VectorMatmul.matmul(SCALAR, a, b, c, m, k, n, transposeA, transposeB, r0, r1);
+        FloatMatmul.matmul(SCALAR, a, b, c, m, k, n, transposeA, transposeB, r0, r1);
     }
 
     @Override
     public void matmul(double[] a, double[] b, double[] c, int m, int k, int n, boolean transposeA,
             boolean transposeB, int r0, int r1) {
-        VectorMatmul.matmul(SCALAR, a, b, c, m, k, n, transposeA, transposeB, r0, r1);
-    }
-
-    /**
-     * The loops of the elementwise kernels. Every loop has its operation fixed in
-     * the source (one loop per op): C2 intrinsifies a Vector API call only when its operator, like its
-     * species, is a constant. Callers guarantee the row is longer than two vectors.
-     */
-    private static final class Elementwise {
-        private Elementwise() {
-        }
-
-        // ---- binary: vector op vector, vector op scalar, scalar op vector --------------------------
-
-        static void binaryVV(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] c, int co, int n) {
-            int i = 0;
-            int bound = F.loopBound(n);
-            switch (op) {
-                case ADD:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(ADD, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SUB:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(SUB, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MUL:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(MUL, y).intoArray(c, co + i);
-                    }
-                    break;
-                case DIV:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(DIV, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MAX:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(MAX, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MIN:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(MIN, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARED_DIFFERENCE:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        FloatVector d = x.lanewise(SUB, y);
-                        d.lanewise(MUL, d).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break; // the scalar tail below does all of it
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, a[ao + i], b[bo + i]);
-            }
-        }
-
-        static void binaryVS(BinaryOp op, float[] a, int ao, float s, float[] c, int co, int n) {
-            int i = 0;
-            int bound = F.loopBound(n);
-            FloatVector y = FloatVector.broadcast(F, s);
-            switch (op) {
-                case ADD:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(ADD, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SUB:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(SUB, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MUL:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(MUL, y).intoArray(c, co + i);
-                    }
-                    break;
-                case DIV:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(DIV, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MAX:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(MAX, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MIN:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(MIN, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARED_DIFFERENCE:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector d = x.lanewise(SUB, y);
-                        d.lanewise(MUL, d).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break; // the scalar tail below does all of it
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, a[ao + i], s);
-            }
-        }
-
-        static void binarySV(BinaryOp op, float s, float[] b, int bo, float[] c, int co, int n) {
-            int i = 0;
-            int bound = F.loopBound(n);
-            FloatVector x = FloatVector.broadcast(F, s);
-            switch (op) {
-                case ADD:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(ADD, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SUB:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(SUB, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MUL:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(MUL, y).intoArray(c, co + i);
-                    }
-                    break;
-                case DIV:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(DIV, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MAX:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(MAX, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MIN:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(MIN, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARED_DIFFERENCE:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        FloatVector d = x.lanewise(SUB, y);
-                        d.lanewise(MUL, d).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break; // the scalar tail below does all of it
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, s, b[bo + i]);
-            }
-        }
-
-        static void binaryVV(BinaryOp op, double[] a, int ao, double[] b, int bo, double[] c, int co, int n) {
-            int i = 0;
-            int bound = D.loopBound(n);
-            switch (op) {
-                case ADD:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(ADD, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SUB:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(SUB, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MUL:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(MUL, y).intoArray(c, co + i);
-                    }
-                    break;
-                case DIV:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(DIV, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MAX:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(MAX, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MIN:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(MIN, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARED_DIFFERENCE:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        DoubleVector d = x.lanewise(SUB, y);
-                        d.lanewise(MUL, d).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break; // the scalar tail below does all of it
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, a[ao + i], b[bo + i]);
-            }
-        }
-
-        static void binaryVS(BinaryOp op, double[] a, int ao, double s, double[] c, int co, int n) {
-            int i = 0;
-            int bound = D.loopBound(n);
-            DoubleVector y = DoubleVector.broadcast(D, s);
-            switch (op) {
-                case ADD:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(ADD, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SUB:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(SUB, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MUL:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(MUL, y).intoArray(c, co + i);
-                    }
-                    break;
-                case DIV:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(DIV, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MAX:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(MAX, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MIN:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(MIN, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARED_DIFFERENCE:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector d = x.lanewise(SUB, y);
-                        d.lanewise(MUL, d).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break; // the scalar tail below does all of it
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, a[ao + i], s);
-            }
-        }
-
-        static void binarySV(BinaryOp op, double s, double[] b, int bo, double[] c, int co, int n) {
-            int i = 0;
-            int bound = D.loopBound(n);
-            DoubleVector x = DoubleVector.broadcast(D, s);
-            switch (op) {
-                case ADD:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(ADD, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SUB:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(SUB, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MUL:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(MUL, y).intoArray(c, co + i);
-                    }
-                    break;
-                case DIV:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(DIV, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MAX:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(MAX, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MIN:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(MIN, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARED_DIFFERENCE:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        DoubleVector d = x.lanewise(SUB, y);
-                        d.lanewise(MUL, d).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break; // the scalar tail below does all of it
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, s, b[bo + i]);
-            }
-        }
-
-        // ---- unary ---------------------------------------------------------------------------------
-
-        /** NEG, ABS, SQUARE, SQRT. A correctly rounded float sqrt equals the double sqrt rounded to float. */
-        static void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n) {
-            int i = 0;
-            int bound = F.loopBound(n);
-            switch (op) {
-                case NEG:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(NEG).intoArray(c, co + i);
-                    }
-                    break;
-                case ABS:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(ABS).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARE:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(MUL, x).intoArray(c, co + i);
-                    }
-                    break;
-                case SQRT:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(SQRT).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break;
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, a[ao + i]);
-            }
-        }
-
-        static void unary(UnaryOp op, double[] a, int ao, double[] c, int co, int n) {
-            int i = 0;
-            int bound = D.loopBound(n);
-            switch (op) {
-                case NEG:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(NEG).intoArray(c, co + i);
-                    }
-                    break;
-                case ABS:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(ABS).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARE:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(MUL, x).intoArray(c, co + i);
-                    }
-                    break;
-                case SQRT:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(SQRT).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break;
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, a[ao + i]);
-            }
-        }
+        DoubleMatmul.matmul(SCALAR, a, b, c, m, k, n, transposeA, transposeB, r0, r1);
     }
 
     // ---- normalization rows (loops in VectorRows) ----------------------------------------------------
@@ -869,7 +430,7 @@ public final class VectorKernels extends ScalarKernels {
         if (n <= 2 * FL || (gamma == null) != (beta == null)) {
             super.normalizeRowAffine(x, off, n, mean, inv, residual, gamma, beta, y);
         } else if (gamma == null) { // a = inv, b = 0 - residual * inv: the scaleShift order
-            VectorLoops.scaleShift(x, off, n, mean, inv, 0f - residual * inv, y);
+            FloatElementwise.scaleShift(x, off, n, mean, inv, 0f - residual * inv, y);
         } else {
             VectorRows.affine(x, off, n, mean, inv, residual, gamma, beta, y);
         }
@@ -881,7 +442,7 @@ public final class VectorKernels extends ScalarKernels {
         if (n <= 2 * DL || (gamma == null) != (beta == null)) {
             super.normalizeRowAffine(x, off, n, mean, inv, gamma, beta, y);
         } else if (gamma == null) {
-            VectorLoops.scaleShift(x, off, n, mean, inv, 0.0, y);
+            DoubleElementwise.scaleShift(x, off, n, mean, inv, 0.0, y);
         } else {
             VectorRows.affine(x, off, n, mean, inv, gamma, beta, y);
         }

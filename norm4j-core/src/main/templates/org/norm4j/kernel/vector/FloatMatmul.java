@@ -1,18 +1,16 @@
+// TEMPLATE FloatMatmul.java: edit this file; its double twin is generated from it (norm4j-core/pom.xml)
 package org.norm4j.kernel.vector;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.MUL;
-import static org.norm4j.kernel.vector.VectorKernels.D;
-import static org.norm4j.kernel.vector.VectorKernels.DL;
 import static org.norm4j.kernel.vector.VectorKernels.F;
 import static org.norm4j.kernel.vector.VectorKernels.FL;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import org.norm4j.kernel.Kernels;
 
 /**
- * The matrix-product kernels of {@link VectorKernels}, on its species. The code-shape rules of
+ * The matrix-product kernels of {@link VectorKernels} for {@code float}, on its species. The code-shape rules of
  * {@link VectorLoops} apply here too (no helpers taking or returning vectors, {@code lanewise} calls,
  * accumulators as arguments, do-while loops). Every output element is accumulated exactly as in
  * {@link org.norm4j.kernel.ScalarKernels}: from zero, in increasing {@code k}, separate multiply and add
@@ -35,26 +33,25 @@ import org.norm4j.kernel.Kernels;
  * batch 32 needs 100 K); larger needs are allocated per call. Packing is copying, so it
  * changes no bit.
  */
-final class VectorMatmul {
+final class FloatMatmul {
     /** Largest scratch array (elements) kept per thread between calls; larger ones are allocated per call. */
     private static final int MAX_KEPT_SCRATCH = 1 << 20;
 
     /** Side of the tiles of the transposing copies. */
     private static final int TILE = 16;
 
-    private VectorMatmul() {
+    private FloatMatmul() {
     }
 
-    // ---- float ---------------------------------------------------------------------------------------
 
     /** Per-thread scratch of the transposed paths: [0] a packed op(a)^T or op(b), [1] the product c^T. */
-    private static final ThreadLocal<float[][]> SCRATCH_F = ThreadLocal.withInitial(() -> new float[2][]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
 
-    private static float[] scratchF(int slot, int size) {
+    private static float[] scratch(int slot, int size) {
         if (size > MAX_KEPT_SCRATCH) {
             return new float[size]; // not kept: a thread would hold it for as long as it lives
         }
-        float[][] s = SCRATCH_F.get();
+        float[][] s = SCRATCH.get();
         if (s[slot] == null || s[slot].length < size) {
             s[slot] = new float[Math.max(size, s[slot] == null ? 0 : s[slot].length * 3 / 2)];
         }
@@ -74,14 +71,14 @@ final class VectorMatmul {
         } else if (rows >= FL) {
             // c^T[j,i] = sum_p op(b)[p,j] * op(a)^T[p,i]: op(a)^T packed (small when m is a batch), product
             // into scratch, unpacked into c's rows; op(b) is read in place through its strides
-            float[] at = scratchF(0, k * rows);
-            float[] ct = scratchF(1, n * rows);
+            float[] at = scratch(0, k * rows);
+            float[] ct = scratch(1, n * rows);
             copyTransposed(a, r0 * ars, acs, ars, at, 0, rows, k, rows);
             blocks(b, transposeB ? k : 1, transposeB ? 1 : n, at, ct, k, rows, 0, n);
             copyTransposed(ct, 0, 1, rows, c, r0 * n, n, rows, n);
         } else if (n >= FL) {
             // few rows, op(b) = stored b[n,k] transposed: pack op(b) as [k, n]
-            float[] bt = scratchF(0, k * n);
+            float[] bt = scratch(0, k * n);
             copyTransposed(b, 0, 1, k, bt, 0, n, k, n);
             blocks(a, ars, acs, bt, c, k, n, r0, r1);
         } else {
@@ -230,186 +227,6 @@ final class VectorMatmul {
         for (int i = i0; i < i1; i++) {
             for (int j = j0; j < n; j++) {
                 float s = 0f;
-                for (int p = 0, ap = i * ars, bp = j; p < k; p++, ap += acs, bp += n) {
-                    s += a[ap] * b[bp];
-                }
-                c[i * n + j] = s;
-            }
-        }
-    }
-
-    // ---- double --------------------------------------------------------------------------------------
-
-    /** Per-thread scratch of the transposed paths: [0] a packed op(a)^T or op(b), [1] the product c^T. */
-    private static final ThreadLocal<double[][]> SCRATCH_D = ThreadLocal.withInitial(() -> new double[2][]);
-
-    private static double[] scratchD(int slot, int size) {
-        if (size > MAX_KEPT_SCRATCH) {
-            return new double[size]; // not kept: a thread would hold it for as long as it lives
-        }
-        double[][] s = SCRATCH_D.get();
-        if (s[slot] == null || s[slot].length < size) {
-            s[slot] = new double[Math.max(size, s[slot] == null ? 0 : s[slot].length * 3 / 2)];
-        }
-        return s[slot];
-    }
-
-    /** {@link Kernels#matmul(double[], double[], double[], int, int, int, boolean, boolean, int, int)}. */
-    static void matmul(Kernels scalar, double[] a, double[] b, double[] c, int m, int k, int n, boolean transposeA,
-            boolean transposeB, int r0, int r1) {
-        int rows = r1 - r0;
-        int ars = transposeA ? 1 : k; // op(a)[i,p] = a[i*ars + p*acs]
-        int acs = transposeA ? m : 1;
-        if (k == 0 || rows <= 0 || n == 0) {
-            scalar.matmul(a, b, c, m, k, n, transposeA, transposeB, r0, r1);
-        } else if (!transposeB && n >= DL) {
-            blocks(a, ars, acs, b, c, k, n, r0, r1);
-        } else if (rows >= DL) {
-            // c^T[j,i] = sum_p op(b)[p,j] * op(a)^T[p,i]: op(a)^T packed (small when m is a batch), product
-            // into scratch, unpacked into c's rows; op(b) is read in place through its strides
-            double[] at = scratchD(0, k * rows);
-            double[] ct = scratchD(1, n * rows);
-            copyTransposed(a, r0 * ars, acs, ars, at, 0, rows, k, rows);
-            blocks(b, transposeB ? k : 1, transposeB ? 1 : n, at, ct, k, rows, 0, n);
-            copyTransposed(ct, 0, 1, rows, c, r0 * n, n, rows, n);
-        } else if (n >= DL) {
-            // few rows, op(b) = stored b[n,k] transposed: pack op(b) as [k, n]
-            double[] bt = scratchD(0, k * n);
-            copyTransposed(b, 0, 1, k, bt, 0, n, k, n);
-            blocks(a, ars, acs, bt, c, k, n, r0, r1);
-        } else {
-            scalar.matmul(a, b, c, m, k, n, transposeA, transposeB, r0, r1);
-        }
-    }
-
-    /**
-     * {@code dst[d0 + r*ds + q] = src[s0 + r*sr + q*sq]} for {@code r < rowsOut}, {@code q < colsOut}, in
-     * 16 x 16 tiles (one side of each tile is always read or written with a stride).
-     */
-    private static void copyTransposed(double[] src, int s0, int sr, int sq, double[] dst, int d0, int ds,
-            int rowsOut, int colsOut) {
-        for (int rt = 0; rt < rowsOut; rt += TILE) {
-            int re = Math.min(rowsOut, rt + TILE);
-            for (int qt = 0; qt < colsOut; qt += TILE) {
-                int qe = Math.min(colsOut, qt + TILE);
-                for (int r = rt; r < re; r++) {
-                    int so = s0 + r * sr;
-                    int dof = d0 + r * ds;
-                    for (int q = qt; q < qe; q++) {
-                        dst[dof + q] = src[so + q * sq];
-                    }
-                }
-            }
-        }
-    }
-
-    /** Double version of {@link #blocks(float[], int, int, float[], float[], int, int, int, int)}. */
-    private static void blocks(double[] a, int ars, int acs, double[] b, double[] c, int k, int n, int r0, int r1) {
-        int i = r0;
-        for (; i + 4 <= r1; i += 4) {
-            int j = 0;
-            for (; j + 2 * DL <= n; j += 2 * DL) {
-                block4x2(a, ars, acs, b, c, k, n, i, j);
-            }
-            for (; j + DL <= n; j += DL) {
-                block4x1(a, ars, acs, b, c, k, n, i, j);
-            }
-            tailColumns(a, ars, acs, b, c, k, n, i, i + 4, j);
-        }
-        for (; i < r1; i++) {
-            int j = 0;
-            for (; j + DL <= n; j += DL) {
-                block1x1(a, ars, acs, b, c, k, n, i, j);
-            }
-            tailColumns(a, ars, acs, b, c, k, n, i, i + 1, j);
-        }
-    }
-
-    /** Rows {@code i..i+3}, columns {@code j..j+2*DL-1}. */
-    private static void block4x2(double[] a, int ars, int acs, double[] b, double[] c, int k, int n, int i, int j) {
-        int a0 = i * ars;
-        DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00;
-        DoubleVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        int p = 0;
-        int ap = a0;
-        int bp = j;
-        do {
-            DoubleVector b0 = DoubleVector.fromArray(D, b, bp);
-            DoubleVector b1 = DoubleVector.fromArray(D, b, bp + DL);
-            DoubleVector v = DoubleVector.broadcast(D, a[ap]);
-            c00 = v.lanewise(MUL, b0).lanewise(ADD, c00);
-            c01 = v.lanewise(MUL, b1).lanewise(ADD, c01);
-            v = DoubleVector.broadcast(D, a[ap + ars]);
-            c10 = v.lanewise(MUL, b0).lanewise(ADD, c10);
-            c11 = v.lanewise(MUL, b1).lanewise(ADD, c11);
-            v = DoubleVector.broadcast(D, a[ap + 2 * ars]);
-            c20 = v.lanewise(MUL, b0).lanewise(ADD, c20);
-            c21 = v.lanewise(MUL, b1).lanewise(ADD, c21);
-            v = DoubleVector.broadcast(D, a[ap + 3 * ars]);
-            c30 = v.lanewise(MUL, b0).lanewise(ADD, c30);
-            c31 = v.lanewise(MUL, b1).lanewise(ADD, c31);
-            ap += acs;
-            bp += n;
-        } while (++p < k);
-        int ci = i * n + j;
-        c00.intoArray(c, ci);
-        c01.intoArray(c, ci + DL);
-        ci += n;
-        c10.intoArray(c, ci);
-        c11.intoArray(c, ci + DL);
-        ci += n;
-        c20.intoArray(c, ci);
-        c21.intoArray(c, ci + DL);
-        ci += n;
-        c30.intoArray(c, ci);
-        c31.intoArray(c, ci + DL);
-    }
-
-    /** Rows {@code i..i+3}, columns {@code j..j+DL-1}. */
-    private static void block4x1(double[] a, int ars, int acs, double[] b, double[] c, int k, int n, int i, int j) {
-        int a0 = i * ars;
-        DoubleVector c0 = DoubleVector.zero(D), c1 = c0, c2 = c0, c3 = c0;
-        int p = 0;
-        int ap = a0;
-        int bp = j;
-        do {
-            DoubleVector b0 = DoubleVector.fromArray(D, b, bp);
-            c0 = DoubleVector.broadcast(D, a[ap]).lanewise(MUL, b0).lanewise(ADD, c0);
-            c1 = DoubleVector.broadcast(D, a[ap + ars]).lanewise(MUL, b0).lanewise(ADD, c1);
-            c2 = DoubleVector.broadcast(D, a[ap + 2 * ars]).lanewise(MUL, b0).lanewise(ADD, c2);
-            c3 = DoubleVector.broadcast(D, a[ap + 3 * ars]).lanewise(MUL, b0).lanewise(ADD, c3);
-            ap += acs;
-            bp += n;
-        } while (++p < k);
-        int ci = i * n + j;
-        c0.intoArray(c, ci);
-        c1.intoArray(c, ci + n);
-        c2.intoArray(c, ci + 2 * n);
-        c3.intoArray(c, ci + 3 * n);
-    }
-
-    /** Row {@code i}, columns {@code j..j+DL-1}. */
-    private static void block1x1(double[] a, int ars, int acs, double[] b, double[] c, int k, int n, int i, int j) {
-        int a0 = i * ars;
-        DoubleVector t = DoubleVector.zero(D);
-        int p = 0;
-        int ap = a0;
-        int bp = j;
-        do {
-            DoubleVector bv = DoubleVector.fromArray(D, b, bp);
-            t = DoubleVector.broadcast(D, a[ap]).lanewise(MUL, bv).lanewise(ADD, t);
-            ap += acs;
-            bp += n;
-        } while (++p < k);
-        t.intoArray(c, i * n + j);
-    }
-
-    /** Columns {@code [j0, n)} of rows {@code [i0, i1)}, scalar, same order. */
-    private static void tailColumns(double[] a, int ars, int acs, double[] b, double[] c, int k, int n, int i0,
-            int i1, int j0) {
-        for (int i = i0; i < i1; i++) {
-            for (int j = j0; j < n; j++) {
-                double s = 0.0;
                 for (int p = 0, ap = i * ars, bp = j; p < k; p++, ap += acs, bp += n) {
                     s += a[ap] * b[bp];
                 }
