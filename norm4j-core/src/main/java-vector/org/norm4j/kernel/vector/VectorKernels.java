@@ -453,9 +453,9 @@ public final class VectorKernels extends ScalarKernels {
         if (n <= 2 * FL) {
             super.normalizeRowScale(x, off, n, inv, gamma, y);
         } else if (gamma == null) {
-            VectorRows.scale(x, off, n, inv, y);
+            FloatElementwise.scale(x, off, n, inv, y);
         } else {
-            VectorRows.scale(x, off, n, inv, gamma, y);
+            FloatElementwise.scale(x, off, n, inv, gamma, y);
         }
     }
 
@@ -464,9 +464,9 @@ public final class VectorKernels extends ScalarKernels {
         if (n <= 2 * DL) {
             super.normalizeRowScale(x, off, n, inv, gamma, y);
         } else if (gamma == null) {
-            VectorRows.scale(x, off, n, inv, y);
+            DoubleElementwise.scale(x, off, n, inv, y);
         } else {
-            VectorRows.scale(x, off, n, inv, gamma, y);
+            DoubleElementwise.scale(x, off, n, inv, gamma, y);
         }
     }
 

@@ -350,4 +350,30 @@ final class FloatElementwise {
             }
         }
     }
+
+    // ---- normalization rows without centring (RMS): (x * inv) * gamma, or x * inv ------------------
+
+    static void scale(float[] x, int off, int n, float inv, float[] gamma, float[] y) {
+        FloatVector iv = FloatVector.broadcast(F, inv);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector xr = FloatVector.fromArray(F, x, off + i).lanewise(MUL, iv);
+            xr.lanewise(MUL, FloatVector.fromArray(F, gamma, i)).intoArray(y, off + i);
+        }
+        for (; i < n; i++) {
+            float xr = x[off + i] * inv;
+            y[off + i] = xr * gamma[i];
+        }
+    }
+
+    static void scale(float[] x, int off, int n, float inv, float[] y) {
+        FloatVector iv = FloatVector.broadcast(F, inv);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector.fromArray(F, x, off + i).lanewise(MUL, iv).intoArray(y, off + i);
+        }
+        for (; i < n; i++) {
+            y[off + i] = x[off + i] * inv;
+        }
+    }
 }
