@@ -189,30 +189,12 @@ public class Sequential {
                 int to = Math.min(n, from + bs);
                 Tensor xb = gather(trainX, order, from, to);
                 Tensor yb = gather(trainY, order, from, to);
-                Tensor pred;
-                Tensor lossValue;
-                List<Tensor> grads;
-                try (GradientTape tape = new GradientTape()) {
-                    pred = call(xb, true);
-                    lossValue = loss.call(yb, pred);
-                    for (Layer l : layers) {
-                        for (Tensor penalty : l.losses()) {
-                            lossValue = lossValue.add(penalty); // regularization, as Keras adds model.losses
-                        }
-                    }
-                    if (trainable.isEmpty()) {
-                        trainable = trainableWeights(); // layers are built lazily by the first call
-                    }
-                    grads = tape.gradient(lossValue, trainable);
-                }
-                optimizer.applyGradients(grads, trainable);
-                for (Layer l : layers) {
-                    l.applyConstraints(); // Keras's optimizers project constrained weights after each update
-                }
-                lossSum += lossValue.item() * (to - from);
+                Step st = trainStep(xb, yb, trainable);
+                trainable = st.trainable();
+                lossSum += st.loss() * (to - from);
                 seen += to - from;
                 for (Metric m : metrics) {
-                    m.updateState(yb, pred);
+                    m.updateState(yb, st.pred());
                 }
                 if (!options.callbacks().isEmpty()) {
                     Map<String, Double> logs = logs(lossSum / seen);
@@ -239,6 +221,41 @@ public class Sequential {
             cb.onTrainEnd(this);
         }
         return history;
+    }
+
+    /**
+     * One training step on a batch: the forward pass and the loss (plus the layers' regularization losses, as
+     * Keras adds {@code model.losses}) under a tape, the gradients, the optimizer's update, then the weight
+     * constraints (Keras's optimizers project constrained weights after each update). {@code trainable} is the
+     * list of trainable weights, empty until the first call has built the layers.
+     */
+    private Step trainStep(Tensor xb, Tensor yb, List<Variable> trainable) {
+        Tensor pred;
+        Tensor lossValue;
+        List<Tensor> grads;
+        List<Variable> vars = trainable;
+        try (GradientTape tape = new GradientTape()) {
+            pred = call(xb, true);
+            lossValue = loss.call(yb, pred);
+            for (Layer l : layers) {
+                for (Tensor penalty : l.losses()) {
+                    lossValue = lossValue.add(penalty);
+                }
+            }
+            if (vars.isEmpty()) {
+                vars = trainableWeights(); // layers are built lazily by the first call
+            }
+            grads = tape.gradient(lossValue, vars);
+        }
+        optimizer.applyGradients(grads, vars);
+        for (Layer l : layers) {
+            l.applyConstraints();
+        }
+        return new Step(pred, lossValue.item(), vars);
+    }
+
+    /** What a training step leaves: the batch's predictions and loss, and the trainable weights it updated. */
+    private record Step(Tensor pred, double loss, List<Variable> trainable) {
     }
 
     private Map<String, Double> logs(double meanLoss) {
