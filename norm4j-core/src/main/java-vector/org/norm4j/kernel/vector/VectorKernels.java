@@ -37,7 +37,8 @@ import org.norm4j.kernel.UnaryOp;
  * {@code static final} constants, because C2 only compiles Vector API calls to vector instructions when the
  * species is a compile-time constant (with the species passed in as values, {@code sum} over 1M floats
  * ran about 150x slower than with constant species, and 10x slower than the scalar loop). A JVM therefore
- * uses one width; a test that wants several loads this class once per width in its own class loader.
+ * uses one width; a test that wants several loads this class once per width in its own class loader. The matrix
+ * products have their own width, {@link #MATMUL_BITS} ({@code norm4j.matmulBits}; by default the same).
  *
  * <p>Layout of the code: the public methods choose between the scalar and the vector path; the loops
  * live in small static methods: {@link FloatElementwise} and its generated double twin (elementwise ops and
@@ -58,27 +59,50 @@ public final class VectorKernels extends ScalarKernels {
     /** The bit size in use: the preferred size, or a narrower one from {@code norm4j.vectorBits}. */
     static final int BITS;
 
+    /**
+     * The bit size of the matrix-product species ({@link FloatMatmul} and its twin): {@code norm4j.matmulBits}
+     * (128, 256 or 512, clamped to the preferred size) when set, else {@link #BITS}. Decided once, like
+     * {@link #BITS}. The default follows measurement: on an AMD Zen 5 host (family 26, full-width AVX-512) the
+     * 512-bit species ran the [32,784]x[784,128] Dense product in 58 us against 99-129 us at 256 bits (JDK 17,
+     * one thread, 2026-12-02; docs/architecture.md). On a CPU that executes 512-bit operations as two 256-bit halves (Zen 4,
+     * family 25) compare both with {@code -Dnorm4j.matmulBits=256}; the bench records the CPU of every run.
+     */
+    static final int MATMUL_BITS;
+
     static {
         String unusable = null;
         int bits = PREFERRED_BITS;
-        String prop = System.getProperty("norm4j.vectorBits");
+        int matmul = -1;
         if (PREFERRED_BITS < 128) {
             unusable = "preferred vector size is " + PREFERRED_BITS + " bits (< 128)";
-        } else if (prop != null && !prop.isBlank()) {
-            int req = -1;
-            try {
-                req = Integer.parseInt(prop.trim());
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            if (req != 128 && req != 256 && req != 512) {
-                unusable = "-Dnorm4j.vectorBits=" + prop + " is not one of 128, 256, 512";
+        } else {
+            int req = requestedBits("norm4j.vectorBits");
+            int reqMatmul = requestedBits("norm4j.matmulBits");
+            if (req == -1 || reqMatmul == -1) {
+                String key = req == -1 ? "norm4j.vectorBits" : "norm4j.matmulBits";
+                unusable = "-D" + key + "=" + System.getProperty(key) + " is not one of 128, 256, 512";
             } else {
-                bits = Math.min(req, PREFERRED_BITS);
+                bits = req == 0 ? PREFERRED_BITS : Math.min(req, PREFERRED_BITS);
+                matmul = reqMatmul == 0 ? bits : Math.min(reqMatmul, PREFERRED_BITS);
             }
         }
         UNUSABLE = unusable;
         BITS = unusable == null ? bits : 128;
+        MATMUL_BITS = unusable == null ? matmul : 128;
+    }
+
+    /** The width a system property asks for: 128, 256 or 512; 0 when unset; -1 when it is anything else. */
+    private static int requestedBits(String key) {
+        String prop = System.getProperty(key);
+        if (prop == null || prop.isBlank()) {
+            return 0;
+        }
+        try {
+            int req = Integer.parseInt(prop.trim());
+            return req == 128 || req == 256 || req == 512 ? req : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Float species for elementwise float work. */
@@ -91,6 +115,14 @@ public final class VectorKernels extends ScalarKernels {
     static final int FL = F.length();
     static final int DL = D.length();
 
+    /** Float species of the matrix products ({@link #MATMUL_BITS}). */
+    static final VectorSpecies<Float> MF = VectorSpecies.of(float.class, VectorShape.forBitSize(MATMUL_BITS));
+    /** Double species of the matrix products. */
+    static final VectorSpecies<Double> MD = VectorSpecies.of(double.class, VectorShape.forBitSize(MATMUL_BITS));
+
+    static final int MFL = MF.length();
+    static final int MDL = MD.length();
+
     /** The scalar reference, for the shapes the vector code leaves to it. */
     private static final ScalarKernels SCALAR = new ScalarKernels();
 
@@ -100,17 +132,18 @@ public final class VectorKernels extends ScalarKernels {
      * Creates the kernels at the width chosen when the class was initialized (see the class comment).
      *
      * @throws UnsupportedOperationException if the preferred species is narrower than 128 bits or
-     *         {@code norm4j.vectorBits} is not 128, 256 or 512; {@code KernelProvider} then uses the scalar
-     *         kernels
+     *         {@code norm4j.vectorBits} or {@code norm4j.matmulBits} is not 128, 256 or 512; {@code KernelProvider}
+     *         then uses the scalar kernels
      */
     public VectorKernels() {
         if (UNUSABLE != null) {
             throw new UnsupportedOperationException(UNUSABLE);
         }
         String forced = BITS == PREFERRED_BITS ? "" : "; -Dnorm4j.vectorBits, preferred " + PREFERRED_BITS;
+        String matmul = MATMUL_BITS == BITS ? "" : "; " + MATMUL_BITS + "-bit matmul species (-Dnorm4j.matmulBits)";
         name = "vector (" + F.vectorBitSize() + "-bit float species, " + D.vectorBitSize()
                 + "-bit double species, " + FH.vectorBitSize() + "-bit float lanes widened to double"
-                + forced + ")";
+                + forced + matmul + ")";
     }
 
     @Override

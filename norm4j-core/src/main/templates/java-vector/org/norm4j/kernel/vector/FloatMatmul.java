@@ -3,14 +3,15 @@ package org.norm4j.kernel.vector;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.MUL;
-import static org.norm4j.kernel.vector.VectorKernels.F;
-import static org.norm4j.kernel.vector.VectorKernels.FL;
+import static org.norm4j.kernel.vector.VectorKernels.MF;
+import static org.norm4j.kernel.vector.VectorKernels.MFL;
 
 import jdk.incubator.vector.FloatVector;
 import org.norm4j.kernel.Kernels;
 
 /**
- * The matrix-product kernels of {@link VectorKernels} for {@code float}, on its species. The code-shape rules of
+ * The matrix-product kernels of {@link VectorKernels} for {@code float}, on its matrix-product species ({@link
+ * VectorKernels#MATMUL_BITS}). The code-shape rules of
  * {@link VectorLoops} apply here too (no helpers taking or returning vectors, {@code lanewise} calls,
  * accumulators as arguments, do-while loops). Every output element is accumulated exactly as in
  * {@link org.norm4j.kernel.ScalarKernels}: from zero, in increasing {@code k}, separate multiply and add
@@ -66,9 +67,9 @@ final class FloatMatmul {
         int acs = transposeA ? m : 1;
         if (k == 0 || rows <= 0 || n == 0) {
             scalar.matmul(a, b, c, m, k, n, transposeA, transposeB, r0, r1);
-        } else if (!transposeB && n >= FL) {
+        } else if (!transposeB && n >= MFL) {
             blocks(a, ars, acs, b, c, k, n, r0, r1);
-        } else if (rows >= FL) {
+        } else if (rows >= MFL) {
             // c^T[j,i] = sum_p op(b)[p,j] * op(a)^T[p,i]: op(a)^T packed (small when m is a batch), product
             // into scratch, unpacked into c's rows; op(b) is read in place through its strides
             float[] at = scratch(0, k * rows);
@@ -76,7 +77,7 @@ final class FloatMatmul {
             copyTransposed(a, r0 * ars, acs, ars, at, 0, rows, k, rows);
             blocks(b, transposeB ? k : 1, transposeB ? 1 : n, at, ct, k, rows, 0, n);
             copyTransposed(ct, 0, 1, rows, c, r0 * n, n, rows, n);
-        } else if (n >= FL) {
+        } else if (n >= MFL) {
             // few rows, op(b) = stored b[n,k] transposed: pack op(b) as [k, n]
             float[] bt = scratch(0, k * n);
             copyTransposed(b, 0, 1, k, bt, 0, n, k, n);
@@ -125,44 +126,44 @@ final class FloatMatmul {
         int i = r0;
         for (; i + 4 <= r1; i += 4) {
             int j = 0;
-            for (; j + 2 * FL <= n; j += 2 * FL) {
+            for (; j + 2 * MFL <= n; j += 2 * MFL) {
                 block4x2(a, ars, acs, b, c, k, n, i, j);
             }
-            for (; j + FL <= n; j += FL) {
+            for (; j + MFL <= n; j += MFL) {
                 block4x1(a, ars, acs, b, c, k, n, i, j);
             }
             tailColumns(a, ars, acs, b, c, k, n, i, i + 4, j);
         }
         for (; i < r1; i++) {
             int j = 0;
-            for (; j + FL <= n; j += FL) {
+            for (; j + MFL <= n; j += MFL) {
                 block1x1(a, ars, acs, b, c, k, n, i, j);
             }
             tailColumns(a, ars, acs, b, c, k, n, i, i + 1, j);
         }
     }
 
-    /** Rows {@code i..i+3}, columns {@code j..j+2*FL-1}. */
+    /** Rows {@code i..i+3}, columns {@code j..j+2*MFL-1}. */
     private static void block4x2(float[] a, int ars, int acs, float[] b, float[] c, int k, int n, int i, int j) {
         int a0 = i * ars;
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c00 = FloatVector.zero(MF), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int p = 0;
         int ap = a0;
         int bp = j;
         do {
-            FloatVector b0 = FloatVector.fromArray(F, b, bp);
-            FloatVector b1 = FloatVector.fromArray(F, b, bp + FL);
-            FloatVector v = FloatVector.broadcast(F, a[ap]);
+            FloatVector b0 = FloatVector.fromArray(MF, b, bp);
+            FloatVector b1 = FloatVector.fromArray(MF, b, bp + MFL);
+            FloatVector v = FloatVector.broadcast(MF, a[ap]);
             c00 = v.lanewise(MUL, b0).lanewise(ADD, c00);
             c01 = v.lanewise(MUL, b1).lanewise(ADD, c01);
-            v = FloatVector.broadcast(F, a[ap + ars]);
+            v = FloatVector.broadcast(MF, a[ap + ars]);
             c10 = v.lanewise(MUL, b0).lanewise(ADD, c10);
             c11 = v.lanewise(MUL, b1).lanewise(ADD, c11);
-            v = FloatVector.broadcast(F, a[ap + 2 * ars]);
+            v = FloatVector.broadcast(MF, a[ap + 2 * ars]);
             c20 = v.lanewise(MUL, b0).lanewise(ADD, c20);
             c21 = v.lanewise(MUL, b1).lanewise(ADD, c21);
-            v = FloatVector.broadcast(F, a[ap + 3 * ars]);
+            v = FloatVector.broadcast(MF, a[ap + 3 * ars]);
             c30 = v.lanewise(MUL, b0).lanewise(ADD, c30);
             c31 = v.lanewise(MUL, b1).lanewise(ADD, c31);
             ap += acs;
@@ -170,31 +171,31 @@ final class FloatMatmul {
         } while (++p < k);
         int ci = i * n + j;
         c00.intoArray(c, ci);
-        c01.intoArray(c, ci + FL);
+        c01.intoArray(c, ci + MFL);
         ci += n;
         c10.intoArray(c, ci);
-        c11.intoArray(c, ci + FL);
+        c11.intoArray(c, ci + MFL);
         ci += n;
         c20.intoArray(c, ci);
-        c21.intoArray(c, ci + FL);
+        c21.intoArray(c, ci + MFL);
         ci += n;
         c30.intoArray(c, ci);
-        c31.intoArray(c, ci + FL);
+        c31.intoArray(c, ci + MFL);
     }
 
-    /** Rows {@code i..i+3}, columns {@code j..j+FL-1}. */
+    /** Rows {@code i..i+3}, columns {@code j..j+MFL-1}. */
     private static void block4x1(float[] a, int ars, int acs, float[] b, float[] c, int k, int n, int i, int j) {
         int a0 = i * ars;
-        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+        FloatVector c0 = FloatVector.zero(MF), c1 = c0, c2 = c0, c3 = c0;
         int p = 0;
         int ap = a0;
         int bp = j;
         do {
-            FloatVector b0 = FloatVector.fromArray(F, b, bp);
-            c0 = FloatVector.broadcast(F, a[ap]).lanewise(MUL, b0).lanewise(ADD, c0);
-            c1 = FloatVector.broadcast(F, a[ap + ars]).lanewise(MUL, b0).lanewise(ADD, c1);
-            c2 = FloatVector.broadcast(F, a[ap + 2 * ars]).lanewise(MUL, b0).lanewise(ADD, c2);
-            c3 = FloatVector.broadcast(F, a[ap + 3 * ars]).lanewise(MUL, b0).lanewise(ADD, c3);
+            FloatVector b0 = FloatVector.fromArray(MF, b, bp);
+            c0 = FloatVector.broadcast(MF, a[ap]).lanewise(MUL, b0).lanewise(ADD, c0);
+            c1 = FloatVector.broadcast(MF, a[ap + ars]).lanewise(MUL, b0).lanewise(ADD, c1);
+            c2 = FloatVector.broadcast(MF, a[ap + 2 * ars]).lanewise(MUL, b0).lanewise(ADD, c2);
+            c3 = FloatVector.broadcast(MF, a[ap + 3 * ars]).lanewise(MUL, b0).lanewise(ADD, c3);
             ap += acs;
             bp += n;
         } while (++p < k);
@@ -205,16 +206,16 @@ final class FloatMatmul {
         c3.intoArray(c, ci + 3 * n);
     }
 
-    /** Row {@code i}, columns {@code j..j+FL-1}. */
+    /** Row {@code i}, columns {@code j..j+MFL-1}. */
     private static void block1x1(float[] a, int ars, int acs, float[] b, float[] c, int k, int n, int i, int j) {
         int a0 = i * ars;
-        FloatVector t = FloatVector.zero(F);
+        FloatVector t = FloatVector.zero(MF);
         int p = 0;
         int ap = a0;
         int bp = j;
         do {
-            FloatVector bv = FloatVector.fromArray(F, b, bp);
-            t = FloatVector.broadcast(F, a[ap]).lanewise(MUL, bv).lanewise(ADD, t);
+            FloatVector bv = FloatVector.fromArray(MF, b, bp);
+            t = FloatVector.broadcast(MF, a[ap]).lanewise(MUL, bv).lanewise(ADD, t);
             ap += acs;
             bp += n;
         } while (++p < k);
