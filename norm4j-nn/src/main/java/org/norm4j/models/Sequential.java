@@ -145,7 +145,11 @@ public class Sequential {
         return fit(x, y, FitOptions.builder().epochs(epochs).batchSize(batchSize).build());
     }
 
-    /** {@code model.fit(x, y, ...)}: trains and returns the per-epoch history. */
+    /**
+     * {@code model.fit(x, y, ...)}: trains and returns the per-epoch history. Each step copies its batch rows into
+     * arrays that the next full-size step overwrites (no new, zeroed batch arrays per step): a batch tensor is
+     * valid during its own step only, so a custom layer must not keep its input beyond {@code call}.
+     */
     public History fit(Tensor x, Tensor y, FitOptions options) {
         requireCompiled("fit");
         checkXY(x, y, "fit");
@@ -176,6 +180,7 @@ public class Sequential {
             cb.onTrainBegin(this);
         }
         List<Variable> trainable = trainableWeights();
+        BatchArrays batches = new BatchArrays(trainX, trainY, Math.min(bs, n));
         for (int epoch = 0; epoch < options.epochs() && !stopTraining; epoch++) {
             long t0 = System.nanoTime();
             int[] order = order(n, options.shuffle(), options.seed(), epoch);
@@ -187,8 +192,8 @@ public class Sequential {
             for (int step = 0; step < steps; step++) {
                 int from = step * bs;
                 int to = Math.min(n, from + bs);
-                Tensor xb = gather(trainX, order, from, to);
-                Tensor yb = gather(trainY, order, from, to);
+                Tensor xb = batches.x(trainX, order, from, to);
+                Tensor yb = batches.y(trainY, order, from, to);
                 Step st = trainStep(xb, yb, trainable);
                 trainable = st.trainable();
                 lossSum += st.loss() * (to - from);
@@ -375,16 +380,57 @@ public class Sequential {
 
     /** Rows {@code order[from..to)} of {@code t}, copied into a new batch tensor. */
     static Tensor gather(Tensor t, int[] order, int from, int to) {
+        return gather(t, order, from, to, null);
+    }
+
+    /**
+     * Rows {@code order[from..to)} of {@code t}, copied into {@code dst} (an array of t's element type and exactly
+     * the batch's size, whose previous contents do not matter: every element is written) or, when {@code dst} is
+     * null, into a new array; wrapped as the batch tensor.
+     */
+    static Tensor gather(Tensor t, int[] order, int from, int to, Object dst) {
         int[] dims = t.shape().dims();
         int row = t.size() / Math.max(1, dims[0]);
         dims[0] = to - from;
-        Tensor out = Tensor.wrapNew(t.dtype(), Shape.of(dims));
+        Shape shape = Shape.of(dims);
+        Tensor out = dst == null ? Tensor.wrapNew(t.dtype(), shape)
+                : dst instanceof float[] ? Tensor.wrap((float[]) dst, shape) : Tensor.wrap((double[]) dst, shape);
         Object src = t.raw();
-        Object dst = out.raw();
+        Object data = out.raw();
         for (int i = from; i < to; i++) {
-            System.arraycopy(src, order[i] * row, dst, (i - from) * row, row);
+            System.arraycopy(src, order[i] * row, data, (i - from) * row, row);
         }
         return out;
+    }
+
+    /**
+     * The arrays of one {@code fit}'s full-size batches, reused from step to step: a batch tensor is read only
+     * during its own step (the forward pass, the tape, which is closed when the step ends, and the metrics), so the
+     * next step may overwrite it. The last, shorter batch of an epoch gets arrays of its own.
+     */
+    private static final class BatchArrays {
+        private final Object x;
+        private final Object y;
+        private final int batchSize;
+
+        BatchArrays(Tensor x, Tensor y, int batchSize) {
+            this.batchSize = batchSize;
+            this.x = newArray(x, batchSize);
+            this.y = newArray(y, batchSize);
+        }
+
+        private static Object newArray(Tensor t, int rows) {
+            int n = t.size() / Math.max(1, t.shape().dim(0)) * rows;
+            return t.dtype() == DType.FLOAT32 ? new float[n] : new double[n];
+        }
+
+        Tensor x(Tensor t, int[] order, int from, int to) {
+            return gather(t, order, from, to, to - from == batchSize ? x : null);
+        }
+
+        Tensor y(Tensor t, int[] order, int from, int to) {
+            return gather(t, order, from, to, to - from == batchSize ? y : null);
+        }
     }
 
     // ---- weights, summary, config ------------------------------------------------------------------
