@@ -267,7 +267,7 @@ public final class VectorKernels extends ScalarKernels {
         if (n <= 2 * FL) {
             return super.extreme(x, off, n, max);
         }
-        return max ? VectorLoops.max(x, off, n) : VectorLoops.min(x, off, n);
+        return max ? FloatElementwise.max(x, off, n) : FloatElementwise.min(x, off, n);
     }
 
     @Override
@@ -275,7 +275,7 @@ public final class VectorKernels extends ScalarKernels {
         if (n <= 2 * DL) {
             return super.extreme(x, off, n, max);
         }
-        return max ? VectorLoops.max(x, off, n) : VectorLoops.min(x, off, n);
+        return max ? DoubleElementwise.max(x, off, n) : DoubleElementwise.min(x, off, n);
     }
 
     // ---- column reductions (vectorized over the columns j) -----------------------------------------

@@ -376,4 +376,50 @@ final class FloatElementwise {
             y[off + i] = x[off + i] * inv;
         }
     }
+
+    // ---- max / min ---------------------------------------------------------------------------------
+    // In the element type (the result is one of the elements). Lanewise MAX/MIN and their lane reductions
+    // follow Math.max/Math.min, which are commutative and associative (a NaN anywhere wins, +0.0 > -0.0),
+    // so any order of combination gives the scalar result. Two accumulators, for the latency reason in
+    // VectorLoops's class comment.
+
+    static float max(float[] x, int off, int n) {
+        FloatVector m0 = FloatVector.fromArray(F, x, off); // max/min are idempotent: the loop may see it again
+        FloatVector m1 = m0;
+        int i = 0;
+        int bound = n & -(2 * FL);
+        do { // the caller guarantees one iteration; see the class comment for why do-while
+            m0 = FloatVector.fromArray(F, x, off + i).lanewise(MAX, m0);
+            m1 = FloatVector.fromArray(F, x, off + i + FL).lanewise(MAX, m1);
+            i += 2 * FL;
+        } while (i < bound);
+        float m = m0.lanewise(MAX, m1).reduceLanes(MAX);
+        for (int tail = F.loopBound(n); i < tail; i += FL) { // no loop-carried vector here
+            m = Math.max(m, FloatVector.fromArray(F, x, off + i).reduceLanes(MAX));
+        }
+        for (; i < n; i++) {
+            m = Math.max(m, x[off + i]);
+        }
+        return m;
+    }
+
+    static float min(float[] x, int off, int n) {
+        FloatVector m0 = FloatVector.fromArray(F, x, off); // max/min are idempotent: the loop may see it again
+        FloatVector m1 = m0;
+        int i = 0;
+        int bound = n & -(2 * FL);
+        do { // the caller guarantees one iteration; see the class comment for why do-while
+            m0 = FloatVector.fromArray(F, x, off + i).lanewise(MIN, m0);
+            m1 = FloatVector.fromArray(F, x, off + i + FL).lanewise(MIN, m1);
+            i += 2 * FL;
+        } while (i < bound);
+        float m = m0.lanewise(MIN, m1).reduceLanes(MIN);
+        for (int tail = F.loopBound(n); i < tail; i += FL) { // no loop-carried vector here
+            m = Math.min(m, FloatVector.fromArray(F, x, off + i).reduceLanes(MIN));
+        }
+        for (; i < n; i++) {
+            m = Math.min(m, x[off + i]);
+        }
+        return m;
+    }
 }
