@@ -28,11 +28,6 @@ public final class Ones implements Initializer {
     }
 
     @Override
-    public String className() {
-        return "Ones";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         return new LinkedHashMap<>();
     }

@@ -49,11 +49,6 @@ public final class RandomNormal extends RandomInitializer {
     }
 
     @Override
-    public String className() {
-        return "RandomNormal";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         return configWithSeed("mean", mean, "stddev", stddev);
     }

@@ -50,11 +50,6 @@ public final class TruncatedNormal extends RandomInitializer {
     }
 
     @Override
-    public String className() {
-        return "TruncatedNormal";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         return configWithSeed("mean", mean, "stddev", stddev);
     }

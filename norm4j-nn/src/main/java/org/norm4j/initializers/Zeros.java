@@ -28,11 +28,6 @@ public final class Zeros implements Initializer {
     }
 
     @Override
-    public String className() {
-        return "Zeros";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         return new LinkedHashMap<>();
     }
