@@ -40,7 +40,9 @@ import org.norm4j.kernel.UnaryOp;
  * uses one width; a test that wants several loads this class once per width in its own class loader. The matrix
  * products have their own width, {@link #MATMUL_BITS} ({@code norm4j.matmulBits}; by default the same).
  *
- * <p>Layout of the code: the public methods choose between the scalar and the vector path; the loops
+ * <p>Layout of the code: the public methods choose between the scalar and the vector path (those whose float and
+ * double versions are twins in {@link FloatVectorKernels} and its generated double twin, which this class
+ * extends; the others here); the loops
  * live in small static methods: {@link FloatElementwise} and its generated double twin (elementwise ops and
  * the normalize passes, in the element type), {@link VectorLoops} (reductions, widened to double),
  * {@link VectorColumns} (float column reductions, accumulators in registers), {@link VectorRows} (the
@@ -48,7 +50,7 @@ import org.norm4j.kernel.UnaryOp;
  * vector loop up to a {@code loopBound}, then a scalar tail; reductions add a single-vector loop between their unrolled loop and the scalar tail.
  * {@link VectorLoops} explains what that code avoids so that the JIT keeps vectors in registers.
  */
-public final class VectorKernels extends ScalarKernels {
+public final class VectorKernels extends DoubleVectorKernels {
 
     /** Bit size of the platform's preferred species. */
     static final int PREFERRED_BITS = FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -124,7 +126,7 @@ public final class VectorKernels extends ScalarKernels {
     static final int MDL = MD.length();
 
     /** The scalar reference, for the shapes the vector code leaves to it. */
-    private static final ScalarKernels SCALAR = new ScalarKernels();
+    static final ScalarKernels SCALAR = new ScalarKernels();
 
     private final String name;
 
@@ -152,68 +154,6 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     // ---- elementwise -------------------------------------------------------------------------------
-
-    private static boolean vectorBinary(BinaryOp op) {
-        return op != BinaryOp.POW;
-    }
-
-    private static boolean vectorUnary(UnaryOp op) {
-        return op == UnaryOp.NEG || op == UnaryOp.ABS || op == UnaryOp.SQUARE || op == UnaryOp.SQRT;
-    }
-
-    @Override
-    public void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co,
-            int n) {
-        if (n > 2 * FL && vectorBinary(op)) {
-            if (as == 1 && bs == 1) {
-                FloatElementwise.binaryVV(op, a, ao, b, bo, c, co, n);
-                return;
-            } else if (as == 1 && bs == 0) {
-                FloatElementwise.binaryVS(op, a, ao, b[bo], c, co, n);
-                return;
-            } else if (as == 0 && bs == 1) {
-                FloatElementwise.binarySV(op, a[ao], b, bo, c, co, n);
-                return;
-            }
-        }
-        super.binary(op, a, ao, as, b, bo, bs, c, co, n);
-    }
-
-    @Override
-    public void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] c, int co,
-            int n) {
-        if (n > 2 * DL && vectorBinary(op)) {
-            if (as == 1 && bs == 1) {
-                DoubleElementwise.binaryVV(op, a, ao, b, bo, c, co, n);
-                return;
-            } else if (as == 1 && bs == 0) {
-                DoubleElementwise.binaryVS(op, a, ao, b[bo], c, co, n);
-                return;
-            } else if (as == 0 && bs == 1) {
-                DoubleElementwise.binarySV(op, a[ao], b, bo, c, co, n);
-                return;
-            }
-        }
-        super.binary(op, a, ao, as, b, bo, bs, c, co, n);
-    }
-
-    @Override
-    public void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n) {
-        if (n > 2 * FL && vectorUnary(op)) {
-            FloatElementwise.unary(op, a, ao, c, co, n);
-        } else {
-            super.unary(op, a, ao, c, co, n);
-        }
-    }
-
-    @Override
-    public void unary(UnaryOp op, double[] a, int ao, double[] c, int co, int n) {
-        if (n > 2 * DL && vectorUnary(op)) {
-            DoubleElementwise.unary(op, a, ao, c, co, n);
-        } else {
-            super.unary(op, a, ao, c, co, n);
-        }
-    }
 
     // ---- row reductions ----------------------------------------------------------------------------
     // The unrolled loops run at least once (see VectorLoops): four double vectors. A float row longer
@@ -262,22 +202,6 @@ public final class VectorKernels extends ScalarKernels {
                 : super.sumProductDeviations(dy, x, off, n, mean);
     }
 
-    @Override
-    public double extreme(float[] x, int off, int n, boolean max) {
-        if (n <= 2 * FL) {
-            return super.extreme(x, off, n, max);
-        }
-        return max ? FloatElementwise.max(x, off, n) : FloatElementwise.min(x, off, n);
-    }
-
-    @Override
-    public double extreme(double[] x, int off, int n, boolean max) {
-        if (n <= 2 * DL) {
-            return super.extreme(x, off, n, max);
-        }
-        return max ? DoubleElementwise.max(x, off, n) : DoubleElementwise.min(x, off, n);
-    }
-
     // ---- column reductions (vectorized over the columns j) -----------------------------------------
 
     @Override
@@ -315,24 +239,6 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     @Override
-    public void extremeColumns(float[] x, int off, int rows, int cols, boolean max, double[] acc, int ao) {
-        if (cols > 2 * DL) {
-            VectorLoops.extremeColumns(x, off, rows, cols, max, acc, ao);
-        } else {
-            super.extremeColumns(x, off, rows, cols, max, acc, ao);
-        }
-    }
-
-    @Override
-    public void extremeColumns(double[] x, int off, int rows, int cols, boolean max, double[] acc, int ao) {
-        if (cols > 2 * DL) {
-            VectorLoops.extremeColumns(x, off, rows, cols, max, acc, ao);
-        } else {
-            super.extremeColumns(x, off, rows, cols, max, acc, ao);
-        }
-    }
-
-    @Override
     public void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
             int mo, double[] acc, int ao) {
         if (rows > 0) {
@@ -360,100 +266,7 @@ public final class VectorKernels extends ScalarKernels {
 
     // ---- fused normalize ---------------------------------------------------------------------------
 
-    @Override
-    public void scaleShift(float[] x, int off, int n, float center, float scale, float shift, float[] y) {
-        if (n > 2 * FL) {
-            FloatElementwise.scaleShift(x, off, n, center, scale, shift, y);
-        } else {
-            super.scaleShift(x, off, n, center, scale, shift, y);
-        }
-    }
-
-    @Override
-    public void scaleShift(double[] x, int off, int n, double center, double scale, double shift, double[] y) {
-        if (n > 2 * DL) {
-            DoubleElementwise.scaleShift(x, off, n, center, scale, shift, y);
-        } else {
-            super.scaleShift(x, off, n, center, scale, shift, y);
-        }
-    }
-
-    /** Cache-sized chunks of rows: the loops sweep a chunk once per group of column vectors. */
-    private static final int COLUMN_CHUNK = 1 << 13;
-
-    @Override
-    public void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale,
-            float[] shift, float[] y) {
-        int step = Math.max(1, COLUMN_CHUNK / Math.max(1, cols));
-        for (int r = 0; r < rows; r += step) {
-            FloatElementwise.scaleShiftColumns(x, off + r * cols, Math.min(step, rows - r), cols, center, scale,
-                    shift, y);
-        }
-    }
-
-    @Override
-    public void scaleShiftColumns(double[] x, int off, int rows, int cols, double[] center, double[] scale,
-            double[] shift, double[] y) {
-        int step = Math.max(1, COLUMN_CHUNK / Math.max(1, cols));
-        for (int r = 0; r < rows; r += step) {
-            DoubleElementwise.scaleShiftColumns(x, off + r * cols, Math.min(step, rows - r), cols, center, scale,
-                    shift, y);
-        }
-    }
-
-    @Override
-    public void normalizeBackward(float[] dy, float[] x, int off, int n, float a, float center, float b, float c,
-            float[] dx) {
-        if (n > 2 * FL) {
-            FloatElementwise.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
-        } else {
-            super.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
-        }
-    }
-
-    @Override
-    public void normalizeBackward(double[] dy, double[] x, int off, int n, double a, double center, double b,
-            double c, double[] dx) {
-        if (n > 2 * DL) {
-            DoubleElementwise.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
-        } else {
-            super.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
-        }
-    }
-
-    @Override
-    public void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a,
-            float[] center, float[] b, float[] c, float[] dx) {
-        if (cols > 2 * FL) {
-            FloatElementwise.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
-        } else {
-            super.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
-        }
-    }
-
-    @Override
-    public void normalizeBackwardColumns(double[] dy, double[] x, int off, int rows, int cols, double[] a,
-            double[] center, double[] b, double[] c, double[] dx) {
-        if (cols > 2 * DL) {
-            DoubleElementwise.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
-        } else {
-            super.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
-        }
-    }
-
     // ---- matrix product ----------------------------------------------------------------------------
-
-    @Override
-    public void matmul(float[] a, float[] b, float[] c, int m, int k, int n, boolean transposeA, boolean transposeB,
-            int r0, int r1) {
-        FloatMatmul.matmul(SCALAR, a, b, c, m, k, n, transposeA, transposeB, r0, r1);
-    }
-
-    @Override
-    public void matmul(double[] a, double[] b, double[] c, int m, int k, int n, boolean transposeA,
-            boolean transposeB, int r0, int r1) {
-        DoubleMatmul.matmul(SCALAR, a, b, c, m, k, n, transposeA, transposeB, r0, r1);
-    }
 
     // ---- normalization rows (loops in VectorRows) ----------------------------------------------------
 
@@ -478,28 +291,6 @@ public final class VectorKernels extends ScalarKernels {
             DoubleElementwise.scaleShift(x, off, n, mean, inv, 0.0, y);
         } else {
             VectorRows.affine(x, off, n, mean, inv, gamma, beta, y);
-        }
-    }
-
-    @Override
-    public void normalizeRowScale(float[] x, int off, int n, float inv, float[] gamma, float[] y) {
-        if (n <= 2 * FL) {
-            super.normalizeRowScale(x, off, n, inv, gamma, y);
-        } else if (gamma == null) {
-            FloatElementwise.scale(x, off, n, inv, y);
-        } else {
-            FloatElementwise.scale(x, off, n, inv, gamma, y);
-        }
-    }
-
-    @Override
-    public void normalizeRowScale(double[] x, int off, int n, double inv, double[] gamma, double[] y) {
-        if (n <= 2 * DL) {
-            super.normalizeRowScale(x, off, n, inv, gamma, y);
-        } else if (gamma == null) {
-            DoubleElementwise.scale(x, off, n, inv, y);
-        } else {
-            DoubleElementwise.scale(x, off, n, inv, gamma, y);
         }
     }
 
@@ -553,23 +344,4 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
-    @Override
-    public void normalizeColumnGradSums(float[] dy, float[] x, int off, int rows, int cols, double[] center,
-            double[] weight, int ro, double[] dg, double[] db, int ao) {
-        if (rows < 1 || cols < 2 * DL) {
-            super.normalizeColumnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
-        } else {
-            VectorRows.columnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
-        }
-    }
-
-    @Override
-    public void normalizeColumnGradSums(double[] dy, double[] x, int off, int rows, int cols, double[] center,
-            double[] weight, int ro, double[] dg, double[] db, int ao) {
-        if (rows < 1 || cols < 2 * DL) {
-            super.normalizeColumnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
-        } else {
-            VectorRows.columnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
-        }
-    }
 }
