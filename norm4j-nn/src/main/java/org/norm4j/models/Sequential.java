@@ -196,7 +196,7 @@ public class Sequential {
                 Tensor yb = batches.y(trainY, order, from, to);
                 Step st = trainStep(xb, yb, trainable);
                 trainable = st.trainable();
-                lossSum += st.loss() * (to - from);
+                lossSum += st.loss().item() * (to - from);
                 seen += to - from;
                 for (Metric m : metrics) {
                     m.updateState(yb, st.pred());
@@ -232,35 +232,46 @@ public class Sequential {
      * One training step on a batch: the forward pass and the loss (plus the layers' regularization losses, as
      * Keras adds {@code model.losses}) under a tape, the gradients, the optimizer's update, then the weight
      * constraints (Keras's optimizers project constrained weights after each update). {@code trainable} is the
-     * list of trainable weights, empty until the first call has built the layers.
+     * list of trainable weights, empty until the first call has built the layers. The weights' values read by the
+     * forward pass are used only inside the tape block ({@link Variable#readsWithin}), so the optimizer updates
+     * them in place without first copying them; a gradient or prediction that shares a weight's array (a layer
+     * that returns a weight as is) keeps the copy.
      */
     private Step trainStep(Tensor xb, Tensor yb, List<Variable> trainable) {
-        Tensor pred;
-        Tensor lossValue;
-        List<Tensor> grads;
-        List<Variable> vars = trainable;
-        try (GradientTape tape = new GradientTape()) {
-            pred = call(xb, true);
-            lossValue = loss.call(yb, pred);
-            for (Layer l : layers) {
-                for (Tensor penalty : l.losses()) {
-                    lossValue = lossValue.add(penalty);
+        Step st = Variable.readsWithin(() -> {
+            List<Variable> vars = trainable;
+            try (GradientTape tape = new GradientTape()) {
+                Tensor pred = call(xb, true);
+                Tensor lossValue = loss.call(yb, pred);
+                for (Layer l : layers) {
+                    for (Tensor penalty : l.losses()) {
+                        lossValue = lossValue.add(penalty);
+                    }
                 }
+                if (vars.isEmpty()) {
+                    vars = trainableWeights(); // layers are built lazily by the first call
+                }
+                return new Step(pred, lossValue, tape.gradient(lossValue, vars), vars);
             }
-            if (vars.isEmpty()) {
-                vars = trainableWeights(); // layers are built lazily by the first call
+        });
+        for (Variable v : st.trainable()) {
+            boolean shared = v.sharesArrayWith(st.pred()) || v.sharesArrayWith(st.loss());
+            for (Tensor g : st.grads()) {
+                shared |= v.sharesArrayWith(g);
             }
-            grads = tape.gradient(lossValue, vars);
+            if (shared) {
+                v.value(); // read outside the step: the update copies first, as without readsWithin
+            }
         }
-        optimizer.applyGradients(grads, vars);
+        optimizer.applyGradients(st.grads(), st.trainable());
         for (Layer l : layers) {
             l.applyConstraints();
         }
-        return new Step(pred, lossValue.item(), vars);
+        return st;
     }
 
-    /** What a training step leaves: the batch's predictions and loss, and the trainable weights it updated. */
-    private record Step(Tensor pred, double loss, List<Variable> trainable) {
+    /** What a training step leaves: the batch's predictions, loss and gradients, and the trainable weights. */
+    private record Step(Tensor pred, Tensor loss, List<Tensor> grads, List<Variable> trainable) {
     }
 
     private Map<String, Double> logs(double meanLoss) {
