@@ -3,14 +3,14 @@ package org.norm4j.kernel;
 
 /**
  * The {@code float} half of {@link ScalarKernels}, the reference kernels: plain Java loops, always available.
- * Elementwise float32 arithmetic is done in float (as TensorFlow does); transcendental functions go through the
- * double-precision {@link Math} functions and are rounded once; sums are accumulated in double. Every method
- * here has a double twin with the same body, generated at build time; {@link ScalarKernels} adds the few
- * kernels that are not twins. Not meant to be used directly: use {@link ScalarKernels}.
+ * Elementwise arithmetic stays in the element type, as TensorFlow's does; transcendental functions go through the
+ * {@link Math} functions in 64 bits and are rounded once; sums are accumulated in 64 bits. The float half (the
+ * template) and the double half (generated from it at build time) hold the kernels whose two versions share a
+ * body; {@link ScalarKernels} adds the few that do not. Not meant to be used directly: use {@link ScalarKernels}.
  */
 public abstract class FloatScalarKernels implements Kernels {
 
-    /** Subclassed by the generated twin only. */
+    /** Subclassed by the generated half only. */
     FloatScalarKernels() {
     }
 

@@ -10,10 +10,11 @@ import org.norm4j.kernel.ScalarKernels;
 import org.norm4j.kernel.UnaryOp;
 
 /**
- * The {@code float} methods of {@link VectorKernels} whose float and double versions are twins: each chooses
- * between a vector loop ({@link FloatElementwise}, {@link FloatMatmul}, {@link VectorLoops}, {@link VectorRows})
- * and the scalar reference by size. Its double twin, generated at build time, extends it; {@link VectorKernels}
- * extends that and adds the methods whose two versions differ (the reductions that widen float to double).
+ * The twin methods of {@link VectorKernels}, for one element type ({@code float} here): those whose two versions
+ * share a body. Each chooses by size between a vector loop ({@link FloatElementwise}, {@link FloatMatmul},
+ * {@link VectorLoops}, {@link VectorRows}) and the scalar reference. The float class is the template; the double
+ * class is generated from it at build time and extends it; {@link VectorKernels} extends the generated class and
+ * adds the methods whose two versions differ (the reductions that widen float data to double).
  */
 public abstract class FloatVectorKernels extends ScalarKernels {
     /** Cache-sized chunks of rows: the column loops sweep a chunk once per group of column vectors. */
