@@ -12,6 +12,7 @@ import org.norm4j.cli.io.NpyReader;
 import org.norm4j.cli.stats.Method;
 import org.norm4j.cli.stats.StatsFile;
 import org.norm4j.files.InputFile;
+import org.norm4j.files.Text;
 import org.norm4j.layers.ZeroVariancePolicy;
 import org.norm4j.stats.StreamingMoments;
 import picocli.CommandLine.Command;
@@ -74,6 +75,9 @@ final class FitCommand implements Callable<Integer> {
     @Mixin
     InputOptions in;
 
+    /** The header guess of a CSV input, reported after a successful fit (null when given). */
+    private String guess;
+
     @Override
     public Integer call() {
         Method m = parse(() -> Method.parse(method), "--method");
@@ -99,6 +103,10 @@ final class FitCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         PrintWriter err = spec.commandLine().getErr();
         bad.report(err);
+        if (guess != null) {
+            err.println("norm4j fit: " + Text.escape(input.toString()) + ": " + guess);
+            err.flush();
+        }
         long rows = stats.moments().count();
         summary(spec, out).printf(Locale.ROOT,
                 "fit %s: %,d rows x %d feature%s of %s in %.2f s (%,.0f rows/s) -> %s%n", m.configName(),
@@ -137,53 +145,72 @@ final class FitCommand implements Callable<Integer> {
 
     private StatsFile fitCsv(Method m, ZeroVariancePolicy policy, BadRows bad) {
         char delim = delimiter();
-        try (CsvReader r = CsvReader.open(input, delim, in.header)) {
-            int[] cols = Columns.resolve(columns, r.header(), r.columns(), input.toString());
-            int f = cols.length;
-            StreamingMoments sm = new StreamingMoments(f);
-            int chunk = chunk(chunkRows, f);
-            double[] buf = new double[chunk * f];
-            int n = 0;
-            long rows = 0;
-            try (Progress p = Progress.start(Progress.wanted(in.progress), "fit", r.sizeBytes(), " MiB", 1 << 20,
-                    true)) {
-                while (r.next()) {
-                    try {
-                        r.requireWellFormed();
-                        int base = n * f;
-                        for (int k = 0; k < f; k++) {
-                            buf[base + k] = r.number(cols[k]);
-                        }
-                        n++;
-                    } catch (BadRowException e) {
-                        bad.handle(e);
-                    }
-                    if (n == chunk) {
-                        sm.update(buf, n);
-                        rows += n;
-                        n = 0;
-                        p.stepTo(r.bytesRead());
-                        p.rows(rows);
-                    }
-                }
-                sm.update(buf, n);
-                rows += n;
-                p.stepTo(r.sizeBytes());
-                p.rows(rows);
-            }
-            if (rows == 0) {
-                throw new CliException(input + ": no data rows" + (bad.count() > 0 ? " (all " + bad.count()
-                        + " rows were bad and skipped)" : r.header() != null ? " (only a header)" : ""));
-            }
-            String[] header = r.header();
-            String[] names = new String[f];
-            for (int k = 0; k < f; k++) {
-                names[k] = header == null ? null : header[cols[k]];
-            }
-            StatsFile.Input layout = new StatsFile.Input("csv", r.columns(), header != null,
-                    InputOptions.delimiterName(delim));
-            return new StatsFile(m, ddof, policy, layout, cols, names, sm, bad.count(), List.of(input.toString()));
+        org.norm4j.cli.io.CsvFormat format;
+        try {
+            format = in.format(delim, in.header);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        try (CsvReader r = CsvReader.open(input, format)) {
+            try {
+                StatsFile s = fitCsv(r, m, policy, bad, delim);
+                guess = r.guess();
+                return s;
+            } catch (CliException e) {
+                if (r.guess() == null) {
+                    throw e;
+                }
+                throw new CliException(e.getMessage() + " [" + r.guess() + "]", e);
+            }
+        }
+    }
+
+    private StatsFile fitCsv(CsvReader r, Method m, ZeroVariancePolicy policy, BadRows bad, char delim) {
+        int[] cols = Columns.resolve(columns, r.header(), r.columns(), input.toString());
+        int f = cols.length;
+        StreamingMoments sm = new StreamingMoments(f);
+        int chunk = chunk(chunkRows, f);
+        double[] buf = new double[chunk * f];
+        int n = 0;
+        long rows = 0;
+        try (Progress p = Progress.start(Progress.wanted(in.progress), "fit", r.sizeBytes(), " MiB", 1 << 20,
+                true)) {
+            while (r.next()) {
+                try {
+                    r.requireWellFormed();
+                    int base = n * f;
+                    for (int k = 0; k < f; k++) {
+                        buf[base + k] = r.number(cols[k]);
+                    }
+                    n++;
+                } catch (BadRowException e) {
+                    bad.handle(e);
+                }
+                if (n == chunk) {
+                    sm.update(buf, n);
+                    rows += n;
+                    n = 0;
+                    p.stepTo(r.bytesRead());
+                    p.rows(rows);
+                }
+            }
+            sm.update(buf, n);
+            rows += n;
+            p.stepTo(r.sizeBytes());
+            p.rows(rows);
+        }
+        if (rows == 0) {
+            throw new CliException(input + ": no data rows" + (bad.count() > 0 ? " (all " + bad.count()
+                    + " rows were bad and skipped)" : r.header() != null ? " (only a header)" : ""));
+        }
+        String[] header = r.header();
+        String[] names = new String[f];
+        for (int k = 0; k < f; k++) {
+            names[k] = header == null ? null : header[cols[k]];
+        }
+        StatsFile.Input layout = new StatsFile.Input("csv", r.columns(), header != null,
+                InputOptions.delimiterName(delim));
+        return new StatsFile(m, ddof, policy, layout, cols, names, sm, bad.count(), List.of(input.toString()));
     }
 
     private char delimiter() {

@@ -1,15 +1,17 @@
 package org.norm4j.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.zip.GZIPOutputStream;
 import org.norm4j.cli.io.AtomicOutput;
 import org.norm4j.cli.io.BadRowException;
+import org.norm4j.cli.io.CsvFormat;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
 import org.norm4j.cli.io.NpyWriter;
@@ -84,12 +86,13 @@ final class TransformCommand implements Callable<Integer> {
         boolean npyIn = NpyReader.isNpy(input);
         if (!AtomicOutput.isStdout(out)
                 && npyIn != out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+            // a .csv.gz output is CSV
             throw new ParameterException(spec.commandLine(), "--out " + out + ": the output has the input's format ("
                     + (npyIn ? ".npy" : "CSV") + "): expected a name " + (npyIn ? "" : "not ") + "ending in .npy");
         }
         StatsFile stats = StatsFile.read(statsPath);
         long t0 = System.nanoTime();
-        BadRows bad = new BadRows(in.skipBadRows);
+        BadRows bad = new BadRows(in.skipBadRows, "wrote %,d bad cell%s as nan (rows are never dropped)");
         long rows = npyIn ? npy(stats) : csv(stats, bad);
         double seconds = (System.nanoTime() - t0) / 1e9;
         bad.report(spec.commandLine().getErr());
@@ -121,15 +124,16 @@ final class TransformCommand implements Callable<Integer> {
 
     private long csv(StatsFile stats, BadRows bad) {
         char delim;
+        CsvFormat format;
         try {
             delim = in.delimiter(input, stats.input().delimiter());
+            format = in.format(delim, in.header != null ? in.header : Boolean.valueOf(stats.input().header()));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Boolean header = in.header != null ? in.header : Boolean.valueOf(stats.input().header());
         Scaler scaler = Scaler.of(stats, invert);
         long rows = 0;
-        try (CsvReader r = CsvReader.open(input, delim, header)) {
+        try (CsvReader r = CsvReader.open(input, format)) {
             checkColumns(stats, r.columns(), r.header());
             int[] feature = new int[r.columns()];
             Arrays.fill(feature, -1);
@@ -137,42 +141,53 @@ final class TransformCommand implements Callable<Integer> {
             for (int j = 0; j < cols.length; j++) {
                 feature[cols[j]] = j;
             }
+            String nl = r.lineEnding();
             try (AtomicOutput ao = AtomicOutput.create(out)) {
-                try (BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(ao.stream(),
-                        StandardCharsets.UTF_8), 1 << 16);
+                try (Writer w = new OutputStreamWriter(gzipped(out) ? new GZIPOutputStream(ao.stream(), 1 << 16)
+                        : ao.stream(), format.charset().newEncoder());
                         Progress p = Progress.start(Progress.wanted(in.progress), invert ? "invert" : "transform",
                                 r.sizeBytes(), " MiB", 1 << 20, true)) {
+                    StringBuilder sb = new StringBuilder(1 << 17);
                     if (r.headerLine() != null) {
-                        w.write(r.headerLine());
-                        w.write('\n');
+                        sb.append(r.headerLine()).append(nl);
                     }
-                    StringBuilder sb = new StringBuilder(256);
                     while (r.next()) {
-                        try {
-                            r.requireWellFormed();
-                            sb.setLength(0);
-                            for (int c = 0; c < feature.length; c++) {
-                                if (c > 0) {
-                                    sb.append(delim);
-                                }
-                                int j = feature[c];
-                                if (j < 0) {
-                                    sb.append(r.rawField(c));
-                                } else {
-                                    sb.append(Numbers.format(scaler.apply(j, r.number(c))));
-                                }
+                        r.requireWellFormed(); // a row is never dropped: a malformed one is an error
+                        for (int c = 0; c < feature.length; c++) {
+                            if (c > 0) {
+                                sb.append(delim);
                             }
-                            sb.append('\n');
+                            int j = feature[c];
+                            if (j < 0) {
+                                r.appendRawField(sb, c);
+                                continue;
+                            }
+                            double x;
+                            try {
+                                x = r.number(c);
+                            } catch (BadRowException e) {
+                                bad.handle(e);
+                                sb.append("nan");
+                                continue;
+                            }
+                            if (Double.isNaN(x)) {
+                                r.appendRawField(sb, c); // a missing token (or NaN) stays as written
+                            } else {
+                                Numbers.append(sb, scaler.apply(j, x));
+                            }
+                        }
+                        sb.append(nl);
+                        rows++;
+                        if (sb.length() >= 1 << 16) {
                             w.append(sb);
-                            rows++;
-                        } catch (BadRowException e) {
-                            bad.handle(e);
+                            sb.setLength(0);
                         }
                         if ((rows & 4095) == 0) {
                             p.stepTo(r.bytesRead());
                             p.rows(rows);
                         }
                     }
+                    w.append(sb);
                     p.stepTo(r.sizeBytes());
                     p.rows(rows);
                 } catch (IOException e) {
@@ -184,6 +199,11 @@ final class TransformCommand implements Callable<Integer> {
             }
         }
         return rows;
+    }
+
+    /** Whether an output is written gzip-compressed: its name ends in {@code .gz}. */
+    static boolean gzipped(Path file) {
+        return !AtomicOutput.isStdout(file) && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
     }
 
     private long npy(StatsFile stats) {

@@ -48,8 +48,9 @@ class BadInputTest {
         Path in = write("d.csv", "a,b,c\n1,2,3\n4,five,6\n");
         fails(Cli.run("fit", in, "-o", dir.resolve("s.json")), "d.csv, line 3, column 2 (b): 'five' is not a number");
         assertFalse(Files.exists(dir.resolve("s.json")));
-        fails(Cli.run("fit", write("e.csv", "a,b\n1,\n"), "-o", dir.resolve("s.json")), "e.csv, line 2, column 2",
-                "empty cell");
+        // an empty cell is a missing value by default; without it among --na-values it is an error
+        fails(Cli.run("fit", write("e.csv", "a,b\n1,\n"), "--na-values", "NA", "-o", dir.resolve("s.json")),
+                "e.csv, line 2, column 2", "empty cell");
     }
 
     @Test
@@ -131,10 +132,24 @@ class BadInputTest {
         assertTrue(r.err.contains("d.csv, line 3, column 2 (b): 'x' is not a number)"), r.err);
         String json = Files.readString(dir.resolve("s.json"));
         assertTrue(json.contains("\"rows\" : 2") && json.contains("\"skipped_rows\" : 3"), json);
-        Cli t = Cli.run("transform", in, "--skip-bad-rows", "-s", dir.resolve("s.json"), "-o", dir.resolve("o.csv"));
+        // transform never drops a row: a row of another width or with broken quotes is an error even so
+        fails(Cli.run("transform", in, "--skip-bad-rows", "-s", dir.resolve("s.json"), "-o", dir.resolve("o.csv")),
+                "d.csv, line 4: 1 column: expected 2");
+        assertFalse(Files.exists(dir.resolve("o.csv")));
+        // and a bad cell is written as nan (counted, reported), a missing token stays as written
+        Path cells = write("e.csv", "a,b\n1,2\n3,x\nNA,4\n5,\n");
+        Cli t = Cli.run("transform", cells, "--skip-bad-rows", "-s", dir.resolve("s.json"), "-o",
+                dir.resolve("o.csv"));
         assertEquals(0, t.code, t::toString);
-        assertTrue(t.err.contains("skipped 3 bad rows"), t.err);
-        assertEquals(3, Files.readAllLines(dir.resolve("o.csv")).size(), "header and the two good rows");
+        assertTrue(t.err.contains("wrote 1 bad cell as nan (rows are never dropped) (first: "), t.err);
+        assertTrue(t.err.contains("e.csv, line 3, column 2 (b): 'x' is not a number"), t.err);
+        List<String> lines = Files.readAllLines(dir.resolve("o.csv"));
+        assertEquals(5, lines.size(), "the header and all four rows");
+        assertTrue(lines.get(2).endsWith(",nan"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("NA,"), lines.get(3));
+        assertTrue(lines.get(4).endsWith(","), lines.get(4));
+        fails(Cli.run("transform", cells, "-s", dir.resolve("s.json"), "-o", dir.resolve("o2.csv")),
+                "e.csv, line 3, column 2 (b): 'x' is not a number");
     }
 
     @Test
