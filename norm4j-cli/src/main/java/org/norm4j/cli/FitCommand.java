@@ -2,11 +2,13 @@ package org.norm4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.norm4j.cli.io.AtomicOutput;
 import org.norm4j.cli.io.BadRowException;
+import org.norm4j.cli.io.CsvBlocks;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
 import org.norm4j.cli.stats.Method;
@@ -168,37 +170,41 @@ final class FitCommand implements Callable<Integer> {
     private StatsFile fitCsv(CsvReader r, Method m, ZeroVariancePolicy policy, BadRows bad, char delim) {
         int[] cols = Columns.resolve(columns, r.header(), r.columns(), input.toString());
         int f = cols.length;
+        int threads;
+        try {
+            threads = in.threads();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         StreamingMoments sm = new StreamingMoments(f);
         int chunk = chunk(chunkRows, f);
         double[] buf = new double[chunk * f];
-        int n = 0;
-        long rows = 0;
+        int[] n = {0};
+        long[] total = {0};
+        BadRows strict = new BadRows(false);
         try (Progress p = Progress.start(Progress.wanted(in.progress), "fit", r.sizeBytes(), " MiB", 1 << 20,
                 true)) {
-            while (r.next()) {
-                try {
-                    r.requireWellFormed();
-                    int base = n * f;
-                    for (int k = 0; k < f; k++) {
-                        buf[base + k] = r.number(cols[k]);
+            CsvBlocks.Sink<double[]> sink = values -> { // rows in file order, chunked by count: thread-independent
+                for (int i = 0; i < values.length; i += f) {
+                    System.arraycopy(values, i, buf, n[0] * f, f);
+                    if (++n[0] == chunk) {
+                        sm.update(buf, chunk);
+                        total[0] += chunk;
+                        n[0] = 0;
                     }
-                    n++;
-                } catch (BadRowException e) {
-                    bad.handle(e);
                 }
-                if (n == chunk) {
-                    sm.update(buf, n);
-                    rows += n;
-                    n = 0;
-                    p.stepTo(r.bytesRead());
-                    p.rows(rows);
-                }
-            }
-            sm.update(buf, n);
-            rows += n;
+                p.stepTo(r.bytesRead());
+                p.rows(total[0] + n[0]);
+            };
+            r.stopAfterPending();
+            sink.accept(rows(r, cols, bad));
+            CsvBlocks.run(r, threads, b -> rows(b, cols, strict), b -> rows(b, cols, bad), sink);
+            sm.update(buf, n[0]);
+            total[0] += n[0];
             p.stepTo(r.sizeBytes());
-            p.rows(rows);
+            p.rows(total[0]);
         }
+        long rows = total[0];
         if (rows == 0) {
             throw new CliException(input + ": no data rows" + (bad.count() > 0 ? " (all " + bad.count()
                     + " rows were bad and skipped)" : r.header() != null ? " (only a header)" : ""));
@@ -211,6 +217,28 @@ final class FitCommand implements Callable<Integer> {
         StatsFile.Input layout = new StatsFile.Input("csv", r.columns(), header != null,
                 InputOptions.delimiterName(delim));
         return new StatsFile(m, ddof, policy, layout, cols, names, sm, bad.count(), List.of(input.toString()));
+    }
+
+    /** The fitted values of every good record {@code r} returns, row after row; bad rows go to {@code bad}. */
+    private static double[] rows(CsvReader r, int[] cols, BadRows bad) {
+        int f = cols.length;
+        double[] v = new double[f * 64];
+        int k = 0;
+        while (r.next()) {
+            try {
+                r.requireWellFormed();
+                if (k + f > v.length) {
+                    v = Arrays.copyOf(v, v.length * 2);
+                }
+                for (int j = 0; j < f; j++) {
+                    v[k + j] = r.number(cols[j]);
+                }
+                k += f;
+            } catch (BadRowException e) {
+                bad.handle(e);
+            }
+        }
+        return Arrays.copyOf(v, k);
     }
 
     private char delimiter() {

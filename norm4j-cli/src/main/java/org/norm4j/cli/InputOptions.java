@@ -42,13 +42,27 @@ public final class InputOptions {
     String delimiter;
 
     @Option(names = "--skip-bad-rows",
-            description = "Skip malformed rows, rows with a non-numeric cell and rows with a wrong column count "
-                    + "(counted and reported) instead of failing.")
+            description = "fit: skip malformed rows, rows with a non-numeric cell and rows with a wrong column "
+                    + "count (counted and reported) instead of failing. transform never drops a row: it writes a "
+                    + "non-numeric cell of a fitted column as nan (counted and reported).")
     boolean skipBadRows;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads that parse (and, for transform, format) CSV blocks; the results are bit-identical "
+                    + "for every N. Default: the available processors (or -Dnorm4j.threads).")
+    Integer threads;
 
     @Option(names = "--progress", negatable = true,
             description = "Draw a progress bar on stderr. Default: only in a terminal.")
     Boolean progress;
+
+    /** The worker threads for CSV: the option, else {@code Norm4j.threads()}. */
+    int threads() {
+        if (threads != null && (threads < 1 || threads > 1024)) {
+            throw new IllegalArgumentException("--threads " + threads + ": expected 1 to 1024");
+        }
+        return threads != null ? threads : org.norm4j.Norm4j.threads();
+    }
 
     /** The CSV layout these options describe, for {@code delimiter} and {@code header} (given or null). */
     CsvFormat format(char delim, Boolean headerGiven) {

@@ -1,9 +1,9 @@
 package org.norm4j.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.zip.GZIPOutputStream;
 import org.norm4j.cli.io.AtomicOutput;
 import org.norm4j.cli.io.BadRowException;
+import org.norm4j.cli.io.CsvBlocks;
 import org.norm4j.cli.io.CsvFormat;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
@@ -132,7 +133,7 @@ final class TransformCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Scaler scaler = Scaler.of(stats, invert);
-        long rows = 0;
+        long written;
         try (CsvReader r = CsvReader.open(input, format)) {
             checkColumns(stats, r.columns(), r.header());
             int[] feature = new int[r.columns()];
@@ -142,54 +143,39 @@ final class TransformCommand implements Callable<Integer> {
                 feature[cols[j]] = j;
             }
             String nl = r.lineEnding();
+            int threads;
+            try {
+                threads = in.threads();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Rows text = new Rows(feature, scaler, delim, nl, format.charset());
+            BadRows strict = new BadRows(false);
             try (AtomicOutput ao = AtomicOutput.create(out)) {
-                try (Writer w = new OutputStreamWriter(gzipped(out) ? new GZIPOutputStream(ao.stream(), 1 << 16)
-                        : ao.stream(), format.charset().newEncoder());
+                try (OutputStream w = gzipped(out) ? new GZIPOutputStream(ao.stream(), 1 << 16)
+                        : new BufferedOutputStream(ao.stream(), 1 << 16);
                         Progress p = Progress.start(Progress.wanted(in.progress), invert ? "invert" : "transform",
                                 r.sizeBytes(), " MiB", 1 << 20, true)) {
-                    StringBuilder sb = new StringBuilder(1 << 17);
                     if (r.headerLine() != null) {
-                        sb.append(r.headerLine()).append(nl);
+                        w.write((r.headerLine() + nl).getBytes(format.charset()));
                     }
-                    while (r.next()) {
-                        r.requireWellFormed(); // a row is never dropped: a malformed one is an error
-                        for (int c = 0; c < feature.length; c++) {
-                            if (c > 0) {
-                                sb.append(delim);
-                            }
-                            int j = feature[c];
-                            if (j < 0) {
-                                r.appendRawField(sb, c);
-                                continue;
-                            }
-                            double x;
-                            try {
-                                x = r.number(c);
-                            } catch (BadRowException e) {
-                                bad.handle(e);
-                                sb.append("nan");
-                                continue;
-                            }
-                            if (Double.isNaN(x)) {
-                                r.appendRawField(sb, c); // a missing token (or NaN) stays as written
-                            } else {
-                                Numbers.append(sb, scaler.apply(j, x));
-                            }
+                    long[] rows = {0};
+                    CsvBlocks.Sink<Rows.Out> sink = o -> {
+                        try {
+                            w.write(o.bytes());
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
                         }
-                        sb.append(nl);
-                        rows++;
-                        if (sb.length() >= 1 << 16) {
-                            w.append(sb);
-                            sb.setLength(0);
-                        }
-                        if ((rows & 4095) == 0) {
-                            p.stepTo(r.bytesRead());
-                            p.rows(rows);
-                        }
-                    }
-                    w.append(sb);
+                        rows[0] += o.rows();
+                        p.stepTo(r.bytesRead());
+                        p.rows(rows[0]);
+                    };
+                    r.stopAfterPending();
+                    sink.accept(text.write(r, bad));
+                    CsvBlocks.run(r, threads, b -> text.write(b, strict), b -> text.write(b, bad), sink);
                     p.stepTo(r.sizeBytes());
-                    p.rows(rows);
+                    p.rows(rows[0]);
+                    written = rows[0];
                 } catch (IOException e) {
                     throw new CliException(out + ": write error (" + e.getMessage() + ")", e);
                 } catch (UncheckedIOException e) {
@@ -198,7 +184,48 @@ final class TransformCommand implements Callable<Integer> {
                 ao.commit();
             }
         }
-        return rows;
+        return written;
+    }
+
+    /** The output text of a block of records: fitted cells scaled, the rest as read; rows are never dropped. */
+    private record Rows(int[] feature, Scaler scaler, char delim, String nl, java.nio.charset.Charset charset) {
+        record Out(byte[] bytes, long rows) {
+        }
+
+        /** Every record of {@code r}, encoded; a bad cell goes to {@code bad} and is written as nan. */
+        Out write(CsvReader r, BadRows bad) {
+            StringBuilder sb = new StringBuilder(1 << 16);
+            long rows = 0;
+            while (r.next()) {
+                r.requireWellFormed(); // a row is never dropped: a malformed one is an error
+                for (int c = 0; c < feature.length; c++) {
+                    if (c > 0) {
+                        sb.append(delim);
+                    }
+                    int j = feature[c];
+                    if (j < 0) {
+                        r.appendRawField(sb, c);
+                        continue;
+                    }
+                    double x;
+                    try {
+                        x = r.number(c);
+                    } catch (BadRowException e) {
+                        bad.handle(e);
+                        sb.append("nan");
+                        continue;
+                    }
+                    if (Double.isNaN(x)) {
+                        r.appendRawField(sb, c); // a missing token (or NaN) stays as written
+                    } else {
+                        Numbers.append(sb, scaler.apply(j, x));
+                    }
+                }
+                sb.append(nl);
+                rows++;
+            }
+            return new Out(sb.toString().getBytes(charset), rows);
+        }
     }
 
     /** Whether an output is written gzip-compressed: its name ends in {@code .gz}. */

@@ -57,14 +57,18 @@ public final class CsvReader implements AutoCloseable {
     private final CharsetDecoder decoder;
     private final boolean latin1;
     private final boolean numericNa;
+    private final int skipUntil;
     private String[] header;
     private int columns;
     private long firstLine;
     private String headerLine;
     private String guess;
     private String lineEnding = "\n";
+    private boolean pendingOnly;
 
-    private final byte[] buf = new byte[1 << 16];
+    private final byte[] buf;
+    private byte[] src;
+    private int srcOff;
     private int pos;
     private int lim;
     private boolean skipLf;
@@ -108,6 +112,72 @@ public final class CsvReader implements AutoCloseable {
             anyNumeric |= Numbers.parse(t) != null && !Double.isNaN(Numbers.parse(t));
         }
         this.numericNa = anyNumeric;
+        this.skipUntil = format.skipRows();
+        this.buf = new byte[1 << 16];
+    }
+
+    /** A reader of one block of {@code parent}'s file: whole lines, numbered from {@code base + 1}. */
+    private CsvReader(CsvReader parent, byte[] block, int length, boolean afterCr, long base) {
+        this.file = parent.file;
+        this.format = parent.format;
+        this.fileName = parent.fileName;
+        this.delimiter = parent.delimiter;
+        this.counter = null;
+        this.in = InputStream.nullInputStream();
+        this.sizeBytes = parent.sizeBytes;
+        this.gzip = parent.gzip;
+        this.latin1 = parent.latin1;
+        this.decoder = format.charset().newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        this.numericNa = parent.numericNa;
+        this.skipUntil = 0;
+        this.header = parent.header;
+        this.columns = parent.columns;
+        this.firstLine = parent.firstLine;
+        this.lineEnding = parent.lineEnding;
+        this.buf = block;
+        this.lim = length;
+        this.skipLf = afterCr;
+        this.physical = base;
+    }
+
+    /**
+     * A reader of {@code length} bytes of this reader's file (whole lines, read on after this reader's records),
+     * with the same layout; its lines are numbered from {@code base + 1}. Readers of blocks may run on other
+     * threads.
+     *
+     * @param afterCr whether the byte before the block was a {@code \r} (a {@code \n} first ends no line)
+     */
+    public CsvReader block(byte[] block, int length, boolean afterCr, long base) {
+        return new CsvReader(this, block, length, afterCr, base);
+    }
+
+    /** Whether records read ahead (when guessing the header) are still to come from {@link #next()}. */
+    public boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /** From now on {@link #next()} returns only the records read ahead, then false; {@link #rest()} is the rest. */
+    public void stopAfterPending() {
+        pendingOnly = true;
+    }
+
+    /**
+     * The bytes after the last line read (buffered ones first), for reading on in {@link #block blocks}; use with
+     * {@link #stopAfterPending()} so that each byte is read once.
+     */
+    public InputStream rest() {
+        return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(buf, pos, lim - pos), in);
+    }
+
+    /** Whether the last byte read was a {@code \r} whose {@code \n} may start {@link #rest()}. */
+    public boolean restAfterCr() {
+        return skipLf;
+    }
+
+    /** Physical lines read so far (skipped, blank and comment lines included). */
+    public long linesRead() {
+        return physical;
     }
 
     /** Opens a UTF-8 file with the default missing tokens ({@link CsvFormat#of}). */
@@ -258,12 +328,12 @@ public final class CsvReader implements AutoCloseable {
 
     /** The file's size in bytes (for standard input: the bytes read so far). */
     public long sizeBytes() {
-        return sizeBytes < 0 ? counter.count() : sizeBytes;
+        return sizeBytes < 0 ? bytesRead() : sizeBytes;
     }
 
     /** Bytes read so far (read-ahead included; compressed bytes for gzip), for progress. */
     public long bytesRead() {
-        return counter.count();
+        return counter == null ? 0 : counter.count();
     }
 
     /** Advances to the next data record; false at the end of the file. */
@@ -273,7 +343,7 @@ public final class CsvReader implements AutoCloseable {
             load(p);
             return true;
         }
-        return readRecord();
+        return !pendingOnly && readRecord();
     }
 
     private boolean readRecord() {
@@ -284,7 +354,7 @@ public final class CsvReader implements AutoCloseable {
                     return false;
                 }
                 lineNumber = ++physical;
-                if (physical <= format.skipRows()) {
+                if (physical <= skipUntil) {
                     continue;
                 }
                 decode();
@@ -307,6 +377,8 @@ public final class CsvReader implements AutoCloseable {
     /** Reads one line's bytes into {@code lb}; false at the end of the input. */
     private boolean readLine() throws IOException {
         ll = 0;
+        src = lb;
+        srcOff = 0;
         boolean any = false;
         while (true) {
             if (pos >= lim) {
@@ -331,6 +403,15 @@ public final class CsvReader implements AutoCloseable {
                 i++;
             }
             int n = i - pos;
+            if (i < lim && ll == 0) { // the whole line is in the buffer: decode it from there
+                src = buf;
+                srcOff = pos;
+                ll = n;
+                endedCr = buf[i] == '\r';
+                skipLf = endedCr;
+                pos = i + 1;
+                return true;
+            }
             if (ll + n > MAX_LINE) {
                 throw new CliException(fileName + ", line " + (physical + 1) + ": longer than " + MAX_LINE
                         + " bytes: expected a text file with line breaks");
@@ -355,34 +436,39 @@ public final class CsvReader implements AutoCloseable {
         if (lc.length < ll) {
             lc = new char[Math.max(ll, lc.length * 2)];
         }
-        boolean ascii = true;
-        if (!latin1) {
-            for (int i = 0; i < ll; i++) {
-                if (lb[i] < 0) {
-                    ascii = false;
+        byte[] b = src;
+        int off = srcOff;
+        char[] c = lc;
+        int i = 0;
+        if (latin1) {
+            for (; i < ll; i++) {
+                c[i] = (char) (b[off + i] & 0xff);
+            }
+        } else {
+            for (; i < ll; i++) {
+                byte x = b[off + i];
+                if (x < 0) {
                     break;
                 }
+                c[i] = (char) x;
             }
         }
-        if (ascii) {
-            for (int i = 0; i < ll; i++) {
-                lc[i] = (char) (lb[i] & 0xff);
-            }
+        if (i == ll) {
             len = ll;
             return;
         }
         decoder.reset();
         CharBuffer out = CharBuffer.wrap(lc);
-        ByteBuffer src = ByteBuffer.wrap(lb, 0, ll);
-        CoderResult cr = decoder.decode(src, out, true);
+        ByteBuffer in = ByteBuffer.wrap(b, off, ll);
+        CoderResult cr = decoder.decode(in, out, true);
         if (!cr.isError()) {
             cr = decoder.flush(out);
         }
         if (cr.isError()) {
-            int at = src.position();
+            int at = in.position() - off;
             StringBuilder hex = new StringBuilder();
             for (int k = at; k < Math.min(ll, at + cr.length()); k++) {
-                hex.append(String.format("%s0x%02X", hex.length() == 0 ? "" : " ", lb[k] & 0xff));
+                hex.append(String.format("%s0x%02X", hex.length() == 0 ? "" : " ", b[off + k] & 0xff));
             }
             throw new CliException(fileName + ", line " + physical + ": byte " + (at + 1) + " (" + hex + ") is not "
                     + "valid " + format.charset().name() + ": expected text in that encoding (--encoding)");
