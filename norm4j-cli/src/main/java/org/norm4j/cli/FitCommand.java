@@ -250,7 +250,7 @@ final class FitCommand implements Callable<Integer> {
     }
 
     private StatsFile fitNpy(Method m, ZeroVariancePolicy policy) {
-        try (NpyReader r = NpyReader.open(input)) {
+        try (NpyReader r = NpyReader.open(input, in.array)) {
             int[] cols = Columns.resolve(columns, null, r.columns(), input.toString());
             int f = cols.length;
             int c = r.columns();

@@ -47,6 +47,10 @@ public final class InputOptions {
                     + "non-numeric cell of a fitted column as nan (counted and reported).")
     boolean skipBadRows;
 
+    @Option(names = "--array", paramLabel = "NAME",
+            description = "The array of a .npz archive to read. Default: its only array.")
+    String array;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Threads that parse (and, for transform, format) CSV blocks; the results are bit-identical "
                     + "for every N. Default: the available processors (or -Dnorm4j.threads).")

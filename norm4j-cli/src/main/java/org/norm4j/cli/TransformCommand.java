@@ -16,7 +16,7 @@ import org.norm4j.cli.io.CsvFormat;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
 import org.norm4j.cli.io.NpyWriter;
-import org.norm4j.cli.io.Numbers;
+import org.norm4j.cli.io.FloatFormat;
 import org.norm4j.cli.stats.Scaler;
 import org.norm4j.cli.stats.StatsFile;
 import picocli.CommandLine.Command;
@@ -62,6 +62,15 @@ final class TransformCommand implements Callable<Integer> {
             description = ".npy output dtype. Default: the input's.")
     String dtype;
 
+    @Option(names = "--float-format", paramLabel = "FMT",
+            description = "How CSV output prints computed values: repr (Python's repr: shortest round-trip), or "
+                    + "%.Nf, %.Ne, %.Ng as Python's printf-style formatting (pandas' float_format). Default: repr.")
+    String floatFormat;
+
+    @Option(names = "--precision", paramLabel = "N",
+            description = "CSV output with N significant digits: the same as --float-format %.Ng.")
+    Integer precision;
+
     @Option(names = "--chunk-rows", defaultValue = "4096", paramLabel = "N",
             description = "Rows per chunk for .npy files. Default: ${DEFAULT-VALUE}.")
     int chunkRows;
@@ -77,6 +86,7 @@ final class TransformCommand implements Callable<Integer> {
         if (chunkRows < 1) {
             throw new ParameterException(spec.commandLine(), "--chunk-rows " + chunkRows + ": expected >= 1");
         }
+        floatFormat(); // a usage error before anything is read
         if (AtomicOutput.isStdout(input) && AtomicOutput.isStdout(statsPath)) {
             throw new ParameterException(spec.commandLine(), "INPUT and --stats are both '-': expected standard "
                     + "input for one of them at most");
@@ -149,7 +159,7 @@ final class TransformCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            Rows text = new Rows(feature, scaler, delim, nl, format.charset());
+            Rows text = new Rows(feature, scaler, delim, nl, format.charset(), floatFormat());
             BadRows strict = new BadRows(false);
             try (AtomicOutput ao = AtomicOutput.create(out)) {
                 try (OutputStream w = gzipped(out) ? new GZIPOutputStream(ao.stream(), 1 << 16)
@@ -188,7 +198,8 @@ final class TransformCommand implements Callable<Integer> {
     }
 
     /** The output text of a block of records: fitted cells scaled, the rest as read; rows are never dropped. */
-    private record Rows(int[] feature, Scaler scaler, char delim, String nl, java.nio.charset.Charset charset) {
+    private record Rows(int[] feature, Scaler scaler, char delim, String nl, java.nio.charset.Charset charset,
+            FloatFormat fmt) {
         record Out(byte[] bytes, long rows) {
         }
 
@@ -218,13 +229,26 @@ final class TransformCommand implements Callable<Integer> {
                     if (Double.isNaN(x)) {
                         r.appendRawField(sb, c); // a missing token (or NaN) stays as written
                     } else {
-                        Numbers.append(sb, scaler.apply(j, x));
+                        fmt.append(sb, scaler.apply(j, x));
                     }
                 }
                 sb.append(nl);
                 rows++;
             }
             return new Out(sb.toString().getBytes(charset), rows);
+        }
+    }
+
+    private FloatFormat floatFormat() {
+        try {
+            if (floatFormat != null && precision != null) {
+                throw new IllegalArgumentException("--float-format and --precision both given: expected one");
+            }
+            return precision != null ? FloatFormat.precision(precision)
+                    : floatFormat != null ? FloatFormat.parse(floatFormat) : FloatFormat.REPR;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), (floatFormat != null && precision == null
+                    ? "--float-format " : "") + e.getMessage());
         }
     }
 
@@ -235,7 +259,7 @@ final class TransformCommand implements Callable<Integer> {
 
     private long npy(StatsFile stats) {
         Scaler scaler = Scaler.of(stats, invert);
-        try (NpyReader r = NpyReader.open(input)) {
+        try (NpyReader r = NpyReader.open(input, in.array)) {
             checkColumns(stats, r.columns(), null);
             int c = r.columns();
             int[] cols = stats.columns();

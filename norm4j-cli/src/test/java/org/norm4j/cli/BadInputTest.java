@@ -179,13 +179,13 @@ class BadInputTest {
         Path truncated = dir.resolve("t.npy");
         Files.write(truncated, concat(header, new byte[8 * 7]));
         fails(Cli.run("fit", truncated, "-o", dir.resolve("s.json")), "t.npy: truncated", "needs 64 data bytes");
-        String dict = "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 2), }";
-        Path ints = dir.resolve("i.npy");
-        Files.write(ints, concat(npyHeader(dict), new byte[32]));
-        fails(Cli.run("fit", ints, "-o", dir.resolve("s.json")), "i.npy: dtype '<i8'");
-        Path fortran = dir.resolve("f.npy");
-        Files.write(fortran, concat(npyHeader(dict.replace("<i8", "<f8").replace("False", "True")), new byte[32]));
-        fails(Cli.run("fit", fortran, "-o", dir.resolve("s.json")), "f.npy: fortran_order True");
+        String dict = "{'descr': '<c16', 'fortran_order': False, 'shape': (2, 2), }";
+        Path complex = dir.resolve("c.npy");
+        Files.write(complex, concat(npyHeader(dict), new byte[64]));
+        fails(Cli.run("fit", complex, "-o", dir.resolve("s.json")), "c.npy: dtype '<c16': expected float32");
+        Path noOrder = dir.resolve("n.npy");
+        Files.write(noOrder, concat(npyHeader(dict.replace("<c16", "|i2")), new byte[8]));
+        fails(Cli.run("fit", noOrder, "-o", dir.resolve("s.json")), "n.npy: dtype '|i2'");
         assertFalse(Files.exists(dir.resolve("s.json")));
     }
 

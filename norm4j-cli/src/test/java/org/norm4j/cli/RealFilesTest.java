@@ -154,4 +154,35 @@ class RealFilesTest {
         BadInputTest.fails(Cli.run("fit", write("i.csv", "a\nNA\n2\n"), "--header", "--na-values", "-999", "-o",
                 dir.resolve("i.json")), "i.csv, line 2, column 1 (a): 'NA' is not a number");
     }
+
+    @Test
+    void floatFormatAndPrecision() throws IOException {
+        Path f = write("p.csv", "x,n\n1,2\n2,3\n4,4\n");
+        assertEquals(0, Cli.run("fit", f, "-c", "x", "-o", dir.resolve("s.json")).code);
+        Cli repr = Cli.run("transform", f, "-s", dir.resolve("s.json"), "-o", dir.resolve("r.csv"));
+        assertEquals(0, repr.code, repr::toString);
+        // mean 7/3, std sqrt(14/9); NumPy: -1.0690449676496978, -0.2672612419124245, 1.3363062095621219
+        List<String> lines = Files.readAllLines(dir.resolve("r.csv"));
+        double[] numpy = {-1.0690449676496978, -0.2672612419124245, 1.3363062095621219};
+        for (int i = 0; i < 3; i++) {
+            String cell = lines.get(i + 1).split(",")[0];
+            assertTrue(cell.matches("-?[01]\\.\\d{15,16}"), cell);
+            assertEquals(numpy[i], Double.parseDouble(cell), 2e-15);
+        }
+        Cli p3 = Cli.run("transform", f, "-s", dir.resolve("s.json"), "--precision", "3", "-o", dir.resolve("p.out"));
+        assertEquals(0, p3.code, p3::toString);
+        assertEquals(List.of("x,n", "-1.07,2", "-0.267,3", "1.34,4"), Files.readAllLines(dir.resolve("p.out")));
+        Cli f2 = Cli.run("transform", f, "-s", dir.resolve("s.json"), "--float-format", "%.2e", "-o",
+                dir.resolve("f.out"));
+        assertEquals(0, f2.code, f2::toString);
+        assertEquals(List.of("x,n", "-1.07e+00,2", "-2.67e-01,3", "1.34e+00,4"), Files.readAllLines(dir.resolve("f.out")));
+        Cli both = Cli.run("transform", f, "-s", dir.resolve("s.json"), "--precision", "3", "--float-format", "%.2f",
+                "-o", dir.resolve("b.out"));
+        assertEquals(2, both.code, both::toString);
+        assertTrue(both.err.contains("--float-format and --precision both given"), both.err);
+        Cli bad = Cli.run("transform", f, "-s", dir.resolve("s.json"), "--float-format", "%d", "-o",
+                dir.resolve("b.out"));
+        assertEquals(2, bad.code, bad::toString);
+        assertTrue(bad.err.contains("--float-format '%d': expected repr, %.Nf"), bad.err);
+    }
 }

@@ -15,8 +15,8 @@ import com.fasterxml.jackson.core.io.NumberOutput;
  * {@code repr(float)} does: plain notation while the decimal point falls within 16 digits
  * ({@code 92433800.0}, {@code 0.0001}, {@code 1234567890123456.0}), otherwise scientific with a signed two-digit
  * exponent ({@code 1e-05}, {@code 1.5e+16}); {@code nan}, {@code inf}, {@code -inf}. The shortest digits come from
- * the Schubfach algorithm (bundled in jackson-core): JDK 17's {@link Double#toString} is not always shortest
- * ({@code 2.0E23} prints as {@code 2.0000000000000002E23} there).
+ * the Schubfach algorithm: {@link Double#toString} from Java 19 on, jackson-core's copy on Java 17, whose own
+ * {@link Double#toString} is not always shortest ({@code 2.0E23} prints as {@code 2.0000000000000002E23} there).
  */
 public final class Numbers {
     private Numbers() {
@@ -82,8 +82,20 @@ public final class Numbers {
             sb.append(1 / v < 0 ? "-0.0" : "0.0");
             return;
         }
-        layout(sb, NumberOutput.toString(v, true), v);
+        String java = JDK_SHORTEST ? Double.toString(v) : NumberOutput.toString(v, true);
+        if (java.indexOf('E') < 0) {
+            // 1e-3 <= |v| < 1e7: Java's plain form is Python's (ulp is far below two-digit spacing there)
+            sb.append(java);
+            return;
+        }
+        layout(sb, java, v);
     }
+
+    /**
+     * Whether {@link Double#toString} gives the shortest digits: from Java 19 on it is Schubfach, the algorithm
+     * jackson-core bundles (same digits, faster); Java 17's is not always shortest.
+     */
+    private static final boolean JDK_SHORTEST = Runtime.version().feature() >= 19;
 
     /** Re-lays out Java's shortest text ({@code 1.0E-5}, {@code 123.45}) the way Python's repr does. */
     static void layout(StringBuilder sb, String java, double v) {
