@@ -32,7 +32,6 @@ import org.norm4j.cli.CliException;
 import org.norm4j.cli.io.BadRowException;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
-import org.norm4j.cli.io.NpyWriterAccess;
 import org.norm4j.cli.stats.Method;
 import org.norm4j.cli.stats.StatsFile;
 import org.norm4j.data.Idx;
@@ -206,18 +205,35 @@ class MutatedFilesTest {
 
     // ---- NPY ------------------------------------------------------------------------------------------
 
+    private static final String[] DTYPES = {"<f4", "<f8", ">f8", "|b1", "|i1", "|u1", "<i2", ">u2", "<i4", "<u4",
+        "<i8", ">u8"};
+
+    /** A valid .npy: a random dtype of those read, C or Fortran order, version 1 header padded as NumPy pads it. */
     static byte[] validNpy(Random rnd) {
-        boolean f32 = rnd.nextBoolean();
+        String descr = DTYPES[rnd.nextInt(DTYPES.length)];
+        boolean fortran = rnd.nextInt(3) == 0;
         int rows = rnd.nextInt(12);
         int cols = 1 + rnd.nextInt(4);
-        byte[] header = NpyWriterAccess.header(f32, rows, cols);
-        ByteBuffer b = ByteBuffer.allocate(header.length + rows * cols * (f32 ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(header);
+        boolean oneD = cols == 1 && rnd.nextBoolean();
+        String dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': ("
+                + rows + (oneD ? ",), }" : ", " + cols + "), }");
+        String h = dict + " ".repeat(63 - (10 + dict.length()) % 64) + "\n";
+        int width = descr.charAt(2) - '0';
+        ByteBuffer b = ByteBuffer.allocate(10 + h.length() + rows * cols * width)
+                .order(descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort(8, (short) 0);
+        b.put(8, (byte) h.length()).put(9, (byte) (h.length() >> 8)).position(10);
+        b.put(h.getBytes(StandardCharsets.US_ASCII));
         for (int i = 0; i < rows * cols; i++) {
-            if (f32) {
-                b.putFloat((float) rnd.nextGaussian());
-            } else {
-                b.putDouble(rnd.nextGaussian());
+            switch (descr.substring(1)) {
+                case "f4" -> b.putFloat((float) rnd.nextGaussian());
+                case "f8" -> b.putDouble(rnd.nextGaussian());
+                case "b1" -> b.put((byte) rnd.nextInt(2));
+                default -> {
+                    byte[] raw = new byte[width];
+                    rnd.nextBytes(raw);
+                    b.put(raw);
+                }
             }
         }
         return b.array();
