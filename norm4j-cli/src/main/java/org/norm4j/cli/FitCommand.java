@@ -37,13 +37,17 @@ import picocli.CommandLine.Spec;
             "  norm4j fit data.csv --columns price,weight --method minmax --out stats.json",
             "  norm4j fit data.csv --no-header --columns 2-5 --ddof 1 --out stats.json",
             "  norm4j fit features.npy --zero-variance sklearn --out stats.json",
+            "  norm4j fit iris.csv --skip-rows 1 --no-header -c 1-4 --out stats.json",
+            "  norm4j fit export.csv.gz --comment '#' --na-values 'NA,-999' --encoding ISO-8859-1 --out stats.json",
+            "  norm4j fit data.npz --array features --out stats.json",
             "", "Exit codes: 0 success, 1 failure (bad input, missing file), 2 usage error."})
 final class FitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "INPUT", description = "A CSV/TSV file, or a .npy file (2-D float32 or "
-            + "float64, little-endian, C order), recognized by its content.")
+    @Parameters(index = "0", paramLabel = "INPUT", description = "A CSV/TSV file (gzip-compressed or not), a .npy "
+            + "file (1-D or 2-D, float, int or bool, C or Fortran order) or a .npz archive, recognized by name or "
+            + "content; '-' is standard input (CSV).")
     Path input;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "STATS.json",

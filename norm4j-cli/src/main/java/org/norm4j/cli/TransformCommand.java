@@ -39,12 +39,14 @@ import picocli.CommandLine.Spec;
         footer = {"  norm4j transform data.csv --stats stats.json --out data.norm.csv",
             "  norm4j transform data.norm.csv --stats stats.json --invert --out data.back.csv",
             "  norm4j transform features.npy --stats stats.json --out features.norm.npy --dtype float64",
+            "  norm4j transform data.csv.gz --stats stats.json --precision 6 --out data.norm.csv.gz",
             "", "Exit codes: 0 success, 1 failure (bad input, missing file, stats mismatch), 2 usage error."})
 final class TransformCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "INPUT", description = "A CSV/TSV file or a .npy file.")
+    @Parameters(index = "0", paramLabel = "INPUT", description = "A CSV/TSV file (gzip-compressed or not), a .npy "
+            + "file or a .npz archive; '-' is standard input (CSV).")
     Path input;
 
     @Option(names = {"-s", "--stats"}, required = true, paramLabel = "STATS.json",
@@ -52,7 +54,8 @@ final class TransformCommand implements Callable<Integer> {
     Path statsPath;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTPUT",
-            description = "The output file, of the input's kind (CSV or .npy).")
+            description = "The output file, of the input's kind (CSV, gzip-compressed when the name ends in .gz; "
+                    + ".npy for .npy and .npz input); '-' is standard output.")
     Path out;
 
     @Option(names = "--invert", description = "Undo the normalization (x = mean + y * std for standard).")
