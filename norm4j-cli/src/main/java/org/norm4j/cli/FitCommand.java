@@ -2,16 +2,19 @@ package org.norm4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.norm4j.cli.io.AtomicOutput;
 import org.norm4j.cli.io.BadRowException;
+import org.norm4j.cli.io.CsvBlocks;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
 import org.norm4j.cli.stats.Method;
 import org.norm4j.cli.stats.StatsFile;
 import org.norm4j.files.InputFile;
+import org.norm4j.files.Text;
 import org.norm4j.layers.ZeroVariancePolicy;
 import org.norm4j.stats.StreamingMoments;
 import picocli.CommandLine.Command;
@@ -34,13 +37,17 @@ import picocli.CommandLine.Spec;
             "  norm4j fit data.csv --columns price,weight --method minmax --out stats.json",
             "  norm4j fit data.csv --no-header --columns 2-5 --ddof 1 --out stats.json",
             "  norm4j fit features.npy --zero-variance sklearn --out stats.json",
+            "  norm4j fit iris.csv --skip-rows 1 --no-header -c 1-4 --out stats.json",
+            "  norm4j fit export.csv.gz --comment '#' --na-values 'NA,-999' --encoding ISO-8859-1 --out stats.json",
+            "  norm4j fit data.npz --array features --out stats.json",
             "", "Exit codes: 0 success, 1 failure (bad input, missing file), 2 usage error."})
 final class FitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "INPUT", description = "A CSV/TSV file, or a .npy file (2-D float32 or "
-            + "float64, little-endian, C order), recognized by its content.")
+    @Parameters(index = "0", paramLabel = "INPUT", description = "A CSV/TSV file (gzip-compressed or not), a .npy "
+            + "file (1-D or 2-D, float, int or bool, C or Fortran order) or a .npz archive, recognized by name or "
+            + "content; '-' is standard input (CSV).")
     Path input;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "STATS.json",
@@ -74,6 +81,9 @@ final class FitCommand implements Callable<Integer> {
     @Mixin
     InputOptions in;
 
+    /** The header guess of a CSV input, reported after a successful fit (null when given). */
+    private String guess;
+
     @Override
     public Integer call() {
         Method m = parse(() -> Method.parse(method), "--method");
@@ -99,6 +109,10 @@ final class FitCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         PrintWriter err = spec.commandLine().getErr();
         bad.report(err);
+        if (guess != null) {
+            err.println("norm4j fit: " + Text.escape(input.toString()) + ": " + guess);
+            err.flush();
+        }
         long rows = stats.moments().count();
         summary(spec, out).printf(Locale.ROOT,
                 "fit %s: %,d rows x %d feature%s of %s in %.2f s (%,.0f rows/s) -> %s%n", m.configName(),
@@ -137,53 +151,98 @@ final class FitCommand implements Callable<Integer> {
 
     private StatsFile fitCsv(Method m, ZeroVariancePolicy policy, BadRows bad) {
         char delim = delimiter();
-        try (CsvReader r = CsvReader.open(input, delim, in.header)) {
-            int[] cols = Columns.resolve(columns, r.header(), r.columns(), input.toString());
-            int f = cols.length;
-            StreamingMoments sm = new StreamingMoments(f);
-            int chunk = chunk(chunkRows, f);
-            double[] buf = new double[chunk * f];
-            int n = 0;
-            long rows = 0;
-            try (Progress p = Progress.start(Progress.wanted(in.progress), "fit", r.sizeBytes(), " MiB", 1 << 20,
-                    true)) {
-                while (r.next()) {
-                    try {
-                        r.requireWellFormed();
-                        int base = n * f;
-                        for (int k = 0; k < f; k++) {
-                            buf[base + k] = r.number(cols[k]);
-                        }
-                        n++;
-                    } catch (BadRowException e) {
-                        bad.handle(e);
-                    }
-                    if (n == chunk) {
-                        sm.update(buf, n);
-                        rows += n;
-                        n = 0;
-                        p.stepTo(r.bytesRead());
-                        p.rows(rows);
+        org.norm4j.cli.io.CsvFormat format;
+        try {
+            format = in.format(delim, in.header);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (CsvReader r = CsvReader.open(input, format)) {
+            try {
+                StatsFile s = fitCsv(r, m, policy, bad, delim);
+                guess = r.guess();
+                return s;
+            } catch (CliException e) {
+                if (r.guess() == null) {
+                    throw e;
+                }
+                throw new CliException(e.getMessage() + " [" + r.guess() + "]", e);
+            }
+        }
+    }
+
+    private StatsFile fitCsv(CsvReader r, Method m, ZeroVariancePolicy policy, BadRows bad, char delim) {
+        int[] cols = Columns.resolve(columns, r.header(), r.columns(), input.toString());
+        int f = cols.length;
+        int threads;
+        try {
+            threads = in.threads();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        StreamingMoments sm = new StreamingMoments(f);
+        int chunk = chunk(chunkRows, f);
+        double[] buf = new double[chunk * f];
+        int[] n = {0};
+        long[] total = {0};
+        BadRows strict = new BadRows(false);
+        try (Progress p = Progress.start(Progress.wanted(in.progress), "fit", r.sizeBytes(), " MiB", 1 << 20,
+                true)) {
+            CsvBlocks.Sink<double[]> sink = values -> { // rows in file order, chunked by count: thread-independent
+                for (int i = 0; i < values.length; i += f) {
+                    System.arraycopy(values, i, buf, n[0] * f, f);
+                    if (++n[0] == chunk) {
+                        sm.update(buf, chunk);
+                        total[0] += chunk;
+                        n[0] = 0;
                     }
                 }
-                sm.update(buf, n);
-                rows += n;
-                p.stepTo(r.sizeBytes());
-                p.rows(rows);
-            }
-            if (rows == 0) {
-                throw new CliException(input + ": no data rows" + (bad.count() > 0 ? " (all " + bad.count()
-                        + " rows were bad and skipped)" : r.header() != null ? " (only a header)" : ""));
-            }
-            String[] header = r.header();
-            String[] names = new String[f];
-            for (int k = 0; k < f; k++) {
-                names[k] = header == null ? null : header[cols[k]];
-            }
-            StatsFile.Input layout = new StatsFile.Input("csv", r.columns(), header != null,
-                    InputOptions.delimiterName(delim));
-            return new StatsFile(m, ddof, policy, layout, cols, names, sm, bad.count(), List.of(input.toString()));
+                p.stepTo(r.bytesRead());
+                p.rows(total[0] + n[0]);
+            };
+            r.stopAfterPending();
+            sink.accept(rows(r, cols, bad));
+            CsvBlocks.run(r, threads, b -> rows(b, cols, strict), b -> rows(b, cols, bad), sink);
+            sm.update(buf, n[0]);
+            total[0] += n[0];
+            p.stepTo(r.sizeBytes());
+            p.rows(total[0]);
         }
+        long rows = total[0];
+        if (rows == 0) {
+            throw new CliException(input + ": no data rows" + (bad.count() > 0 ? " (all " + bad.count()
+                    + " rows were bad and skipped)" : r.header() != null ? " (only a header)" : ""));
+        }
+        String[] header = r.header();
+        String[] names = new String[f];
+        for (int k = 0; k < f; k++) {
+            names[k] = header == null ? null : header[cols[k]];
+        }
+        StatsFile.Input layout = new StatsFile.Input("csv", r.columns(), header != null,
+                InputOptions.delimiterName(delim));
+        return new StatsFile(m, ddof, policy, layout, cols, names, sm, bad.count(), List.of(input.toString()));
+    }
+
+    /** The fitted values of every good record {@code r} returns, row after row; bad rows go to {@code bad}. */
+    private static double[] rows(CsvReader r, int[] cols, BadRows bad) {
+        int f = cols.length;
+        double[] v = new double[f * 64];
+        int k = 0;
+        while (r.next()) {
+            try {
+                r.requireWellFormed();
+                if (k + f > v.length) {
+                    v = Arrays.copyOf(v, v.length * 2);
+                }
+                for (int j = 0; j < f; j++) {
+                    v[k + j] = r.number(cols[j]);
+                }
+                k += f;
+            } catch (BadRowException e) {
+                bad.handle(e);
+            }
+        }
+        return Arrays.copyOf(v, k);
     }
 
     private char delimiter() {
@@ -195,7 +254,7 @@ final class FitCommand implements Callable<Integer> {
     }
 
     private StatsFile fitNpy(Method m, ZeroVariancePolicy policy) {
-        try (NpyReader r = NpyReader.open(input)) {
+        try (NpyReader r = NpyReader.open(input, in.array)) {
             int[] cols = Columns.resolve(columns, null, r.columns(), input.toString());
             int f = cols.length;
             int c = r.columns();

@@ -1,19 +1,22 @@
 package org.norm4j.cli;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.zip.GZIPOutputStream;
 import org.norm4j.cli.io.AtomicOutput;
 import org.norm4j.cli.io.BadRowException;
+import org.norm4j.cli.io.CsvBlocks;
+import org.norm4j.cli.io.CsvFormat;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
 import org.norm4j.cli.io.NpyWriter;
-import org.norm4j.cli.io.Numbers;
+import org.norm4j.cli.io.FloatFormat;
 import org.norm4j.cli.stats.Scaler;
 import org.norm4j.cli.stats.StatsFile;
 import picocli.CommandLine.Command;
@@ -36,12 +39,14 @@ import picocli.CommandLine.Spec;
         footer = {"  norm4j transform data.csv --stats stats.json --out data.norm.csv",
             "  norm4j transform data.norm.csv --stats stats.json --invert --out data.back.csv",
             "  norm4j transform features.npy --stats stats.json --out features.norm.npy --dtype float64",
+            "  norm4j transform data.csv.gz --stats stats.json --precision 6 --out data.norm.csv.gz",
             "", "Exit codes: 0 success, 1 failure (bad input, missing file, stats mismatch), 2 usage error."})
 final class TransformCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "INPUT", description = "A CSV/TSV file or a .npy file.")
+    @Parameters(index = "0", paramLabel = "INPUT", description = "A CSV/TSV file (gzip-compressed or not), a .npy "
+            + "file or a .npz archive; '-' is standard input (CSV).")
     Path input;
 
     @Option(names = {"-s", "--stats"}, required = true, paramLabel = "STATS.json",
@@ -49,7 +54,8 @@ final class TransformCommand implements Callable<Integer> {
     Path statsPath;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTPUT",
-            description = "The output file, of the input's kind (CSV or .npy).")
+            description = "The output file, of the input's kind (CSV, gzip-compressed when the name ends in .gz; "
+                    + ".npy for .npy and .npz input); '-' is standard output.")
     Path out;
 
     @Option(names = "--invert", description = "Undo the normalization (x = mean + y * std for standard).")
@@ -58,6 +64,15 @@ final class TransformCommand implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "float32|float64",
             description = ".npy output dtype. Default: the input's.")
     String dtype;
+
+    @Option(names = "--float-format", paramLabel = "FMT",
+            description = "How CSV output prints computed values: repr (Python's repr: shortest round-trip), or "
+                    + "%.Nf, %.Ne, %.Ng as Python's printf-style formatting (pandas' float_format). Default: repr.")
+    String floatFormat;
+
+    @Option(names = "--precision", paramLabel = "N",
+            description = "CSV output with N significant digits: the same as --float-format %.Ng.")
+    Integer precision;
 
     @Option(names = "--chunk-rows", defaultValue = "4096", paramLabel = "N",
             description = "Rows per chunk for .npy files. Default: ${DEFAULT-VALUE}.")
@@ -74,6 +89,7 @@ final class TransformCommand implements Callable<Integer> {
         if (chunkRows < 1) {
             throw new ParameterException(spec.commandLine(), "--chunk-rows " + chunkRows + ": expected >= 1");
         }
+        floatFormat(); // a usage error before anything is read
         if (AtomicOutput.isStdout(input) && AtomicOutput.isStdout(statsPath)) {
             throw new ParameterException(spec.commandLine(), "INPUT and --stats are both '-': expected standard "
                     + "input for one of them at most");
@@ -84,12 +100,13 @@ final class TransformCommand implements Callable<Integer> {
         boolean npyIn = NpyReader.isNpy(input);
         if (!AtomicOutput.isStdout(out)
                 && npyIn != out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+            // a .csv.gz output is CSV
             throw new ParameterException(spec.commandLine(), "--out " + out + ": the output has the input's format ("
                     + (npyIn ? ".npy" : "CSV") + "): expected a name " + (npyIn ? "" : "not ") + "ending in .npy");
         }
         StatsFile stats = StatsFile.read(statsPath);
         long t0 = System.nanoTime();
-        BadRows bad = new BadRows(in.skipBadRows);
+        BadRows bad = new BadRows(in.skipBadRows, "wrote %,d bad cell%s as nan (rows are never dropped)");
         long rows = npyIn ? npy(stats) : csv(stats, bad);
         double seconds = (System.nanoTime() - t0) / 1e9;
         bad.report(spec.commandLine().getErr());
@@ -121,15 +138,16 @@ final class TransformCommand implements Callable<Integer> {
 
     private long csv(StatsFile stats, BadRows bad) {
         char delim;
+        CsvFormat format;
         try {
             delim = in.delimiter(input, stats.input().delimiter());
+            format = in.format(delim, in.header != null ? in.header : Boolean.valueOf(stats.input().header()));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Boolean header = in.header != null ? in.header : Boolean.valueOf(stats.input().header());
         Scaler scaler = Scaler.of(stats, invert);
-        long rows = 0;
-        try (CsvReader r = CsvReader.open(input, delim, header)) {
+        long written;
+        try (CsvReader r = CsvReader.open(input, format)) {
             checkColumns(stats, r.columns(), r.header());
             int[] feature = new int[r.columns()];
             Arrays.fill(feature, -1);
@@ -137,44 +155,40 @@ final class TransformCommand implements Callable<Integer> {
             for (int j = 0; j < cols.length; j++) {
                 feature[cols[j]] = j;
             }
+            String nl = r.lineEnding();
+            int threads;
+            try {
+                threads = in.threads();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Rows text = new Rows(feature, scaler, delim, nl, format.charset(), floatFormat());
+            BadRows strict = new BadRows(false);
             try (AtomicOutput ao = AtomicOutput.create(out)) {
-                try (BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(ao.stream(),
-                        StandardCharsets.UTF_8), 1 << 16);
+                try (OutputStream w = gzipped(out) ? new GZIPOutputStream(ao.stream(), 1 << 16)
+                        : new BufferedOutputStream(ao.stream(), 1 << 16);
                         Progress p = Progress.start(Progress.wanted(in.progress), invert ? "invert" : "transform",
                                 r.sizeBytes(), " MiB", 1 << 20, true)) {
                     if (r.headerLine() != null) {
-                        w.write(r.headerLine());
-                        w.write('\n');
+                        w.write((r.headerLine() + nl).getBytes(format.charset()));
                     }
-                    StringBuilder sb = new StringBuilder(256);
-                    while (r.next()) {
+                    long[] rows = {0};
+                    CsvBlocks.Sink<Rows.Out> sink = o -> {
                         try {
-                            r.requireWellFormed();
-                            sb.setLength(0);
-                            for (int c = 0; c < feature.length; c++) {
-                                if (c > 0) {
-                                    sb.append(delim);
-                                }
-                                int j = feature[c];
-                                if (j < 0) {
-                                    sb.append(r.rawField(c));
-                                } else {
-                                    sb.append(Numbers.format(scaler.apply(j, r.number(c))));
-                                }
-                            }
-                            sb.append('\n');
-                            w.append(sb);
-                            rows++;
-                        } catch (BadRowException e) {
-                            bad.handle(e);
+                            w.write(o.bytes());
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
                         }
-                        if ((rows & 4095) == 0) {
-                            p.stepTo(r.bytesRead());
-                            p.rows(rows);
-                        }
-                    }
+                        rows[0] += o.rows();
+                        p.stepTo(r.bytesRead());
+                        p.rows(rows[0]);
+                    };
+                    r.stopAfterPending();
+                    sink.accept(text.write(r, bad));
+                    CsvBlocks.run(r, threads, b -> text.write(b, strict), b -> text.write(b, bad), sink);
                     p.stepTo(r.sizeBytes());
-                    p.rows(rows);
+                    p.rows(rows[0]);
+                    written = rows[0];
                 } catch (IOException e) {
                     throw new CliException(out + ": write error (" + e.getMessage() + ")", e);
                 } catch (UncheckedIOException e) {
@@ -183,12 +197,72 @@ final class TransformCommand implements Callable<Integer> {
                 ao.commit();
             }
         }
-        return rows;
+        return written;
+    }
+
+    /** The output text of a block of records: fitted cells scaled, the rest as read; rows are never dropped. */
+    private record Rows(int[] feature, Scaler scaler, char delim, String nl, java.nio.charset.Charset charset,
+            FloatFormat fmt) {
+        record Out(byte[] bytes, long rows) {
+        }
+
+        /** Every record of {@code r}, encoded; a bad cell goes to {@code bad} and is written as nan. */
+        Out write(CsvReader r, BadRows bad) {
+            StringBuilder sb = new StringBuilder(1 << 16);
+            long rows = 0;
+            while (r.next()) {
+                r.requireWellFormed(); // a row is never dropped: a malformed one is an error
+                for (int c = 0; c < feature.length; c++) {
+                    if (c > 0) {
+                        sb.append(delim);
+                    }
+                    int j = feature[c];
+                    if (j < 0) {
+                        r.appendRawField(sb, c);
+                        continue;
+                    }
+                    double x;
+                    try {
+                        x = r.number(c);
+                    } catch (BadRowException e) {
+                        bad.handle(e);
+                        sb.append("nan");
+                        continue;
+                    }
+                    if (Double.isNaN(x)) {
+                        r.appendRawField(sb, c); // a missing token (or NaN) stays as written
+                    } else {
+                        fmt.append(sb, scaler.apply(j, x));
+                    }
+                }
+                sb.append(nl);
+                rows++;
+            }
+            return new Out(sb.toString().getBytes(charset), rows);
+        }
+    }
+
+    private FloatFormat floatFormat() {
+        try {
+            if (floatFormat != null && precision != null) {
+                throw new IllegalArgumentException("--float-format and --precision both given: expected one");
+            }
+            return precision != null ? FloatFormat.precision(precision)
+                    : floatFormat != null ? FloatFormat.parse(floatFormat) : FloatFormat.REPR;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), (floatFormat != null && precision == null
+                    ? "--float-format " : "") + e.getMessage());
+        }
+    }
+
+    /** Whether an output is written gzip-compressed: its name ends in {@code .gz}. */
+    static boolean gzipped(Path file) {
+        return !AtomicOutput.isStdout(file) && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
     }
 
     private long npy(StatsFile stats) {
         Scaler scaler = Scaler.of(stats, invert);
-        try (NpyReader r = NpyReader.open(input)) {
+        try (NpyReader r = NpyReader.open(input, in.array)) {
             checkColumns(stats, r.columns(), null);
             int c = r.columns();
             int[] cols = stats.columns();

@@ -48,8 +48,9 @@ class BadInputTest {
         Path in = write("d.csv", "a,b,c\n1,2,3\n4,five,6\n");
         fails(Cli.run("fit", in, "-o", dir.resolve("s.json")), "d.csv, line 3, column 2 (b): 'five' is not a number");
         assertFalse(Files.exists(dir.resolve("s.json")));
-        fails(Cli.run("fit", write("e.csv", "a,b\n1,\n"), "-o", dir.resolve("s.json")), "e.csv, line 2, column 2",
-                "empty cell");
+        // an empty cell is a missing value by default; without it among --na-values it is an error
+        fails(Cli.run("fit", write("e.csv", "a,b\n1,\n"), "--na-values", "NA", "-o", dir.resolve("s.json")),
+                "e.csv, line 2, column 2", "empty cell");
     }
 
     @Test
@@ -131,10 +132,24 @@ class BadInputTest {
         assertTrue(r.err.contains("d.csv, line 3, column 2 (b): 'x' is not a number)"), r.err);
         String json = Files.readString(dir.resolve("s.json"));
         assertTrue(json.contains("\"rows\" : 2") && json.contains("\"skipped_rows\" : 3"), json);
-        Cli t = Cli.run("transform", in, "--skip-bad-rows", "-s", dir.resolve("s.json"), "-o", dir.resolve("o.csv"));
+        // transform never drops a row: a row of another width or with broken quotes is an error even so
+        fails(Cli.run("transform", in, "--skip-bad-rows", "-s", dir.resolve("s.json"), "-o", dir.resolve("o.csv")),
+                "d.csv, line 4: 1 column: expected 2");
+        assertFalse(Files.exists(dir.resolve("o.csv")));
+        // and a bad cell is written as nan (counted, reported), a missing token stays as written
+        Path cells = write("e.csv", "a,b\n1,2\n3,x\nNA,4\n5,\n");
+        Cli t = Cli.run("transform", cells, "--skip-bad-rows", "-s", dir.resolve("s.json"), "-o",
+                dir.resolve("o.csv"));
         assertEquals(0, t.code, t::toString);
-        assertTrue(t.err.contains("skipped 3 bad rows"), t.err);
-        assertEquals(3, Files.readAllLines(dir.resolve("o.csv")).size(), "header and the two good rows");
+        assertTrue(t.err.contains("wrote 1 bad cell as nan (rows are never dropped) (first: "), t.err);
+        assertTrue(t.err.contains("e.csv, line 3, column 2 (b): 'x' is not a number"), t.err);
+        List<String> lines = Files.readAllLines(dir.resolve("o.csv"));
+        assertEquals(5, lines.size(), "the header and all four rows");
+        assertTrue(lines.get(2).endsWith(",nan"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("NA,"), lines.get(3));
+        assertTrue(lines.get(4).endsWith(","), lines.get(4));
+        fails(Cli.run("transform", cells, "-s", dir.resolve("s.json"), "-o", dir.resolve("o2.csv")),
+                "e.csv, line 3, column 2 (b): 'x' is not a number");
     }
 
     @Test
@@ -164,13 +179,13 @@ class BadInputTest {
         Path truncated = dir.resolve("t.npy");
         Files.write(truncated, concat(header, new byte[8 * 7]));
         fails(Cli.run("fit", truncated, "-o", dir.resolve("s.json")), "t.npy: truncated", "needs 64 data bytes");
-        String dict = "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 2), }";
-        Path ints = dir.resolve("i.npy");
-        Files.write(ints, concat(npyHeader(dict), new byte[32]));
-        fails(Cli.run("fit", ints, "-o", dir.resolve("s.json")), "i.npy: dtype '<i8'");
-        Path fortran = dir.resolve("f.npy");
-        Files.write(fortran, concat(npyHeader(dict.replace("<i8", "<f8").replace("False", "True")), new byte[32]));
-        fails(Cli.run("fit", fortran, "-o", dir.resolve("s.json")), "f.npy: fortran_order True");
+        String dict = "{'descr': '<c16', 'fortran_order': False, 'shape': (2, 2), }";
+        Path complex = dir.resolve("c.npy");
+        Files.write(complex, concat(npyHeader(dict), new byte[64]));
+        fails(Cli.run("fit", complex, "-o", dir.resolve("s.json")), "c.npy: dtype '<c16': expected float32");
+        Path noOrder = dir.resolve("n.npy");
+        Files.write(noOrder, concat(npyHeader(dict.replace("<c16", "|i2")), new byte[8]));
+        fails(Cli.run("fit", noOrder, "-o", dir.resolve("s.json")), "n.npy: dtype '|i2'");
         assertFalse(Files.exists(dir.resolve("s.json")));
     }
 

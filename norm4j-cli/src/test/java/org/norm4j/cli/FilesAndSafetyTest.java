@@ -215,6 +215,6 @@ class FilesAndSafetyTest {
         Path one = dir.resolve("one.csv");
         Files.writeString(one, "1," + "9".repeat((1 << 24) + 10));
         BadInputTest.fails(Cli.run("fit", one, "-o", dir.resolve("s.json")), "one.csv, line 1",
-                "longer than 16777216 characters");
+                "longer than 16777216 bytes");
     }
 }

@@ -13,17 +13,25 @@ import org.norm4j.files.OutputFile;
 import org.norm4j.files.Text;
 
 /**
- * Streams the rows of a NumPy {@code .npy} file (format versions 1 to 3) holding a little-endian float32
- * ({@code <f4}) or float64 ({@code <f8}) array in C order, of shape {@code (rows, columns)} or {@code (rows,)}
- * (one column). Only one chunk of rows is in memory at a time. The header is parsed here; the file size must
- * match the shape exactly.
+ * Streams the rows of a NumPy {@code .npy} file (format versions 1 to 3) of shape {@code (rows, columns)} or
+ * {@code (rows,)} (one column), in C or Fortran order, of dtype float32, float64, bool, or a signed or unsigned
+ * integer of 1, 2, 4 or 8 bytes, either byte order ({@code <f8}, {@code >i4}, {@code |u1}, {@code |b1}, ...).
+ * Values are widened to float64: exactly, except 64-bit integers beyond 2^53, which are rounded to the nearest
+ * double. Only one chunk of rows is in memory at a time (a Fortran-order chunk is read column by column). The
+ * header is parsed here; the file size must match the shape exactly.
  */
 public final class NpyReader implements AutoCloseable {
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
     private final Path file;
+    private final String name;
+    private Path temp;
     private final FileChannel channel;
     private final boolean float32;
+    private final char kind;
+    private final int width;
+    private final ByteOrder order;
+    private final boolean fortran;
     private final long rows;
     private final int columns;
     private final int rank;
@@ -31,20 +39,69 @@ public final class NpyReader implements AutoCloseable {
     private long rowsRead;
     private ByteBuffer buffer;
 
-    private NpyReader(Path file, FileChannel channel, boolean float32, long rows, int columns, int rank,
-            long dataOffset) {
+    private NpyReader(Path file, String name, FileChannel channel, String descr, boolean fortran, long rows,
+            int columns, int rank, long dataOffset) {
         this.file = file;
+        this.name = name;
         this.channel = channel;
-        this.float32 = float32;
+        this.kind = descr.charAt(1);
+        this.width = descr.charAt(2) - '0';
+        this.order = descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        this.float32 = kind == 'f' && width == 4;
+        this.fortran = fortran;
         this.rows = rows;
         this.columns = columns;
         this.rank = rank;
         this.dataOffset = dataOffset;
     }
 
-    /** Whether a file is to be read as {@code .npy}: its name ends with {@code .npy} or it starts with the magic. */
+    /**
+     * Whether a file is to be read as {@code .npy} (or {@code .npz}): its name ends with {@code .npy} or
+     * {@code .npz}, or it starts with the magic string of either.
+     */
     public static boolean isNpy(Path file) {
-        return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy") || hasMagic(file);
+        return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy") || hasMagic(file)
+                || !OutputFile.isStdio(file) && java.nio.file.Files.isRegularFile(file) && NpzArchive.isNpz(file);
+    }
+
+    /**
+     * Opens a {@code .npy} file, or array {@code array} (null: the only one) of a {@code .npz} archive, inflated
+     * to a temporary file that {@link #close()} deletes.
+     */
+    public static NpyReader open(Path file, String array) {
+        if (OutputFile.isStdio(file) || !NpzArchive.isNpz(file)) {
+            if (array != null) {
+                throw new CliException(Text.escape(file.toString()) + ": --array " + Text.printable(array)
+                        + " given, but this is not a .npz archive: expected --array only with a .npz file");
+            }
+            return open(file);
+        }
+        Path tmp = NpzArchive.extract(file, array);
+        try {
+            FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ);
+            String name = Text.escape(file.toString());
+            try {
+                NpyReader r = readHeader(file, name, ch);
+                r.temp = tmp;
+                return r;
+            } catch (RuntimeException e) {
+                closeQuietly(ch);
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new CliException(Text.escape(file.toString()) + ": read error (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            java.nio.file.Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a temporary file: best effort
+        }
     }
 
     /** Whether a file starts with the {@code .npy} magic string. */
@@ -78,7 +135,7 @@ public final class NpyReader implements AutoCloseable {
             throw new CliException(InputFile.message(file, e), e);
         }
         try {
-            return readHeader(file, ch);
+            return readHeader(file, Text.escape(file.toString()), ch);
         } catch (IOException e) {
             closeQuietly(ch);
             throw new CliException(InputFile.message(file, e), e);
@@ -96,8 +153,7 @@ public final class NpyReader implements AutoCloseable {
         }
     }
 
-    private static NpyReader readHeader(Path file, FileChannel ch) throws IOException {
-        String name = Text.escape(file.toString());
+    private static NpyReader readHeader(Path file, String name, FileChannel ch) throws IOException {
         long size = ch.size();
         ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
         while (pre.hasRemaining() && ch.read(pre, pre.position()) > 0) {
@@ -134,13 +190,10 @@ public final class NpyReader implements AutoCloseable {
             throw new CliException(name + ": .npy header: " + e.getMessage());
         }
         String descr = h.descr();
-        boolean f32 = descr.equals("<f4");
-        if (!f32 && !descr.equals("<f8")) {
-            throw new CliException(name + ": dtype '" + Text.printable(descr) + "': expected little-endian float32 "
-                    + "('<f4') or float64 ('<f8')");
-        }
-        if (h.fortranOrder()) {
-            throw new CliException(name + ": fortran_order True: expected C order (numpy.ascontiguousarray)");
+        if (!descr.matches("[<>|=](f[48]|[iu][1248]|b1)") || descr.charAt(2) != '1' && descr.charAt(0) == '|') {
+            throw new CliException(name + ": dtype '" + Text.printable(descr) + "': expected float32 or float64 "
+                    + "('<f4', '<f8'), bool ('|b1') or an integer ('|i1', '|u1', '<i2', '<u2', '<i4', '<u4', '<i8', "
+                    + "'<u8'; '>' for big-endian)");
         }
         long[] dims = h.shape();
         if (dims.length != 1 && dims.length != 2) {
@@ -152,7 +205,7 @@ public final class NpyReader implements AutoCloseable {
         if (cols < 1 || cols > Integer.MAX_VALUE / 8) {
             throw new CliException(name + ": " + cols + " columns: expected between 1 and " + Integer.MAX_VALUE / 8);
         }
-        int width = f32 ? 4 : 8;
+        int width = descr.charAt(2) - '0';
         long data = start + headerLen;
         long found = size - data;
         long need;
@@ -166,7 +219,7 @@ public final class NpyReader implements AutoCloseable {
                     + rows + ", " + cols + ") of " + descr + " needs " + (need == Long.MAX_VALUE ? "more than 2^63"
                     : String.valueOf(need)) + " data bytes after the header, found " + found);
         }
-        return new NpyReader(file, ch, f32, rows, (int) cols, dims.length, data);
+        return new NpyReader(file, name, ch, descr, h.fortranOrder(), rows, (int) cols, dims.length, data);
     }
 
     /** The file. */
@@ -174,9 +227,19 @@ public final class NpyReader implements AutoCloseable {
         return file;
     }
 
-    /** True for float32 data, false for float64. */
+    /** True for float32 data, false for float64 and the others (bool and integers widen to float64). */
     public boolean float32() {
         return float32;
+    }
+
+    /** The dtype string of the header, e.g. {@code <f8}. */
+    public String descr() {
+        return order == ByteOrder.BIG_ENDIAN ? ">" + kind + width : "<" + kind + width;
+    }
+
+    /** Whether the file is in Fortran (column-major) order. */
+    public boolean fortran() {
+        return fortran;
     }
 
     /** Number of rows. */
@@ -209,35 +272,69 @@ public final class NpyReader implements AutoCloseable {
         if (n <= 0) {
             return 0;
         }
-        int width = float32 ? 4 : 8;
         int bytes = n * columns * width;
         if (buffer == null || buffer.capacity() < bytes) {
-            buffer = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            buffer = ByteBuffer.allocate(bytes).order(order);
         }
-        buffer.clear().limit(bytes);
-        long pos = dataOffset + rowsRead * columns * width;
-        try {
-            while (buffer.hasRemaining()) {
-                int k = channel.read(buffer, pos + buffer.position());
-                if (k < 0) {
-                    throw new CliException(file + ": file shrank while reading (row " + (rowsRead + 1) + ")");
-                }
+        buffer.clear();
+        if (!fortran) {
+            fill(0, bytes, dataOffset + rowsRead * columns * width);
+            convert(0, n * columns, dst, 0, 1);
+        } else { // column j's values of these rows lie together
+            for (int j = 0; j < columns; j++) {
+                fill(j * n * width, n * width, dataOffset + ((long) j * rows + rowsRead) * width);
+                convert(j * n, n, dst, j, columns);
             }
-        } catch (IOException e) {
-            throw new CliException(file + ": read error at row " + (rowsRead + 1) + " (" + e.getMessage() + ")", e);
-        }
-        buffer.flip();
-        int count = n * columns;
-        if (float32) {
-            java.nio.FloatBuffer fb = buffer.asFloatBuffer();
-            for (int i = 0; i < count; i++) {
-                dst[i] = fb.get(i);
-            }
-        } else {
-            buffer.asDoubleBuffer().get(dst, 0, count);
         }
         rowsRead += n;
         return n;
+    }
+
+    private void fill(int at, int length, long filePos) {
+        ByteBuffer b = buffer.duplicate();
+        b.limit(at + length).position(at);
+        try {
+            while (b.hasRemaining()) {
+                int k = channel.read(b, filePos + b.position() - at);
+                if (k < 0) {
+                    throw new CliException(name + ": file shrank while reading (row " + (rowsRead + 1) + ")");
+                }
+            }
+        } catch (IOException e) {
+            throw new CliException(name + ": read error at row " + (rowsRead + 1) + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Widens {@code count} values from value index {@code from} of the buffer to {@code dst[at + i * stride]}. */
+    private void convert(int from, int count, double[] dst, int at, int stride) {
+        ByteBuffer b = buffer;
+        for (int i = 0; i < count; i++) {
+            int p = (from + i) * width;
+            dst[at + i * stride] = switch (kind) {
+                case 'f' -> width == 4 ? b.getFloat(p) : b.getDouble(p);
+                case 'b' -> b.get(p) != 0 ? 1 : 0;
+                case 'i' -> switch (width) {
+                    case 1 -> b.get(p);
+                    case 2 -> b.getShort(p);
+                    case 4 -> b.getInt(p);
+                    default -> (double) b.getLong(p);
+                };
+                default -> switch (width) {
+                    case 1 -> b.get(p) & 0xff;
+                    case 2 -> b.getShort(p) & 0xffff;
+                    case 4 -> b.getInt(p) & 0xffffffffL;
+                    default -> unsigned(b.getLong(p));
+                };
+            };
+        }
+    }
+
+    /** An unsigned 64-bit integer as the nearest double. */
+    static double unsigned(long x) {
+        if (x >= 0) {
+            return x;
+        }
+        return ((double) ((x >>> 1) | (x & 1))) * 2.0;
     }
 
     @Override
@@ -245,7 +342,11 @@ public final class NpyReader implements AutoCloseable {
         try {
             channel.close();
         } catch (IOException e) {
-            throw new CliException(file + ": cannot close (" + e.getMessage() + ")", e);
+            throw new CliException(name + ": cannot close (" + e.getMessage() + ")", e);
+        } finally {
+            if (temp != null) {
+                deleteQuietly(temp);
+            }
         }
     }
 }

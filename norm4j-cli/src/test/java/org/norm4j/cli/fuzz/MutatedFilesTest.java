@@ -32,7 +32,6 @@ import org.norm4j.cli.CliException;
 import org.norm4j.cli.io.BadRowException;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
-import org.norm4j.cli.io.NpyWriterAccess;
 import org.norm4j.cli.stats.Method;
 import org.norm4j.cli.stats.StatsFile;
 import org.norm4j.data.Idx;
@@ -206,28 +205,45 @@ class MutatedFilesTest {
 
     // ---- NPY ------------------------------------------------------------------------------------------
 
+    private static final String[] DTYPES = {"<f4", "<f8", ">f8", "|b1", "|i1", "|u1", "<i2", ">u2", "<i4", "<u4",
+        "<i8", ">u8"};
+
+    /** A valid .npy: a random dtype of those read, C or Fortran order, version 1 header padded as NumPy pads it. */
     static byte[] validNpy(Random rnd) {
-        boolean f32 = rnd.nextBoolean();
+        String descr = DTYPES[rnd.nextInt(DTYPES.length)];
+        boolean fortran = rnd.nextInt(3) == 0;
         int rows = rnd.nextInt(12);
         int cols = 1 + rnd.nextInt(4);
-        byte[] header = NpyWriterAccess.header(f32, rows, cols);
-        ByteBuffer b = ByteBuffer.allocate(header.length + rows * cols * (f32 ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(header);
+        boolean oneD = cols == 1 && rnd.nextBoolean();
+        String dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': ("
+                + rows + (oneD ? ",), }" : ", " + cols + "), }");
+        String h = dict + " ".repeat(63 - (10 + dict.length()) % 64) + "\n";
+        int width = descr.charAt(2) - '0';
+        ByteBuffer b = ByteBuffer.allocate(10 + h.length() + rows * cols * width)
+                .order(descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort(8, (short) 0);
+        b.put(8, (byte) h.length()).put(9, (byte) (h.length() >> 8)).position(10);
+        b.put(h.getBytes(StandardCharsets.US_ASCII));
         for (int i = 0; i < rows * cols; i++) {
-            if (f32) {
-                b.putFloat((float) rnd.nextGaussian());
-            } else {
-                b.putDouble(rnd.nextGaussian());
+            switch (descr.substring(1)) {
+                case "f4" -> b.putFloat((float) rnd.nextGaussian());
+                case "f8" -> b.putDouble(rnd.nextGaussian());
+                case "b1" -> b.put((byte) rnd.nextInt(2));
+                default -> {
+                    byte[] raw = new byte[width];
+                    rnd.nextBytes(raw);
+                    b.put(raw);
+                }
             }
         }
         return b.array();
     }
 
-    record Npy(boolean f32, long rows, int cols, double[] values) {
+    record Npy(String descr, boolean fortran, long rows, int cols, double[] values) {
     }
 
     static Npy readNpy(Path file) {
-        try (NpyReader r = NpyReader.open(file)) {
+        try (NpyReader r = NpyReader.open(file, null)) {
             int chunk = (int) Math.min(r.rows(), 64);
             double[] buf = new double[chunk * r.columns()];
             double[] all = new double[(int) (r.rows() * r.columns())];
@@ -237,19 +253,35 @@ class MutatedFilesTest {
                 System.arraycopy(buf, 0, all, at, n * r.columns());
                 at += n * r.columns();
             }
-            return new Npy(r.float32(), r.rows(), r.columns(), all);
+            return new Npy(r.descr(), r.fortran(), r.rows(), r.columns(), all);
         }
     }
 
-    /** An accepted .npy must hold exactly rows x cols values at the end of the file, decoded here independently. */
+    /**
+     * An accepted .npy must hold exactly rows x cols values at the end of the file, decoded here independently
+     * in the dtype, byte order and memory order the reader reports.
+     */
     static void verifyNpy(byte[] bytes, Npy r) {
-        int width = r.f32() ? 4 : 8;
+        int width = r.descr().charAt(2) - '0';
+        char kind = r.descr().charAt(1);
         long data = r.rows() * r.cols() * width;
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(r.descr().charAt(0) == '>' ? ByteOrder.BIG_ENDIAN
+                : ByteOrder.LITTLE_ENDIAN);
         int off = (int) (bytes.length - data);
         assertTrue(off >= 10, "header shorter than 10 bytes");
         for (int i = 0; i < r.values().length; i++) {
-            double expect = r.f32() ? b.getFloat(off + 4 * i) : b.getDouble(off + 8 * i);
+            long row = i / r.cols();
+            int col = i % r.cols();
+            int at = off + width * (int) (r.fortran() ? col * r.rows() + row : i);
+            double expect = switch (kind) {
+                case 'f' -> width == 4 ? b.getFloat(at) : b.getDouble(at);
+                case 'b' -> b.get(at) == 0 ? 0 : 1;
+                case 'i' -> width == 1 ? b.get(at) : width == 2 ? b.getShort(at) : width == 4 ? b.getInt(at)
+                        : (double) b.getLong(at);
+                default -> width == 1 ? Byte.toUnsignedInt(b.get(at)) : width == 2 ? Short.toUnsignedInt(b.getShort(at))
+                        : width == 4 ? Integer.toUnsignedLong(b.getInt(at))
+                        : new java.math.BigDecimal(Long.toUnsignedString(b.getLong(at))).doubleValue();
+            };
             assertEquals(Double.doubleToRawLongBits(expect), Double.doubleToRawLongBits(r.values()[i]), "value " + i);
         }
     }
@@ -258,6 +290,62 @@ class MutatedFilesTest {
     void npy() {
         property("npy", ".npy", MutatedFilesTest::validNpy, MutatedFilesTest::readNpy, MutatedFilesTest::verifyNpy,
                 CliException.class);
+    }
+
+    static byte[] gzip(byte[] raw) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(raw);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A gzip-compressed CSV, mutated as compressed bytes: read like a CSV or refused with one line. */
+    @Test
+    void csvGzip() {
+        property("csvgz", ".csv.gz", rnd -> gzip(validCsv(rnd)), MutatedFilesTest::readCsv,
+                (bytes, r) -> assertTrue(r[0] >= 1 && r[1] >= 0), CliException.class);
+    }
+
+    static byte[] validNpz(Random rnd) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out)) {
+            byte[] npy = validNpy(rnd);
+            java.util.zip.ZipEntry e = new java.util.zip.ZipEntry("arr_0.npy");
+            if (rnd.nextBoolean()) { // np.savez stores, np.savez_compressed deflates
+                e.setMethod(java.util.zip.ZipEntry.STORED);
+                e.setSize(npy.length);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(npy);
+                e.setCrc(crc.getValue());
+            }
+            z.putNextEntry(e);
+            z.write(npy);
+            z.closeEntry();
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        return out.toByteArray();
+    }
+
+    /** An accepted .npz holds the array that java.util.zip extracts, decoded independently. */
+    @Test
+    void npz() {
+        property("npz", ".npz", MutatedFilesTest::validNpz, MutatedFilesTest::readNpy, (bytes, r) -> {
+            Path tmp = Files.createTempFile("fuzz-npz", ".npz");
+            try {
+                Files.write(tmp, bytes);
+                try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(tmp.toFile())) {
+                    java.util.zip.ZipEntry e = z.stream().filter(x -> x.getName().endsWith(".npy")).findFirst()
+                            .orElseThrow();
+                    verifyNpy(z.getInputStream(e).readAllBytes(), r);
+                }
+            } finally {
+                Files.delete(tmp);
+            }
+        }, CliException.class);
     }
 
     // ---- stats JSON -----------------------------------------------------------------------------------
