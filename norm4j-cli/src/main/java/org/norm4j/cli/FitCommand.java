@@ -12,7 +12,7 @@ import org.norm4j.cli.io.NpyReader;
 import org.norm4j.cli.stats.Method;
 import org.norm4j.cli.stats.StatsFile;
 import org.norm4j.files.InputFile;
-import org.norm4j.layers.ZeroVariancePolicy;
+import org.norm4j.stats.ZeroVariancePolicy;
 import org.norm4j.stats.StreamingMoments;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,7 +1,7 @@
 package org.norm4j.cli.stats;
 
 import java.util.Locale;
-import org.norm4j.layers.ZeroVariancePolicy;
+import org.norm4j.stats.ZeroVariancePolicy;
 
 /** What {@code norm4j fit} prepares and {@code norm4j transform} applies, per feature. */
 public enum Method {

@@ -1,6 +1,6 @@
 package org.norm4j.cli.stats;
 
-import org.norm4j.layers.ZeroVariancePolicy;
+import org.norm4j.stats.ZeroVariancePolicy;
 
 /**
  * Applies (or undoes) saved statistics to one row at a time, in float64. For each fitted feature {@code j}

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import org.norm4j.cli.CliException;
 import org.norm4j.cli.io.AtomicOutput;
-import org.norm4j.layers.ZeroVariancePolicy;
+import org.norm4j.stats.ZeroVariancePolicy;
 import org.norm4j.stats.StreamingMoments;
 
 /**

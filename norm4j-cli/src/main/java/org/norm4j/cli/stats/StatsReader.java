@@ -17,7 +17,7 @@ import org.norm4j.cli.CliException;
 import org.norm4j.files.InputFile;
 import org.norm4j.files.OutputFile;
 import org.norm4j.files.Text;
-import org.norm4j.layers.ZeroVariancePolicy;
+import org.norm4j.stats.ZeroVariancePolicy;
 import org.norm4j.stats.StreamingMoments;
 
 /**

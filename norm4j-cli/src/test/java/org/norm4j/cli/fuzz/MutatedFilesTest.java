@@ -36,7 +36,7 @@ import org.norm4j.cli.io.NpyWriterAccess;
 import org.norm4j.cli.stats.Method;
 import org.norm4j.cli.stats.StatsFile;
 import org.norm4j.data.Idx;
-import org.norm4j.layers.ZeroVariancePolicy;
+import org.norm4j.stats.ZeroVariancePolicy;
 import org.norm4j.stats.StreamingMoments;
 
 /**
