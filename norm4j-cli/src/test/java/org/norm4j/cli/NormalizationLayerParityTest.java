@@ -10,7 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.norm4j.Tensor;
-import org.norm4j.cli.stats.StatsFile;
+import org.norm4j.stats.io.StatsFile;
 import org.norm4j.layers.Normalization;
 import org.norm4j.stats.ZeroVariancePolicy;
 
