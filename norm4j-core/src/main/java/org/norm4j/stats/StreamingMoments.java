@@ -253,10 +253,41 @@ public final class StreamingMoments {
         double[][] mm = Reduce.moments(data, plan);
         double[] mn = Reduce.extreme(data, plan, false);
         double[] mx = Reduce.extreme(data, plan, true);
+        correct(data, rows, mm[0], mm[1]);
         long[] nb = new long[features];
         Arrays.fill(nb, rows);
         mergeInto(rows, nb, mm[0], mm[1], mn, mx);
         return this;
+    }
+
+    /**
+     * The corrected two-pass formula (Chan, Golub and LeVeque 1983, as scikit-learn's
+     * {@code _incremental_mean_and_var}): {@code M2 -= (sum(x - mean))^2 / n}, which removes the error of a mean
+     * that is off by its rounding (it matters where the spread is a few ulps of a large mean).
+     */
+    private void correct(Object data, int rows, double[] mu, double[] m2b) {
+        double[] c = new double[features];
+        if (data instanceof float[]) {
+            float[] f = (float[]) data;
+            for (int i = 0, b = 0; i < rows; i++, b += features) {
+                for (int j = 0; j < features; j++) {
+                    c[j] += f[b + j] - mu[j];
+                }
+            }
+        } else {
+            double[] d = (double[]) data;
+            for (int i = 0, b = 0; i < rows; i++, b += features) {
+                for (int j = 0; j < features; j++) {
+                    c[j] += d[b + j] - mu[j];
+                }
+            }
+        }
+        for (int j = 0; j < features; j++) {
+            double fix = c[j] * c[j] / rows;
+            if (fix > 0) { // NaN (propagating) and 0 leave M2 as it is
+                m2b[j] = Math.max(0, m2b[j] - fix);
+            }
+        }
     }
 
     private static boolean hasNaN(Object data, int n) {
