@@ -46,15 +46,17 @@ public final class StatsFile {
     public static final int VERSION = 2;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The input kinds a stats file may name; the header must be false for the array formats. */
+    static final java.util.Set<String> KINDS = java.util.Set.of("csv", "npy");
 
     /** Where the statistics came from: the file kind ({@code csv}, {@code npy}, ...) and its column layout. */
     public record Input(String kind, int columns, boolean header, String delimiter) {
         /** Checks the kind and the number of columns. */
         public Input {
             Objects.requireNonNull(kind, "kind must not be null");
-            if (!StatsReader.KINDS.contains(kind)) {
+            if (!KINDS.contains(kind)) {
                 throw new IllegalArgumentException("input kind '" + kind + "': expected one of "
-                        + StatsReader.sorted(StatsReader.KINDS));
+                        + String.join(", ", new java.util.TreeSet<>(KINDS)));
             }
             if (columns < 1) {
                 throw new IllegalArgumentException("input columns = " + columns + ": expected >= 1");

@@ -48,8 +48,7 @@ final class StatsReader {
             "min", "max", "m2");
     private static final Set<String> ROBUST_FEATURE_KEYS = Set.of("column", "name", "count", "mean", "variance",
             "std", "min", "max", "m2", "median", "q_low", "q_high");
-    /** The input kinds a stats file may name; the header must be false for the array formats. */
-    static final Set<String> KINDS = Set.of("csv", "npy");
+    private static final Set<String> KINDS = StatsFile.KINDS;
 
     private final String file;
 
