@@ -119,6 +119,7 @@ class SklearnParityTest {
     static final class Errors {
         final Map<String, double[]> worst = new TreeMap<>();
         final Map<String, String> where = new TreeMap<>();
+        final Map<String, String> whereRel = new TreeMap<>();
         int compared;
 
         void check(String method, String what, double expected, double actual) {
@@ -137,6 +138,9 @@ class SklearnParityTest {
             double[] w = worst.computeIfAbsent(method, k -> new double[2]);
             if (abs > w[0]) {
                 where.put(method, what + ": expected " + expected + ", got " + actual);
+            }
+            if (rel > w[1]) {
+                whereRel.put(method, what + ": expected " + expected + ", got " + actual);
             }
             w[0] = Math.max(w[0], abs);
             w[1] = Math.max(w[1], rel);
@@ -159,7 +163,7 @@ class SklearnParityTest {
         String report() {
             StringBuilder sb = new StringBuilder("scikit-learn parity, " + compared + " values; worst per method:");
             worst.forEach((m, w) -> sb.append(String.format(java.util.Locale.ROOT, "%n  %-9s worst abs %.3g, worst rel (|expected| >= 1e-3) %.3g; worst abs",
-                    m, w[0], w[1]) + " at " + where.get(m)));
+                    m, w[0], w[1]) + " at " + where.get(m) + "; worst rel at " + whereRel.get(m)));
             return sb.toString();
         }
     }
