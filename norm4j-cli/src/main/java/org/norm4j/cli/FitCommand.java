@@ -96,7 +96,9 @@ final class FitCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         BadRows bad = new BadRows(in.skipBadRows);
         long budget = parse(() -> scalerOptions.memoryBudgetBytes(), "--memory-budget");
-        Fitting fitting = new Fitting(m, options, ddof, policy, scalerOptions.nanPolicy(), budget, input.toString());
+        int sketchK = parse(() -> scalerOptions.sketchK(), "--sketch-k");
+        Fitting fitting = new Fitting(m, options, ddof, policy, scalerOptions.nanPolicy(), budget, sketchK,
+                input.toString(), spec.commandLine().getErr());
         StatsFile stats = NpyReader.isNpy(input) ? fitNpy(fitting) : fitCsv(fitting, bad);
         if (ddof >= stats.moments().count()) {
             throw new CliException(input + ": " + stats.moments().count() + " row" + (stats.moments().count() == 1

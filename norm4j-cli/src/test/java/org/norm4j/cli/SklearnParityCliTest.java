@@ -177,4 +177,36 @@ class SklearnParityCliTest {
         Cli keras = Cli.run("fit", in, "-o", dir.resolve("k.json"));
         assertTrue(keras.err.contains("divided by 1e-7"), keras.err);
     }
+
+    @Test
+    void robustBeyondTheMemoryBudgetUsesKllSketchesAndRecordsTheirError() throws IOException {
+        StringBuilder sb = new StringBuilder("x\n");
+        for (int i = 0; i < 20000; i++) {
+            sb.append((i * 7919) % 20000).append('\n'); // a permutation of 0..19999
+        }
+        Path in = Files.writeString(dir.resolve("big.csv"), sb.toString());
+        Cli fit = Cli.run("fit", in, "-m", "robust", "--memory-budget", "0.01", "-o", dir.resolve("s.json"));
+        assertEquals(0, fit.code, fit::toString);
+        assertTrue(fit.err.contains("continuing with KLL sketches (k = 200"), fit.err);
+        JsonNode s = new ObjectMapper().readTree(dir.resolve("s.json").toFile());
+        assertEquals("kll", s.get("options").get("quantiles").asText());
+        double eps = s.get("options").get("normalized_rank_error").asDouble();
+        JsonNode f = s.get("features").get(0);
+        // exact: median 9999.5, 25th percentile 4999.75, 75th 14999.25; a rank error eps is eps * 20000 values
+        assertEquals(9999.5, f.get("median").asDouble(), eps * 20000);
+        assertEquals(4999.75, f.get("q_low").asDouble(), eps * 20000);
+        assertEquals(14999.25, f.get("q_high").asDouble(), eps * 20000);
+        Cli tr = Cli.run("transform", in, "-s", dir.resolve("s.json"), "-o", dir.resolve("t.csv"));
+        assertEquals(0, tr.code, tr::toString); // the file with its sketch fields reads back
+        String edited = Files.readString(dir.resolve("s.json")).replace("\"kll_k\" : 200", "\"kll_k\" : 4");
+        Files.writeString(dir.resolve("bad.json"), edited);
+        Cli bad = Cli.run("transform", in, "-s", dir.resolve("bad.json"), "-o", dir.resolve("t2.csv"));
+        assertEquals(1, bad.code, bad::toString);
+        assertTrue(bad.err.contains("'options.kll_k' is 4"), bad.err);
+        Cli exact = Cli.run("fit", in, "-m", "robust", "-o", dir.resolve("e.json"));
+        assertEquals(0, exact.code, exact::toString);
+        JsonNode e = new ObjectMapper().readTree(dir.resolve("e.json").toFile());
+        assertEquals("exact", e.get("options").get("quantiles").asText());
+        assertEquals(9999.5, e.get("features").get(0).get("median").asDouble());
+    }
 }
