@@ -360,7 +360,12 @@ public final class StreamingMoments {
         mergeInto(rows, n, mu, m2b, mn, mx);
     }
 
-    /** Folds another accumulator's state into this one (Chan et al.'s pairwise formula). */
+    /**
+     * Folds another accumulator's state into this one (Chan et al.'s pairwise formula, written symmetrically:
+     * {@code mean = mean_a * (n_a / n) + mean_b * (n_b / n)}, {@code M2 = M2_a + M2_b + delta^2 * n_a * n_b / n}),
+     * so merging two partial results gives the same bits in either order; merges of three or more parts agree
+     * to rounding whatever the tree.
+     */
     public StreamingMoments merge(StreamingMoments other) {
         Objects.requireNonNull(other, "other must not be null");
         if (other.features != features) {
@@ -389,9 +394,13 @@ public final class StreamingMoments {
                 mean[j] = meanB[j];
                 m2[j] = m2B[j];
             } else {
+                // symmetric in the two sides, so a.merge(b) and b.merge(a) agree to the bit
                 double delta = meanB[j] - mean[j];
-                mean[j] += delta * ((double) nb / n);
-                m2[j] += m2B[j] + delta * delta * ((double) na * nb / n);
+                double m2New = m2[j] + m2B[j] + delta * delta * ((double) na * nb / n);
+                if (delta != 0) { // equal means (a constant feature) stay exact
+                    mean[j] = mean[j] * ((double) na / n) + meanB[j] * ((double) nb / n);
+                }
+                m2[j] = m2New;
             }
             min[j] = Math.min(min[j], minB[j]);
             max[j] = Math.max(max[j], maxB[j]);

@@ -128,8 +128,21 @@ class ScalingRulesTest {
                 assertEquals(whole.variance(0)[j], m.variance(0)[j], 1e-12);
             }
         }
+        for (int j = 0; j < 3; j++) { // two parts merge to the same bits in either order
+            assertEquals(Double.doubleToLongBits(ab.mean()[j]), Double.doubleToLongBits(ba.mean()[j]));
+            assertEquals(Double.doubleToLongBits(ab.m2()[j]), Double.doubleToLongBits(ba.m2()[j]));
+        }
         assertThrows(IllegalArgumentException.class, () -> new StreamingMoments(3).merge(a));
         assertTrue(Double.isNaN(new StreamingMoments(3).update(data, 300).mean()[0])); // the default propagates
+    }
+
+    @Test
+    void aConstantFeatureKeepsItsExactMeanAcrossChunks() {
+        StreamingMoments m = new StreamingMoments(1, NanPolicy.IGNORE);
+        m.update(new double[] {0.1, 0.1, 0.1}, 3).update(new double[] {0.1, Double.NaN}, 2).update(new double[] {0.1}, 1);
+        assertEquals(0.1, m.mean()[0]);
+        assertEquals(0.0, m.variance(0)[0]);
+        assertArrayEquals(new long[] {5}, m.counts());
     }
 
     @Test
