@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The one JMH benchmark: runs workload {@code workload} on engine {@code engine} (ids from {@link Workloads} and
+ * The workload benchmark (KerasServingBench is the other): runs workload {@code workload} on engine {@code engine} (ids from {@link Workloads} and
  * {@link Engines}). {@link Driver} runs it once per (engine, workload) pair with that engine's JVM flags; it can
  * also be run by hand, e.g. {@code java -cp ... org.openjdk.jmh.Main EngineBench -p engine=norm4j -p
  * workload=ln_fwd_8192x1024 -jvmArgsAppend "--add-modules jdk.incubator.vector"}.

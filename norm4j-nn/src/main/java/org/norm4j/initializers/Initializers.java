@@ -57,7 +57,8 @@ public final class Initializers {
             return new TruncatedNormal(number(c, "mean", 0.0), number(c, "stddev", 0.05), seed(c));
         });
         register("variance_scaling", "VarianceScaling", c -> {
-            checkKeys("VarianceScaling", c, "scale", "mode", "distribution", "seed");
+            checkKeys("VarianceScaling", fanAxesDefault("VarianceScaling", c), "scale", "mode", "distribution",
+                    "seed");
             return new VarianceScaling(number(c, "scale", 1.0), string(c, "mode", "fan_in"),
                     string(c, "distribution", "truncated_normal"), seed(c));
         });
@@ -150,6 +151,22 @@ public final class Initializers {
 
     // ---- config helpers ---------------------------------------------------------------------------------
 
+    /**
+     * Keras 3.15's variance-scaling initializers write {@code input_axes} and {@code output_axes} (which axes
+     * count as fan-in / fan-out); norm4j supports their default, null (Keras's fan rule), and refuses others.
+     * Returns the config without them.
+     */
+    private static Map<String, Object> fanAxesDefault(String cls, Map<String, Object> c) {
+        Map<String, Object> rest = new java.util.LinkedHashMap<>(c);
+        for (String k : new String[] {"input_axes", "output_axes"}) {
+            if (rest.remove(k) != null) {
+                throw new IllegalArgumentException("initializer " + cls + " config '" + k + "' = " + c.get(k)
+                        + ": expected null (custom fan axes are not supported)");
+            }
+        }
+        return rest;
+    }
+
     private static void checkKeys(String cls, Map<String, Object> c, String... allowed) {
         KerasObjects.checkKeys("initializer", cls, c, java.util.List.of(allowed));
     }
@@ -182,7 +199,7 @@ public final class Initializers {
     }
 
     private static Long seedOnly(String cls, Map<String, Object> c) {
-        checkKeys(cls, c, "seed");
+        checkKeys(cls, fanAxesDefault(cls, c), "seed");
         return seed(c);
     }
 }

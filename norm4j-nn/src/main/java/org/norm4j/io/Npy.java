@@ -76,7 +76,7 @@ public final class Npy {
         } else {
             throw new IOException(name + ": .npy version " + major + " at byte 6: expected 1, 2 or 3");
         }
-        if (start + headerLen > bytes.length) {
+        if (headerLen < 0 || start + (long) headerLen > bytes.length) {
             throw new IOException(name + ": truncated .npy header");
         }
         String header = new String(bytes, start, headerLen, StandardCharsets.ISO_8859_1);
@@ -96,20 +96,33 @@ public final class Npy {
         String[] parts = s.group(1).split(",");
         int count = 0;
         int[] dims = new int[parts.length];
-        for (String p : parts) {
-            if (!p.isBlank()) {
-                dims[count++] = Integer.parseInt(p.trim());
-            }
-        }
-        dims = java.util.Arrays.copyOf(dims, count);
-        Shape shape = Shape.of(dims);
         int width = d.group(3).equals("4") ? 4 : 8;
         int data = start + headerLen;
-        long need = (long) shape.size() * width;
-        if (bytes.length - data < need) {
-            throw new IOException(name + ": truncated .npy data: shape " + shape + " needs " + need + " bytes, "
-                    + (bytes.length - data) + " present");
+        long available = bytes.length - (long) data;
+        long values = 1;
+        for (String p : parts) {
+            if (p.isBlank()) {
+                continue;
+            }
+            long dim;
+            try {
+                dim = Long.parseLong(p.trim());
+            } catch (NumberFormatException e) {
+                throw new IOException(name + ": shape entry '" + p.trim() + "': expected a non-negative integer");
+            }
+            if (dim < 0 || dim > Integer.MAX_VALUE) {
+                throw new IOException(name + ": shape entry " + dim + ": expected a size in [0, 2147483647]");
+            }
+            values = dim == 0 || values <= available / dim ? values * dim : Long.MAX_VALUE;
+            dims[count++] = (int) dim;
         }
+        dims = java.util.Arrays.copyOf(dims, count);
+        if (values > available / width) {
+            throw new IOException(name + ": truncated .npy data: shape " + java.util.Arrays.toString(dims)
+                    + " needs " + (values == Long.MAX_VALUE ? "more than " + available : values * width) + " bytes, "
+                    + available + " present");
+        }
+        Shape shape = Shape.of(dims);
         buf.position(data);
         if (width == 4) {
             float[] v = new float[shape.size()];

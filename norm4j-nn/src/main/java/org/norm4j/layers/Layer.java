@@ -38,11 +38,13 @@ import org.norm4j.regularizers.Regularizer;
  */
 public abstract class Layer {
     private static final Map<String, AtomicInteger> NAME_COUNTERS = new ConcurrentHashMap<>();
+    private static final ThreadLocal<long[]> WEIGHT_BUDGET = new ThreadLocal<>();
 
     private String name;
     private boolean trainable = true;
     private boolean built;
     private int[] buildShape;
+    private DType dtype;
     private final List<Variable> weights = new ArrayList<>();
     private final List<Boolean> weightTrainable = new ArrayList<>();
     private final Map<Variable, Regularizer> regularizers = new IdentityHashMap<>();
@@ -98,7 +100,7 @@ public abstract class Layer {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", name);
         c.put("trainable", trainable);
-        c.put("dtype", "float32");
+        c.put("dtype", dtype().pyName());
         return c;
     }
 
@@ -131,6 +133,9 @@ public abstract class Layer {
             buildFor(s);
         } else {
             checkInput(dims);
+        }
+        if (dtype != null && inputs.dtype() != dtype) {
+            inputs = inputs.asType(dtype);
         }
         return call(inputs, training);
     }
@@ -189,11 +194,47 @@ public abstract class Layer {
      */
     protected final Variable addWeight(String weightName, int[] shape, Initializer initializer, boolean train) {
         Objects.requireNonNull(initializer, "initializer must not be null");
-        Tensor init = initializer.apply(Shape.of(shape), DType.FLOAT32);
+        spendBudget(weightName, shape);
+        Tensor init = initializer.apply(Shape.of(shape), dtype());
         Variable v = new Variable(init, name + "/" + weightName, train);
         weights.add(v);
         weightTrainable.add(train);
         return v;
+    }
+
+    /**
+     * Runs {@code body} (typically building layers read from a file) with a limit on the number of weight values
+     * that {@code addWeight} may create on this thread, so that a small file declaring a huge layer fails before
+     * anything large is allocated.
+     *
+     * @param maxValues the most weight values all layers built by {@code body} may create together
+     * @throws IllegalArgumentException from {@code addWeight} when a weight would pass the limit
+     */
+    public static <T> T withWeightBudget(long maxValues, java.util.function.Supplier<T> body) {
+        long[] previous = WEIGHT_BUDGET.get();
+        WEIGHT_BUDGET.set(new long[] {maxValues});
+        try {
+            return body.get();
+        } finally {
+            WEIGHT_BUDGET.set(previous);
+        }
+    }
+
+    private void spendBudget(String weightName, int[] shape) {
+        long[] budget = WEIGHT_BUDGET.get();
+        if (budget == null) {
+            return;
+        }
+        long n = 1;
+        for (int d : shape) {
+            n = d < 0 || n > Long.MAX_VALUE / Math.max(1, d) ? Long.MAX_VALUE : n * d;
+        }
+        if (n > budget[0]) {
+            throw new IllegalArgumentException("weight '" + name + "/" + weightName + "' of shape "
+                    + Arrays.toString(shape) + " needs " + n + " values: expected at most " + budget[0]
+                    + " (what the file being read can hold)");
+        }
+        budget[0] -= n;
     }
 
     /**
@@ -322,6 +363,28 @@ public abstract class Layer {
     /** Freezes ({@code false}) or unfreezes the layer; returns this layer. */
     public Layer trainable(boolean value) {
         this.trainable = value;
+        return this;
+    }
+
+    /**
+     * The layer's dtype (Keras's {@code dtype} argument, a float policy): the dtype of its weights. Float32
+     * unless set with {@link #dtype(DType)}.
+     */
+    public DType dtype() {
+        return dtype == null ? DType.FLOAT32 : dtype;
+    }
+
+    /**
+     * Sets the dtype ({@code dtype="float64"} in Keras): weights are created in it and floating inputs are cast
+     * to it, as Keras's autocasting does. A layer without an explicit dtype keeps its inputs' dtype.
+     *
+     * @throws IllegalStateException once the layer is built
+     */
+    public Layer dtype(DType value) {
+        if (built) {
+            throw new IllegalStateException("layer '" + name + "' is built: expected dtype(...) before build");
+        }
+        this.dtype = Objects.requireNonNull(value, "dtype must not be null");
         return this;
     }
 

@@ -76,11 +76,18 @@ public final class LayerConfigs {
         }
     }
 
-    /** Applies the base keys ({@code name}, {@code trainable}) of a config to a new layer. */
+    /** Applies the base keys ({@code name}, {@code dtype}, {@code trainable}) of a config to a new layer. */
     public static void applyBase(Layer layer, Map<String, Object> config) {
         Object n = config.get("name");
         if (n instanceof String) {
             layer.name((String) n);
+        }
+        Object d = config.get("dtype");
+        if ("float64".equals(d)) {
+            layer.dtype(org.norm4j.DType.FLOAT64);
+        } else if (d != null && !"float32".equals(d)) {
+            throw new IllegalArgumentException("layer '" + layer.name() + "': dtype = " + d
+                    + ": expected \"float32\" or \"float64\"");
         }
         Object t = config.get("trainable");
         if (t instanceof Boolean) {

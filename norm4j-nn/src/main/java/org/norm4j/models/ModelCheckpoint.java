@@ -9,7 +9,8 @@ import org.norm4j.io.ModelIO;
 /**
  * {@code keras.callbacks.ModelCheckpoint}: saves the model after each epoch, or only when {@code monitor}
  * improves ({@code save_best_only}). The file path may contain {@code {epoch}}, replaced by the 1-based epoch.
- * Keras defaults: {@code monitor="val_loss"}, {@code save_best_only=false}. Files are written atomically.
+ * Keras defaults: {@code monitor="val_loss"}, {@code save_best_only=false}. Files are written atomically by
+ * {@link ModelIO#save}: a Keras 3 {@code .keras} archive when Keras can express the model.
  */
 public final class ModelCheckpoint implements Callback {
     private final String filepath;
