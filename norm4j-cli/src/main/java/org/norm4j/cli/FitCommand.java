@@ -3,7 +3,6 @@ package org.norm4j.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.norm4j.cli.io.AtomicOutput;
@@ -11,12 +10,11 @@ import org.norm4j.cli.io.BadRowException;
 import org.norm4j.cli.io.CsvBlocks;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
-import org.norm4j.cli.stats.Method;
-import org.norm4j.cli.stats.StatsFile;
 import org.norm4j.files.InputFile;
 import org.norm4j.files.Text;
-import org.norm4j.layers.ZeroVariancePolicy;
-import org.norm4j.stats.StreamingMoments;
+import org.norm4j.stats.ScalingMethod;
+import org.norm4j.stats.ZeroVariancePolicy;
+import org.norm4j.stats.io.StatsFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,9 +27,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "fit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false,
         description = {"Fit per-feature statistics of a CSV or .npy file into a JSON stats file.", "",
-            "Fit per-feature statistics (count, mean, variance, min, max) of a CSV or .npy file, "
-                + "streaming it in bounded memory, and save them as a versioned JSON stats file for "
-                + "'norm4j transform' and 'norm4j merge'. Everything is computed in float64."},
+            "Fit per-feature statistics (count, mean, variance, min, max; median and quantiles for robust) of a "
+                + "CSV or .npy file, streaming it in bounded memory, and save them as a versioned JSON stats file for "
+                + "'norm4j transform' and 'norm4j merge'. Everything is computed in float64. Missing values (NaN) "
+                + "are ignored, as in scikit-learn (--nan-policy)."},
         footerHeading = "%nExamples:%n",
         footer = {"  norm4j fit data.csv --out stats.json",
             "  norm4j fit data.csv --columns price,weight --method minmax --out stats.json",
@@ -40,6 +39,8 @@ import picocli.CommandLine.Spec;
             "  norm4j fit iris.csv --skip-rows 1 --no-header -c 1-4 --out stats.json",
             "  norm4j fit export.csv.gz --comment '#' --na-values 'NA,-999' --encoding ISO-8859-1 --out stats.json",
             "  norm4j fit data.npz --array features --out stats.json",
+            "  norm4j fit data.csv --method robust --quantile-range 10,90 --out stats.json",
+            "  norm4j fit data.csv --method minmax --feature-range -1,1 --clip --out stats.json",
             "", "Exit codes: 0 success, 1 failure (bad input, missing file), 2 usage error."})
 final class FitCommand implements Callable<Integer> {
     @Spec
@@ -55,9 +56,14 @@ final class FitCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = {"-m", "--method"}, defaultValue = "standard", paramLabel = "METHOD",
-            description = "standard: (x - mean) / max(std, 1e-7); minmax: (x - min) / (max - min); "
-                    + "maxabs: x / max(|min|, |max|). Default: ${DEFAULT-VALUE}.")
+            description = "standard: (x - mean) / std; minmax: (x - min) / (max - min) mapped to --feature-range; "
+                    + "maxabs: x / max(|min|, |max|); robust: (x - median) / (q_hi - q_lo); normalize: each row "
+                    + "divided by its --norm. As scikit-learn's StandardScaler, MinMaxScaler, MaxAbsScaler, "
+                    + "RobustScaler, Normalizer. Default: ${DEFAULT-VALUE}.")
     String method;
+
+    @Mixin
+    ScalerOptions scalerOptions;
 
     @Option(names = {"-c", "--columns"}, paramLabel = "LIST",
             description = "Columns to fit: names and/or 1-based numbers and ranges, e.g. 'age,income' or '1,3-5'. "
@@ -86,7 +92,8 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Method m = parse(() -> Method.parse(method), "--method");
+        ScalingMethod m = parse(() -> ScalingMethod.parse(method), "--method");
+        StatsFile.Options options = parse(() -> scalerOptions.options(m), "--method " + m.configName());
         ZeroVariancePolicy policy = zeroVariance == null ? m.defaultPolicy()
                 : parse(() -> ZeroVariancePolicy.parse(zeroVariance), "--zero-variance");
         if (ddof != 0 && ddof != 1) {
@@ -99,13 +106,17 @@ final class FitCommand implements Callable<Integer> {
         checkInput(input);
         long t0 = System.nanoTime();
         BadRows bad = new BadRows(in.skipBadRows);
-        StatsFile stats = NpyReader.isNpy(input) ? fitNpy(m, policy) : fitCsv(m, policy, bad);
+        long budget = parse(() -> scalerOptions.memoryBudgetBytes(), "--memory-budget");
+        int sketchK = parse(() -> scalerOptions.sketchK(), "--sketch-k");
+        Fitting fitting = new Fitting(m, options, ddof, policy, scalerOptions.nanPolicy(), budget, sketchK,
+                input.toString(), spec.commandLine().getErr());
+        StatsFile stats = NpyReader.isNpy(input) ? fitNpy(fitting) : fitCsv(fitting, bad);
         if (ddof >= stats.moments().count()) {
             throw new CliException(input + ": " + stats.moments().count() + " row" + (stats.moments().count() == 1
                     ? "" : "s") + " with --ddof " + ddof + ": expected more rows than ddof (the sample variance "
                     + "needs 2)");
         }
-        stats.write(out, Main.versionString());
+        AtomicOutput.write(out, stats.toJson(Main.versionString()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         double seconds = (System.nanoTime() - t0) / 1e9;
         PrintWriter err = spec.commandLine().getErr();
         bad.report(err);
@@ -113,6 +124,7 @@ final class FitCommand implements Callable<Integer> {
             err.println("norm4j fit: " + Text.escape(input.toString()) + ": " + guess);
             err.flush();
         }
+        fitting.warnConstant(stats, err);
         long rows = stats.moments().count();
         summary(spec, out).printf(Locale.ROOT,
                 "fit %s: %,d rows x %d feature%s of %s in %.2f s (%,.0f rows/s) -> %s%n", m.configName(),
@@ -149,7 +161,7 @@ final class FitCommand implements Callable<Integer> {
         return Math.max(1, Math.min(chunkRows, (1 << 20) / features));
     }
 
-    private StatsFile fitCsv(Method m, ZeroVariancePolicy policy, BadRows bad) {
+    private StatsFile fitCsv(Fitting fit, BadRows bad) {
         char delim = delimiter();
         org.norm4j.cli.io.CsvFormat format;
         try {
@@ -159,7 +171,7 @@ final class FitCommand implements Callable<Integer> {
         }
         try (CsvReader r = CsvReader.open(input, format)) {
             try {
-                StatsFile s = fitCsv(r, m, policy, bad, delim);
+                StatsFile s = fitCsv(r, fit, bad, delim);
                 guess = r.guess();
                 return s;
             } catch (CliException e) {
@@ -171,7 +183,7 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
-    private StatsFile fitCsv(CsvReader r, Method m, ZeroVariancePolicy policy, BadRows bad, char delim) {
+    private StatsFile fitCsv(CsvReader r, Fitting fit, BadRows bad, char delim) {
         int[] cols = Columns.resolve(columns, r.header(), r.columns(), input.toString());
         int f = cols.length;
         int threads;
@@ -180,7 +192,7 @@ final class FitCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        StreamingMoments sm = new StreamingMoments(f);
+        fit.start(f);
         int chunk = chunk(chunkRows, f);
         double[] buf = new double[chunk * f];
         int[] n = {0};
@@ -192,7 +204,7 @@ final class FitCommand implements Callable<Integer> {
                 for (int i = 0; i < values.length; i += f) {
                     System.arraycopy(values, i, buf, n[0] * f, f);
                     if (++n[0] == chunk) {
-                        sm.update(buf, chunk);
+                        fit.update(buf, chunk);
                         total[0] += chunk;
                         n[0] = 0;
                     }
@@ -203,7 +215,7 @@ final class FitCommand implements Callable<Integer> {
             r.stopAfterPending();
             sink.accept(rows(r, cols, bad));
             CsvBlocks.run(r, threads, b -> rows(b, cols, strict), b -> rows(b, cols, bad), sink);
-            sm.update(buf, n[0]);
+            fit.update(buf, n[0]);
             total[0] += n[0];
             p.stepTo(r.sizeBytes());
             p.rows(total[0]);
@@ -220,7 +232,7 @@ final class FitCommand implements Callable<Integer> {
         }
         StatsFile.Input layout = new StatsFile.Input("csv", r.columns(), header != null,
                 InputOptions.delimiterName(delim));
-        return new StatsFile(m, ddof, policy, layout, cols, names, sm, bad.count(), List.of(input.toString()));
+        return fit.result(layout, cols, names, bad.count());
     }
 
     /** The fitted values of every good record {@code r} returns, row after row; bad rows go to {@code bad}. */
@@ -253,7 +265,7 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
-    private StatsFile fitNpy(Method m, ZeroVariancePolicy policy) {
+    private StatsFile fitNpy(Fitting fit) {
         try (NpyReader r = NpyReader.open(input, in.array)) {
             int[] cols = Columns.resolve(columns, null, r.columns(), input.toString());
             int f = cols.length;
@@ -261,7 +273,7 @@ final class FitCommand implements Callable<Integer> {
             if (r.rows() == 0) { // before allocating anything from the declared column count
                 throw new CliException(input + ": no data rows (shape (0, " + c + "))");
             }
-            StreamingMoments sm = new StreamingMoments(f);
+            fit.start(f);
             int chunk = (int) Math.min(chunk(chunkRows, c), r.rows());
             double[] raw = new double[chunk * c];
             double[] buf = cols.length == c && isIdentity(cols) ? raw : new double[chunk * f];
@@ -275,7 +287,7 @@ final class FitCommand implements Callable<Integer> {
                             }
                         }
                     }
-                    sm.update(buf, n);
+                    fit.update(buf, n);
                     p.stepTo(r.rowsRead());
                 }
             }
@@ -283,7 +295,7 @@ final class FitCommand implements Callable<Integer> {
                 throw new CliException(input + ": no data rows (shape (0, " + c + "))");
             }
             StatsFile.Input layout = new StatsFile.Input("npy", c, false, null);
-            return new StatsFile(m, ddof, policy, layout, cols, new String[f], sm, 0, List.of(input.toString()));
+            return fit.result(layout, cols, new String[f], 0);
         }
     }
 

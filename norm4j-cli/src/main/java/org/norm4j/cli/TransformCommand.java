@@ -17,8 +17,10 @@ import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
 import org.norm4j.cli.io.NpyWriter;
 import org.norm4j.cli.io.FloatFormat;
-import org.norm4j.cli.stats.Scaler;
-import org.norm4j.cli.stats.StatsFile;
+import org.norm4j.stats.FeatureScaler;
+import org.norm4j.stats.RowNorm;
+import org.norm4j.stats.ScalingMethod;
+import org.norm4j.stats.io.StatsFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,7 +106,11 @@ final class TransformCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--out " + out + ": the output has the input's format ("
                     + (npyIn ? ".npy" : "CSV") + "): expected a name " + (npyIn ? "" : "not ") + "ending in .npy");
         }
-        StatsFile stats = StatsFile.read(statsPath);
+        StatsFile stats = MergeCommand.read(statsPath);
+        if (invert && stats.method() == ScalingMethod.NORMALIZE) {
+            throw new ParameterException(spec.commandLine(), "--invert with " + statsPath + " of method normalize: "
+                    + "expected a feature scaler (a row normalization cannot be undone: the norms are not kept)");
+        }
         long t0 = System.nanoTime();
         BadRows bad = new BadRows(in.skipBadRows, "wrote %,d bad cell%s as nan (rows are never dropped)");
         long rows = npyIn ? npy(stats) : csv(stats, bad);
@@ -145,7 +151,7 @@ final class TransformCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Scaler scaler = Scaler.of(stats, invert);
+        Apply scaler = new Apply(stats, invert);
         long written;
         try (CsvReader r = CsvReader.open(input, format)) {
             checkColumns(stats, r.columns(), r.header());
@@ -201,38 +207,53 @@ final class TransformCommand implements Callable<Integer> {
     }
 
     /** The output text of a block of records: fitted cells scaled, the rest as read; rows are never dropped. */
-    private record Rows(int[] feature, Scaler scaler, char delim, String nl, java.nio.charset.Charset charset,
+    private record Rows(int[] feature, Apply scaler, char delim, String nl, java.nio.charset.Charset charset,
             FloatFormat fmt) {
+        /** What a fitted cell holds: a number to scale, a missing token to keep as written, or a bad cell. */
+        private static final byte NUMBER = 0;
+        private static final byte MISSING = 1;
+        private static final byte BAD = 2;
+
         record Out(byte[] bytes, long rows) {
         }
 
-        /** Every record of {@code r}, encoded; a bad cell goes to {@code bad} and is written as nan. */
+        /**
+         * Every record of {@code r}, encoded: the fitted values of a record scaled together (a row norm needs
+         * them all), the other cells as read; a bad cell goes to {@code bad} and is written as nan.
+         */
         Out write(CsvReader r, BadRows bad) {
             StringBuilder sb = new StringBuilder(1 << 16);
+            double[] values = new double[scaler.features()];
+            byte[] kind = new byte[values.length];
             long rows = 0;
             while (r.next()) {
                 r.requireWellFormed(); // a row is never dropped: a malformed one is an error
+                for (int c = 0; c < feature.length; c++) {
+                    int j = feature[c];
+                    if (j < 0) {
+                        continue;
+                    }
+                    try {
+                        values[j] = r.number(c);
+                        kind[j] = Double.isNaN(values[j]) ? MISSING : NUMBER;
+                    } catch (BadRowException e) {
+                        bad.handle(e);
+                        values[j] = Double.NaN;
+                        kind[j] = BAD;
+                    }
+                }
+                scaler.row(values);
                 for (int c = 0; c < feature.length; c++) {
                     if (c > 0) {
                         sb.append(delim);
                     }
                     int j = feature[c];
-                    if (j < 0) {
-                        r.appendRawField(sb, c);
-                        continue;
-                    }
-                    double x;
-                    try {
-                        x = r.number(c);
-                    } catch (BadRowException e) {
-                        bad.handle(e);
+                    if (j < 0 || kind[j] == MISSING) {
+                        r.appendRawField(sb, c); // pass-through cells and missing tokens stay as written
+                    } else if (kind[j] == BAD) {
                         sb.append("nan");
-                        continue;
-                    }
-                    if (Double.isNaN(x)) {
-                        r.appendRawField(sb, c); // a missing token (or NaN) stays as written
                     } else {
-                        fmt.append(sb, scaler.apply(j, x));
+                        fmt.append(sb, values[j]);
                     }
                 }
                 sb.append(nl);
@@ -261,7 +282,7 @@ final class TransformCommand implements Callable<Integer> {
     }
 
     private long npy(StatsFile stats) {
-        Scaler scaler = Scaler.of(stats, invert);
+        Apply scaler = new Apply(stats, invert);
         try (NpyReader r = NpyReader.open(input, in.array)) {
             checkColumns(stats, r.columns(), null);
             int c = r.columns();
@@ -276,12 +297,7 @@ final class TransformCommand implements Callable<Integer> {
                                 r.rows(), " rows", 1, true)) {
                     int n;
                     while ((n = r.read(buf, chunk)) > 0) {
-                        for (int i = 0; i < n; i++) {
-                            int base = i * c;
-                            for (int j = 0; j < cols.length; j++) {
-                                buf[base + cols[j]] = scaler.apply(j, buf[base + cols[j]]);
-                            }
-                        }
+                        scaler.apply(buf, n, c, cols);
                         w.write(buf, n);
                         p.stepTo(r.rowsRead());
                     }
@@ -290,6 +306,41 @@ final class TransformCommand implements Callable<Integer> {
                 ao.commit();
             }
             return r.rows();
+        }
+    }
+
+    /** The fitted statistics as one operation on rows: a feature scaler, or a row norm for normalize. */
+    private static final class Apply {
+        private final FeatureScaler scaler;
+        private final RowNorm norm;
+        private final boolean inverse;
+        private final int[] identity;
+
+        Apply(StatsFile stats, boolean inverse) {
+            this.norm = stats.method() == ScalingMethod.NORMALIZE ? stats.rowNorm() : null;
+            this.scaler = norm == null ? stats.scaler() : null;
+            this.inverse = inverse;
+            this.identity = new int[stats.features()];
+            Arrays.setAll(identity, j -> j);
+        }
+
+        /** Transforms {@code rows} rows of {@code stride} values in place, feature j at column cols[j]. */
+        void apply(double[] data, int rows, int stride, int[] cols) {
+            if (norm != null) {
+                norm.apply(data, rows, stride, cols);
+            } else {
+                scaler.apply(data, rows, stride, cols, inverse);
+            }
+        }
+
+        /** Number of features. */
+        int features() {
+            return identity.length;
+        }
+
+        /** Transforms one row of the features' values in place. */
+        void row(double[] values) {
+            apply(values, 1, values.length, identity);
         }
     }
 }

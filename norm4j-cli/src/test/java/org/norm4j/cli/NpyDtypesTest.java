@@ -61,10 +61,10 @@ class NpyDtypesTest {
             double[] v = new double[12];
             assertEquals(3, r.read(v, 3));
             assertEquals(4, r.columns());
-            for (int j = 0; j < 4; j++) {
+            for (int j = 0; j < 4; j++) { // scikit-learn's x * scale_ + min_ is within an ulp of 0, 0.5, 1
                 assertEquals(0.0, v[j], 0.0);
-                assertEquals(0.5, v[4 + j], 0.0);
-                assertEquals(1.0, v[8 + j], 0.0);
+                assertEquals(0.5, v[4 + j], 1e-15);
+                assertEquals(1.0, v[8 + j], 1e-15);
             }
         }
     }
