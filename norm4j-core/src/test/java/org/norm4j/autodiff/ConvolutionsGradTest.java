@@ -50,6 +50,15 @@ class ConvolutionsGradTest {
     }
 
     @Test
+    void zeroPadding() {
+        Random rnd = new Random(133);
+        Tensor x = GradCheck.normal(rnd, 2, 3, 4, 2);
+        int[][] p = {{0, 0}, {1, 2}, {0, 3}, {0, 0}};
+        GradCheck.check("pad", in -> org.norm4j.ops.Manipulation.pad(in[0], p), x);
+        GradCheck.checkSecondOrder("pad", v -> org.norm4j.ops.Manipulation.pad(v, p).square(), x, 1e-6, 1e-8);
+    }
+
+    @Test
     void pooling() {
         Random rnd = new Random(132);
         for (int t = 0; t < 12; t++) {

@@ -46,6 +46,16 @@ class ConvolutionsTest {
     }
 
     @Test
+    void padSurroundsWithZeros() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+        Tensor y = Manipulation.pad(x, new int[][] {{1, 0}, {0, 2}});
+        assertEquals(Shape.of(3, 4), y.shape());
+        assertArrayEquals(new float[] {0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0}, y.toFloatArray());
+        assertMessage(() -> Manipulation.pad(x, new int[][] {{1, 0}}), "paddings has 1 rows", "expected 2 pairs");
+        assertMessage(() -> Manipulation.pad(x, new int[][] {{1, 0}, {0, -2}}), "paddings[1] = [0, -2]", ">= 0");
+    }
+
+    @Test
     void groupsConvolveTheirOwnChannels() {
         // two groups of one channel: output channel 0 sees channel 0 only (x2), output channel 1 channel 1 (x10)
         Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2);
