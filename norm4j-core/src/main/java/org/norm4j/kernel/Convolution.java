@@ -139,10 +139,10 @@ public final class Convolution {
                         for (int kx = 0; kx < g.kw(); kx++) {
                             int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
                             if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) {
-                                System.arraycopy(zeros, 0, cols, pos, cg);
+                                copyRun(zeros, 0, cols, pos, cg);
                             } else {
                                 int src = (((n0 + i) * g.h() + iy) * g.w() + ix) * g.c() + grp * cg;
-                                System.arraycopy(x, src, cols, pos, cg);
+                                copyRun(x, src, cols, pos, cg);
                             }
                             pos += cg;
                         }
@@ -201,6 +201,25 @@ public final class Convolution {
     private static void place(Object src, int rows, int width, Object dst, long row0, int cols, int c0) {
         for (int r = 0; r < rows; r++) {
             System.arraycopy(src, r * width, dst, (int) ((row0 + r) * cols) + c0, width);
+        }
+    }
+
+    /** {@code System.arraycopy}, by a plain loop for short runs (one to a few channels), where the call dominates. */
+    private static void copyRun(Object src, int from, Object dst, int to, int len) {
+        if (len >= 16) {
+            System.arraycopy(src, from, dst, to, len);
+        } else if (src instanceof float[]) {
+            float[] s = (float[]) src;
+            float[] d = (float[]) dst;
+            for (int k = 0; k < len; k++) {
+                d[to + k] = s[from + k];
+            }
+        } else {
+            double[] s = (double[]) src;
+            double[] d = (double[]) dst;
+            for (int k = 0; k < len; k++) {
+                d[to + k] = s[from + k];
+            }
         }
     }
 

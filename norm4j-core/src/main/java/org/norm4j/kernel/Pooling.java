@@ -39,12 +39,15 @@ public final class Pooling {
      * window is the window's maximum.
      */
     public static void maxForward(Geometry g, Object x, Object y) {
-        Parallel.forEach(g.n(), (long) g.n() * g.oh() * g.ow() * g.c() * g.ph() * g.pw(), n -> {
+        Parallel.forEach(g.n(), work(g), n -> {
+            int[] arg = new int[g.c()];
+            double[] best = new double[g.c()];
             for (int oy = 0; oy < g.oh(); oy++) {
                 for (int ox = 0; ox < g.ow(); ox++) {
                     int out = ((n * g.oh() + oy) * g.ow() + ox) * g.c();
+                    argmax(g, x, n, oy, ox, arg, best);
                     for (int ch = 0; ch < g.c(); ch++) {
-                        set(y, out + ch, get(x, argmax(g, x, n, oy, ox, ch)));
+                        set(y, out + ch, best[ch]);
                     }
                 }
             }
@@ -56,17 +59,19 @@ public final class Pooling {
      * column by column) holding the window's maximum; {@code dx} is written whole.
      */
     public static void maxBackward(Geometry g, Object x, Object dy, Object dx) {
-        Parallel.forEach(g.n(), (long) g.n() * g.oh() * g.ow() * g.c() * g.ph() * g.pw(), n -> {
+        Parallel.forEach(g.n(), work(g), n -> {
             int in = n * g.h() * g.w() * g.c();
             for (int i = 0; i < g.h() * g.w() * g.c(); i++) {
                 set(dx, in + i, 0.0);
             }
+            int[] arg = new int[g.c()];
+            double[] best = new double[g.c()];
             for (int oy = 0; oy < g.oh(); oy++) {
                 for (int ox = 0; ox < g.ow(); ox++) {
                     int out = ((n * g.oh() + oy) * g.ow() + ox) * g.c();
+                    argmax(g, x, n, oy, ox, arg, best);
                     for (int ch = 0; ch < g.c(); ch++) {
-                        int at = argmax(g, x, n, oy, ox, ch);
-                        set(dx, at, get(dx, at) + get(dy, out + ch));
+                        set(dx, arg[ch], get(dx, arg[ch]) + get(dy, out + ch));
                     }
                 }
             }
@@ -75,33 +80,58 @@ public final class Pooling {
 
     /** {@code out[window] = gx[first maximum of the window]}: the gradient of {@code MaxPoolGrad} in dy. */
     public static void maxGather(Geometry g, Object x, Object gx, Object out) {
-        Parallel.forEach(g.n(), (long) g.n() * g.oh() * g.ow() * g.c() * g.ph() * g.pw(), n -> {
+        Parallel.forEach(g.n(), work(g), n -> {
+            int[] arg = new int[g.c()];
+            double[] best = new double[g.c()];
             for (int oy = 0; oy < g.oh(); oy++) {
                 for (int ox = 0; ox < g.ow(); ox++) {
                     int at = ((n * g.oh() + oy) * g.ow() + ox) * g.c();
+                    argmax(g, x, n, oy, ox, arg, best);
                     for (int ch = 0; ch < g.c(); ch++) {
-                        set(out, at + ch, get(gx, argmax(g, x, n, oy, ox, ch)));
+                        set(out, at + ch, get(gx, arg[ch]));
                     }
                 }
             }
         });
     }
 
-    /** The flat index in x of the first maximum of one window (the first NaN if there is one). */
-    private static int argmax(Geometry g, Object x, int n, int oy, int ox, int ch) {
-        int best = -1;
-        double bestValue = 0;
+    private static long work(Geometry g) {
+        return (long) g.n() * g.oh() * g.ow() * g.c() * g.ph() * g.pw();
+    }
+
+    /**
+     * For every channel of one window: {@code arg[ch]}, the flat index in x of its first maximum (the first NaN
+     * if there is one), and {@code best[ch]}, that value. Channels are the inner loop (contiguous in NHWC).
+     */
+    private static void argmax(Geometry g, Object x, int n, int oy, int ox, int[] arg, double[] best) {
+        boolean first = true;
         for (int iy = g.y0(oy), y1 = g.y1(oy); iy < y1; iy++) {
             for (int ix = g.x0(ox), x1 = g.x1(ox); ix < x1; ix++) {
-                int at = ((n * g.h() + iy) * g.w() + ix) * g.c() + ch;
-                double v = get(x, at);
-                if (best < 0 || v > bestValue || (Double.isNaN(v) && !Double.isNaN(bestValue))) {
-                    best = at;
-                    bestValue = v;
+                int at = ((n * g.h() + iy) * g.w() + ix) * g.c();
+                if (x instanceof float[]) {
+                    float[] xf = (float[]) x;
+                    for (int ch = 0; ch < g.c(); ch++) {
+                        float v = xf[at + ch];
+                        double b = best[ch];
+                        if (first || v > b || (v != v && b == b)) {
+                            best[ch] = v;
+                            arg[ch] = at + ch;
+                        }
+                    }
+                } else {
+                    double[] xd = (double[]) x;
+                    for (int ch = 0; ch < g.c(); ch++) {
+                        double v = xd[at + ch];
+                        double b = best[ch];
+                        if (first || v > b || (v != v && b == b)) {
+                            best[ch] = v;
+                            arg[ch] = at + ch;
+                        }
+                    }
                 }
+                first = false;
             }
         }
-        return best;
     }
 
     /** {@code y} = the mean of the real (unpadded) positions of each window, summed in double. */
