@@ -127,34 +127,23 @@ public final class Convolution {
 
     /** Patches of images {@code [n0, n0 + images)}, group {@code grp}, into {@code cols[rows, patch]}. */
     private static void im2col(Geometry g, Object x, int n0, int images, int grp, Object cols) {
-        int cg = g.cg();
-        Object zeros = newArray(x, cg);
-        int positions = g.oh() * g.ow();
-        Parallel.forEach(images, (long) images * positions * g.patch(), i -> {
-            int pos = i * positions * g.patch();
-            for (int oy = 0; oy < g.oh(); oy++) {
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        int iy = oy * g.strideH() - g.padTop() + ky * g.dilationH();
-                        for (int kx = 0; kx < g.kw(); kx++) {
-                            int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
-                            if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) {
-                                copyRun(zeros, 0, cols, pos, cg);
-                            } else {
-                                int src = (((n0 + i) * g.h() + iy) * g.w() + ix) * g.c() + grp * cg;
-                                copyRun(x, src, cols, pos, cg);
-                            }
-                            pos += cg;
-                        }
-                    }
-                }
-            }
-        });
+        patches(g, x, n0, images, grp, cols, false);
     }
 
     /** Adds the patch gradients {@code dcols[rows, patch]} back into {@code dx}, image by image. */
     private static void col2im(Geometry g, Object dcols, int n0, int images, int grp, Object dx) {
+        patches(g, dx, n0, images, grp, dcols, true);
+    }
+
+    /**
+     * Walks the patches of images {@code [n0, n0 + images)} in the patch matrix's order, one task per image:
+     * copies each channel run of {@code data} into {@code cols} (zeros for padding), or, with {@code scatter},
+     * adds each run of {@code cols} back into {@code data} (padding skipped).
+     */
+    private static void patches(Geometry g, Object data, int n0, int images, int grp, Object cols,
+            boolean scatter) {
         int cg = g.cg();
+        Object zeros = newArray(data, cg);
         int positions = g.oh() * g.ow();
         Parallel.forEach(images, (long) images * positions * g.patch(), i -> {
             int pos = i * positions * g.patch();
@@ -164,9 +153,12 @@ public final class Convolution {
                         int iy = oy * g.strideH() - g.padTop() + ky * g.dilationH();
                         for (int kx = 0; kx < g.kw(); kx++) {
                             int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
-                            if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
-                                int dst = (((n0 + i) * g.h() + iy) * g.w() + ix) * g.c() + grp * cg;
-                                addRun(dcols, pos, dx, dst, cg);
+                            boolean inside = iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w();
+                            int at = (((n0 + i) * g.h() + iy) * g.w() + ix) * g.c() + grp * cg;
+                            if (scatter && inside) {
+                                addRun(cols, pos, data, at, cg);
+                            } else if (!scatter) {
+                                copyRun(inside ? data : zeros, inside ? at : 0, cols, pos, cg);
                             }
                             pos += cg;
                         }

@@ -39,17 +39,9 @@ public final class Pooling {
      * window is the window's maximum.
      */
     public static void maxForward(Geometry g, Object x, Object y) {
-        Parallel.forEach(g.n(), work(g), n -> {
-            int[] arg = new int[g.c()];
-            double[] best = new double[g.c()];
-            for (int oy = 0; oy < g.oh(); oy++) {
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    int out = ((n * g.oh() + oy) * g.ow() + ox) * g.c();
-                    argmax(g, x, n, oy, ox, arg, best);
-                    for (int ch = 0; ch < g.c(); ch++) {
-                        set(y, out + ch, best[ch]);
-                    }
-                }
+        eachWindowMax(g, x, null, (n, out, arg, best) -> {
+            for (int ch = 0; ch < g.c(); ch++) {
+                set(y, out + ch, best[ch]);
             }
         });
     }
@@ -59,37 +51,45 @@ public final class Pooling {
      * column by column) holding the window's maximum; {@code dx} is written whole.
      */
     public static void maxBackward(Geometry g, Object x, Object dy, Object dx) {
-        Parallel.forEach(g.n(), work(g), n -> {
-            int in = n * g.h() * g.w() * g.c();
-            for (int i = 0; i < g.h() * g.w() * g.c(); i++) {
-                set(dx, in + i, 0.0);
-            }
-            int[] arg = new int[g.c()];
-            double[] best = new double[g.c()];
-            for (int oy = 0; oy < g.oh(); oy++) {
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    int out = ((n * g.oh() + oy) * g.ow() + ox) * g.c();
-                    argmax(g, x, n, oy, ox, arg, best);
-                    for (int ch = 0; ch < g.c(); ch++) {
-                        set(dx, arg[ch], get(dx, arg[ch]) + get(dy, out + ch));
-                    }
-                }
+        eachWindowMax(g, x, dx, (n, out, arg, best) -> {
+            for (int ch = 0; ch < g.c(); ch++) {
+                set(dx, arg[ch], get(dx, arg[ch]) + get(dy, out + ch));
             }
         });
     }
 
     /** {@code out[window] = gx[first maximum of the window]}: the gradient of {@code MaxPoolGrad} in dy. */
     public static void maxGather(Geometry g, Object x, Object gx, Object out) {
+        eachWindowMax(g, x, null, (n, at, arg, best) -> {
+            for (int ch = 0; ch < g.c(); ch++) {
+                set(out, at + ch, get(gx, arg[ch]));
+            }
+        });
+    }
+
+    /** What to do with one window's maxima: {@code out} is the window's first output index. */
+    private interface WindowMax {
+        void accept(int n, int out, int[] arg, double[] best);
+    }
+
+    /**
+     * One task per image: zeroes the image's part of {@code zero} (if not null), then for every window in order
+     * finds each channel's first maximum and hands it to {@code body}.
+     */
+    private static void eachWindowMax(Geometry g, Object x, Object zero, WindowMax body) {
         Parallel.forEach(g.n(), work(g), n -> {
+            if (zero != null) {
+                int plane = g.h() * g.w() * g.c();
+                for (int i = 0; i < plane; i++) {
+                    set(zero, n * plane + i, 0.0);
+                }
+            }
             int[] arg = new int[g.c()];
             double[] best = new double[g.c()];
             for (int oy = 0; oy < g.oh(); oy++) {
                 for (int ox = 0; ox < g.ow(); ox++) {
-                    int at = ((n * g.oh() + oy) * g.ow() + ox) * g.c();
                     argmax(g, x, n, oy, ox, arg, best);
-                    for (int ch = 0; ch < g.c(); ch++) {
-                        set(out, at + ch, get(gx, arg[ch]));
-                    }
+                    body.accept(n, ((n * g.oh() + oy) * g.ow() + ox) * g.c(), arg, best);
                 }
             }
         });
