@@ -232,14 +232,15 @@ final class DemoCommand implements Callable<Integer> {
         for (Layer l : model.layers()) {
             Map<String, Object> c = l.getConfig();
             List<String> args = new ArrayList<>();
+            if (c.containsKey("filters")) {
+                args.add(c.get("filters") + ", " + ((List<?>) c.get("kernel_size")).get(0));
+            }
             for (String k : new String[] {"units", "activation", "groups", "epsilon"}) {
-                if (c.containsKey(k) && c.get(k) != null && !"linear".equals(c.get(k))) {
+                boolean oneGroup = k.equals("groups") && Integer.valueOf(1).equals(c.get(k));
+                if (c.containsKey(k) && c.get(k) != null && !"linear".equals(c.get(k)) && !oneGroup) {
                     args.add(k.equals("units") || k.equals("activation") ? String.valueOf(c.get(k))
                             : k + "=" + c.get(k));
                 }
-            }
-            if (c.containsKey("filters")) {
-                args.add(c.get("filters") + ", " + ((List<?>) c.get("kernel_size")).get(0));
             }
             if (l.getClass().getSimpleName().equals("Input")) {
                 int[] in = model.inputShape();
