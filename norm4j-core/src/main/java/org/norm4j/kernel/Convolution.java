@@ -11,7 +11,8 @@ import java.util.Arrays;
  * as zeros), and the product with the group's filter {@code [kh*kw*cg, og]} gives the outputs. Each output
  * element is a sum over the filter taps in that order, from zero, in the element type, whatever the thread count.
  * The filter gradient sums the chunks' products in chunk order; the input gradient scatters each chunk's patch
- * gradients back image by image, in a fixed order. So every result is bit-identical on any thread count.
+ * gradients back image by image, in a fixed order. So every result is bit-identical on any thread count. The
+ * patch matrix and the other scratch arrays are kept per calling thread and reused (up to 4 M elements each).
  */
 public final class Convolution {
     /** Elements of the patch matrix per chunk: 4 M (16 MiB in float); a chunk is at least one image. */
@@ -57,9 +58,9 @@ public final class Convolution {
     public static void forward(Geometry g, Object x, Object filter, Object y) {
         int per = g.imagesPerChunk();
         int positions = g.oh() * g.ow();
-        Object cols = newArray(x, (long) per * positions * g.patch());
-        Object out = newArray(x, (long) per * positions * g.og());
-        Object wg = g.groups() == 1 ? filter : newArray(x, (long) g.patch() * g.og());
+        Object cols = scratch(0, x, (long) per * positions * g.patch());
+        Object out = scratch(1, x, (long) per * positions * g.og());
+        Object wg = g.groups() == 1 ? filter : scratch(2, x, (long) g.patch() * g.og());
         for (int grp = 0; grp < g.groups(); grp++) {
             if (g.groups() > 1) {
                 columns(filter, g.patch(), g.o(), grp * g.og(), g.og(), wg);
@@ -81,9 +82,9 @@ public final class Convolution {
     public static void backwardInput(Geometry g, Object dy, Object filter, Object dx) {
         int per = g.imagesPerChunk();
         int positions = g.oh() * g.ow();
-        Object dcols = newArray(dy, (long) per * positions * g.patch());
-        Object dyc = newArray(dy, (long) per * positions * g.og());
-        Object wg = g.groups() == 1 ? filter : newArray(dy, (long) g.patch() * g.og());
+        Object dcols = scratch(0, dy, (long) per * positions * g.patch());
+        Object dyc = scratch(1, dy, (long) per * positions * g.og());
+        Object wg = g.groups() == 1 ? filter : scratch(2, dy, (long) g.patch() * g.og());
         fillZero(dx);
         for (int grp = 0; grp < g.groups(); grp++) {
             if (g.groups() > 1) {
@@ -106,10 +107,10 @@ public final class Convolution {
     public static void backwardFilter(Geometry g, Object x, Object dy, Object dfilter) {
         int per = g.imagesPerChunk();
         int positions = g.oh() * g.ow();
-        Object cols = newArray(x, (long) per * positions * g.patch());
-        Object dyc = newArray(x, (long) per * positions * g.og());
-        Object part = newArray(x, (long) g.patch() * g.og());
-        Object sum = newArray(x, (long) g.patch() * g.og());
+        Object cols = scratch(0, x, (long) per * positions * g.patch());
+        Object dyc = scratch(1, x, (long) per * positions * g.og());
+        Object part = scratch(2, x, (long) g.patch() * g.og());
+        Object sum = scratch(3, x, (long) g.patch() * g.og());
         for (int grp = 0; grp < g.groups(); grp++) {
             for (int n0 = 0; n0 < g.n(); n0 += per) {
                 int images = Math.min(per, g.n() - n0);
@@ -241,6 +242,30 @@ public final class Convolution {
         } else {
             Arrays.fill((double[]) a, 0.0);
         }
+    }
+
+    /** Scratch larger than this (in elements) is allocated per call rather than kept by the thread. */
+    private static final long MAX_KEPT_SCRATCH = CHUNK_ELEMENTS;
+    /**
+     * Per-thread scratch of the calling thread, by slot: [0] the patch matrix, [1] the output or output-gradient
+     * rows, [2] a group's filter or a chunk's partial filter gradient, [3] the filter-gradient sum; float[] and
+     * double[] kept apart. Every call writes what it reads, so the contents left by an earlier call never matter.
+     */
+    private static final ThreadLocal<Object[][]> SCRATCH = ThreadLocal.withInitial(() -> new Object[2][4]);
+
+    private static Object scratch(int slot, Object like, long length) {
+        if (length > MAX_KEPT_SCRATCH) {
+            return newArray(like, length);
+        }
+        boolean isFloat = like instanceof float[];
+        Object[] kept = SCRATCH.get()[isFloat ? 0 : 1];
+        Object a = kept[slot];
+        int have = a == null ? 0 : isFloat ? ((float[]) a).length : ((double[]) a).length;
+        if (have < length) {
+            a = newArray(like, Math.max(length, Math.min(MAX_KEPT_SCRATCH, have * 3L / 2)));
+            kept[slot] = a;
+        }
+        return a;
     }
 
     /** A zeroed array of {@code like}'s element type. */

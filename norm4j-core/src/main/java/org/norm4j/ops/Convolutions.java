@@ -177,8 +177,8 @@ public final class Convolutions {
                     + " groups (" + c + " input channels / filters.shape[2] " + fs[2]
                     + "): expected a multiple of the groups");
         }
-        int[] rows = padding.resolve(0, xs[1], (fs[0] - 1) * d[0] + 1, s[0], "kernel");
-        int[] cols = padding.resolve(1, xs[2], (fs[1] - 1) * d[1] + 1, s[1], "kernel");
+        int[] rows = padding.resolve(0, xs[1], Windows.span(fs[0], d[0]), s[0], "kernel");
+        int[] cols = padding.resolve(1, xs[2], Windows.span(fs[1], d[1]), s[1], "kernel");
         return new Convolution.Geometry(xs[0], xs[1], xs[2], c, fs[0], fs[1], fs[3], groups, s[0], s[1], d[0],
                 d[1], rows[0], cols[0], rows[1], cols[1]);
     }

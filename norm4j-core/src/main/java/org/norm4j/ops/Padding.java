@@ -73,8 +73,8 @@ public final class Padding {
         int before;
         int after;
         if (this == SAME) {
-            int out = (in + stride - 1) / stride;
-            int total = Math.max((out - 1) * stride + span - in, 0);
+            long out = ((long) in + stride - 1) / stride;
+            int total = (int) Math.max((out - 1) * stride + span - in, 0);
             before = total / 2;
             after = total - before;
         } else if (this == VALID) {

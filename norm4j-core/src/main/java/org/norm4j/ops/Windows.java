@@ -27,6 +27,11 @@ final class Windows {
         return p;
     }
 
+    /** The positions a dilated window spans, {@code (k - 1) * dilation + 1}, at most Integer.MAX_VALUE. */
+    static int span(int k, int dilation) {
+        return (int) Math.min((long) (k - 1) * dilation + 1, Integer.MAX_VALUE);
+    }
+
     /** NHWC or NCHW. */
     static DataFormat format2d(DataFormat f) {
         if (f == null) {

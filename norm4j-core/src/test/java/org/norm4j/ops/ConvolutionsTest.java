@@ -42,7 +42,8 @@ class ConvolutionsTest {
         Tensor avg = Pools.avgPool2d(x, new int[] {2}, new int[] {2}, Padding.SAME, DataFormat.NHWC);
         assertArrayEquals(new float[] {3, 4.5f, 7.5f, 9}, avg.toFloatArray());
         assertArrayEquals(new float[] {5}, Pools.globalAvgPool2d(x, DataFormat.NHWC, false).toFloatArray());
-        assertArrayEquals(new float[] {9}, Pools.globalMaxPool2d(x.reshape(1, 1, 3, 3), DataFormat.NCHW, false).toFloatArray());
+        assertArrayEquals(new float[] {9},
+                Pools.globalMaxPool2d(x.reshape(1, 1, 3, 3), DataFormat.NCHW, false).toFloatArray());
     }
 
     @Test

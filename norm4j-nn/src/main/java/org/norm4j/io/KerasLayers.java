@@ -19,9 +19,10 @@ import org.norm4j.layers.LayerConfigs;
  * {@code renorm} on BatchNormalization ...), and the norm4j-only keys that can be left out of a Keras file when
  * they hold their Keras-compatible value. Reading refuses any other key or value, as Keras's {@code from_config}
  * does; writing refuses a norm4j layer whose config has no Keras equivalent. A new layer is one
- * {@link #register} call (as Conv2D, the pooling layers and ZeroPadding2D are), given a norm4j layer class of the Keras class name with a static
- * {@code fromConfig(Map)} (found by {@link LayerConfigs}) that creates its weights in Keras's saved order
- * (trainable first, each in Keras's layout: a Conv2D kernel (kh, kw, in, out), then the bias):
+ * {@link #register} call (as Conv2D, the pooling layers and ZeroPadding2D are), given a norm4j layer class of
+ * the Keras class name with a static {@code fromConfig(Map)} (found by {@link LayerConfigs}) that creates its
+ * weights in Keras's saved order (trainable first, each in Keras's layout: a Conv2D kernel (kh, kw, in, out),
+ * then the bias):
  *
  * <pre>{@code
  * KerasLayers.register(new KerasLayers.Spec("MaxPooling2D",

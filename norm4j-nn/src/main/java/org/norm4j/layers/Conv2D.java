@@ -227,10 +227,10 @@ public class Conv2D extends Layer {
         boolean first = "channels_first".equals(dataFormat);
         int h = inputShape[first ? 2 : 1];
         int w = inputShape[first ? 3 : 2];
-        int oh = ConvArgs.outputSize(this, "kernel height (dilated)", h, (kernelSize[0] - 1) * dilationRate[0] + 1,
-                strides[0], padding);
-        int ow = ConvArgs.outputSize(this, "kernel width (dilated)", w, (kernelSize[1] - 1) * dilationRate[1] + 1,
-                strides[1], padding);
+        int spanH = (int) Math.min((long) (kernelSize[0] - 1) * dilationRate[0] + 1, Integer.MAX_VALUE);
+        int spanW = (int) Math.min((long) (kernelSize[1] - 1) * dilationRate[1] + 1, Integer.MAX_VALUE);
+        int oh = ConvArgs.outputSize(this, "kernel height (dilated)", h, spanH, strides[0], padding);
+        int ow = ConvArgs.outputSize(this, "kernel width (dilated)", w, spanW, strides[1], padding);
         return first ? new int[] {inputShape[0], filters, oh, ow} : new int[] {inputShape[0], oh, ow, filters};
     }
 

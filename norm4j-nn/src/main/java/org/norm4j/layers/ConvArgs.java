@@ -83,7 +83,7 @@ final class ConvArgs {
     /** Output size of one spatial axis, or an IllegalArgumentException naming the layer and the sizes. */
     static int outputSize(Layer layer, String what, int in, int span, int stride, String padding) {
         if ("same".equals(padding)) {
-            return (in + stride - 1) / stride;
+            return (int) (((long) in + stride - 1) / stride);
         }
         if (span > in) {
             throw new IllegalArgumentException(layer.className() + " layer '" + layer.name() + "': " + what + " "

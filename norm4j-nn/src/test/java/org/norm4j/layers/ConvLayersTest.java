@@ -11,6 +11,8 @@ import org.norm4j.DType;
 import org.norm4j.Tensor;
 import org.norm4j.constraints.NonNeg;
 import org.norm4j.models.Sequential;
+import org.norm4j.ops.Convolutions;
+import org.norm4j.ops.Padding;
 import org.norm4j.regularizers.L2;
 
 /** Conv2D, the pooling layers and ZeroPadding2D: the layer contract, Keras defaults, summary, argument errors. */
@@ -98,6 +100,13 @@ class ConvLayersTest {
         assertMessage(() -> new MaxPooling2D(3).buildFor(new int[] {-1, 2, 8, 3}), "pool height 3",
                 "input size 2");
         assertMessage(() -> new ZeroPadding2D(1, -1), "padding = [1, -1]", ">= 0");
+        // huge values from a file: no int overflow into a negative size
+        assertArrayEquals(new int[] {-1, 1, 1, 2}, new Conv2D(2, 1).strides(Integer.MAX_VALUE).padding("same")
+                .computeOutputShape(new int[] {-1, 8, 8, 3}));
+        assertEquals(1, Convolutions.conv2d(Tensor.ones(DType.FLOAT32, 1, 8, 8, 1), Tensor.ones(DType.FLOAT32, 3, 3,
+                1, 1), new int[] {Integer.MAX_VALUE}, Padding.SAME).size());
+        assertMessage(() -> new Conv2D(2, 3).dilationRate(Integer.MAX_VALUE).buildFor(new int[] {-1, 8, 8, 3}),
+                "kernel height (dilated) 2147483647", "input size 8");
         Conv2D built = new Conv2D(2, 1);
         built.apply(Tensor.ones(DType.FLOAT32, 1, 2, 2, 1));
         assertThrows(IllegalArgumentException.class, () -> built.apply(Tensor.ones(DType.FLOAT32, 1, 2, 2, 3)));
