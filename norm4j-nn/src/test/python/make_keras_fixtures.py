@@ -81,6 +81,22 @@ def models():
         "normalization_axis_none": ((5,), [scalar, L.Dense(3)]),
         "normalization_axes": ((3, 4), [two_axes, L.Flatten(), L.Dense(3)]),
         "frozen": ((5,), [L.Dense(4, trainable=False), L.BatchNormalization(trainable=False), L.Dense(3)]),
+        "conv2d": ((9, 8, 4), [L.Conv2D(4, 3, activation="relu"), L.MaxPooling2D(),
+                               L.Conv2D(6, (2, 3), strides=(1, 2), padding="same", groups=2),
+                               L.AveragePooling2D(2, padding="same"), L.ZeroPadding2D(((1, 0), (0, 2))),
+                               L.GlobalAveragePooling2D(), L.Dense(3)]),
+        "conv2d_options": ((10, 9, 3), [L.ZeroPadding2D(1), L.Conv2D(
+            5, (3, 2), dilation_rate=(2, 1), use_bias=False,
+            kernel_initializer=K.initializers.HeNormal(seed=5), kernel_regularizer=K.regularizers.L2(0.01),
+            kernel_constraint=K.constraints.MaxNorm(3.0)), L.BatchNormalization(),
+            L.MaxPooling2D(pool_size=(3, 2), strides=(2, 1), padding="same"),
+            L.Conv2D(4, 2, bias_initializer="ones", bias_regularizer=K.regularizers.L1(0.01),
+                     bias_constraint=K.constraints.NonNeg(), activation="tanh"),
+            L.GlobalMaxPooling2D(keepdims=True), L.Flatten(), L.Dense(3)]),
+        "conv2d_channels_first": ((3, 8, 7), [L.Conv2D(4, 3, data_format="channels_first", padding="same"),
+                                              L.AveragePooling2D(2, data_format="channels_first"),
+                                              L.GroupNormalization(groups=2, axis=1),
+                                              L.GlobalMaxPooling2D(data_format="channels_first"), L.Dense(3)]),
     }
 
 

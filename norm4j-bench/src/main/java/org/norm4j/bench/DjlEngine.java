@@ -155,6 +155,13 @@ public final class DjlEngine implements org.norm4j.bench.Engine {
                 NDArray b = arr(Data.dy((long) s[1] * s[2]), s[2], s[1]);
                 return task(m -> a.matMul(b.transpose()));
             }
+            case CONV_FWD: { // PyTorch's layout: NCHW data, OIHW weights
+                NDArray x = arr(Data.x((long) s[0] * s[1] * s[2] * s[3]), s[0], s[3], s[1], s[2]);
+                NDArray f = arr(Data.param(s[4] * s[4] * s[3] * s[5], 3, 0), s[5], s[3], s[4], s[4]);
+                ai.djl.ndarray.types.Shape one = new ai.djl.ndarray.types.Shape(1, 1);
+                ai.djl.ndarray.types.Shape zero = new ai.djl.ndarray.types.Shape(0, 0);
+                return task(m -> ai.djl.nn.convolutional.Conv2d.conv2d(x, f, null, one, zero, one, 1));
+            }
             case TRAIN_STEP:
             case TRAIN_EPOCH:
             case TRAIN_EPOCH_FASHION:

@@ -57,7 +57,7 @@ public final class Engines {
         add(new Spec("tf", "org.norm4j.bench.TfEngine", "main", List.of(), KERNEL_VIEW_ENV,
                 EnumSet.of(Op.LN_FWD, Op.LN_FWD_BWD, Op.BN_TRAIN_FWD, Op.BN_TRAIN_BWD, Op.BN_INFER, Op.GN_FWD,
                         Op.GN_FWD_BWD, Op.RMS_FWD, Op.RMS_FWD_BWD, Op.MOMENTS, Op.MATMUL, Op.MATMUL_TN,
-                        Op.MATMUL_NT), true));
+                        Op.MATMUL_NT, Op.CONV_FWD, Op.CONV_BWD_INPUT, Op.CONV_BWD_FILTER), true));
         add(new Spec("tf-composed", "org.norm4j.bench.TfEngine", "main", List.of("-Dnorm4j.bench.tf.composed=true"),
                 KERNEL_VIEW_ENV, EnumSet.of(Op.LN_FWD), true));
         List<String> djl = List.of("-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2",
@@ -65,7 +65,7 @@ public final class Engines {
         // no GroupNorm: DJL's mean reduces one axis at a time and has no group_norm binding
         Set<Op> djlOps = EnumSet.of(Op.LN_FWD, Op.LN_FWD_BWD, Op.BN_TRAIN_FWD, Op.BN_TRAIN_BWD, Op.BN_INFER,
                 Op.RMS_FWD, Op.RMS_FWD_BWD, Op.MOMENTS, Op.MATMUL, Op.MATMUL_TN,
-                Op.MATMUL_NT, Op.TRAIN_STEP, Op.TRAIN_EPOCH, Op.TRAIN_EPOCH_FASHION);
+                Op.MATMUL_NT, Op.TRAIN_STEP, Op.TRAIN_EPOCH, Op.TRAIN_EPOCH_FASHION, Op.CONV_FWD);
         add(new Spec("djl", "org.norm4j.bench.DjlEngine", "main", djl, KERNEL_VIEW_ENV, djlOps, true));
         add(new Spec("djl-shipped", "org.norm4j.bench.DjlEngine", "main", djl, SHIPPED_ENV, EnumSet.of(Op.LN_FWD,
                 Op.BN_TRAIN_FWD), true));

@@ -13,10 +13,13 @@ import org.norm4j.layers.Input;
 import org.norm4j.layers.Layer;
 import org.norm4j.models.FitOptions;
 import org.norm4j.models.Sequential;
+import org.norm4j.ops.Convolutions;
+import org.norm4j.ops.DataFormat;
 import org.norm4j.ops.LayerNorms;
 import org.norm4j.ops.Linalg;
 import org.norm4j.ops.Manipulation;
 import org.norm4j.ops.Nn;
+import org.norm4j.ops.Padding;
 
 /**
  * norm4j through its public API, as a user calls it: every call allocates its outputs (Java zeroes them), or,
@@ -161,6 +164,23 @@ public final class Norm4jEngine implements Engine {
                 Tensor a = x(s[0], s[1]);
                 Tensor b = dy(s[2], s[1]);
                 return () -> Linalg.matmul(a, b, false, true); // transpose_b: no transposed copy
+            }
+            case CONV_FWD:
+            case CONV_BWD_INPUT:
+            case CONV_BWD_FILTER: {
+                int[] one = {1};
+                Tensor x = x(s[0], s[1], s[2], s[3]);
+                Tensor f = x(s[4], s[4], s[3], s[5]);
+                Tensor dy = dy(s[0], s[1] - s[4] + 1, s[2] - s[4] + 1, s[5]);
+                if (w.op() == Op.CONV_FWD) {
+                    return () -> Convolutions.conv2d(x, f, one, Padding.VALID);
+                }
+                if (w.op() == Op.CONV_BWD_INPUT) {
+                    return () -> Convolutions.conv2dBackpropInput(x.shape().dims(), f, dy, one, Padding.VALID,
+                            DataFormat.NHWC, one);
+                }
+                return () -> Convolutions.conv2dBackpropFilter(x, f.shape().dims(), dy, one, Padding.VALID,
+                        DataFormat.NHWC, one);
             }
             case TRAIN_STEP:
             case TRAIN_EPOCH:

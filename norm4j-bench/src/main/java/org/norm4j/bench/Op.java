@@ -28,6 +28,12 @@ public enum Op {
     MATMUL_TN,
     /** a x b^T: the input gradient of a Dense layer, g W^T. */
     MATMUL_NT,
+    /** tf.nn.conv2d, NHWC, HWIO filter, stride 1, VALID; shape {n, h, w, c, k, o}. */
+    CONV_FWD,
+    /** Conv2DBackpropInput of {@link #CONV_FWD}'s convolution. */
+    CONV_BWD_INPUT,
+    /** Conv2DBackpropFilter of {@link #CONV_FWD}'s convolution. */
+    CONV_BWD_FILTER,
     /** One training step (forward, loss, backward, Adam) of the seed's model, batch 32. */
     TRAIN_STEP,
     /** One epoch of the seed's model over the embedded MNIST training digits, batch 32. */

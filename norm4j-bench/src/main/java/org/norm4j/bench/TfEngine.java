@@ -248,6 +248,25 @@ public final class TfEngine implements Engine {
                         : b.feed(Data.dy((long) s[1] * s[2]), s[1], s[2]);
                 return b.fetch(tf.linalg.matMul(a, m, MatMul.transposeA(ta), MatMul.transposeB(tb)).asOutput());
             }
+            case CONV_FWD:
+            case CONV_BWD_INPUT:
+            case CONV_BWD_FILTER: {
+                int oh = s[1] - s[4] + 1;
+                int ow = s[2] - s[4] + 1;
+                java.util.List<Long> one = java.util.List.of(1L, 1L, 1L, 1L);
+                int[] xs = {s[0], s[1], s[2], s[3]};
+                int[] fs = {s[4], s[4], s[3], s[5]};
+                Operand<TFloat32> f = b.feed(Data.param(s[4] * s[4] * s[3] * s[5], 3, 0), fs);
+                Operand<TFloat32> dy = b.feed(Data.dy((long) s[0] * oh * ow * s[5]), s[0], oh, ow, s[5]);
+                Operand<TFloat32> x = b.feed(Data.x((long) s[0] * s[1] * s[2] * s[3]), xs);
+                if (w.op() == Op.CONV_FWD) {
+                    return b.fetch(tf.nn.conv2d(x, f, one, "VALID").asOutput());
+                }
+                if (w.op() == Op.CONV_BWD_INPUT) {
+                    return b.fetch(tf.nn.conv2dBackpropInput(tf.constant(xs), f, dy, one, "VALID").asOutput());
+                }
+                return b.fetch(tf.nn.conv2dBackpropFilter(x, tf.constant(fs), dy, one, "VALID").asOutput());
+            }
             default:
                 b.g.close();
                 return null;

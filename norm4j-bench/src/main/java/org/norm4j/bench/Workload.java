@@ -41,6 +41,9 @@ public record Workload(String id, Section section, Op op, int[] shape, boolean n
         if (op == Op.MATMUL || op == Op.MATMUL_TN || op == Op.MATMUL_NT) {
             return (long) shape[0] * shape[1];
         }
+        if (conv()) {
+            return (long) shape[0] * shape[1] * shape[2] * shape[3];
+        }
         long n = 1;
         for (int d : shape) {
             n *= d;
@@ -73,8 +76,18 @@ public record Workload(String id, Section section, Op op, int[] shape, boolean n
         }
     }
 
-    /** Floating-point operations of a product (2mkn), else 0. */
+    /** Whether this is one of the convolution ops (shape {n, h, w, c, k, o}). */
+    public boolean conv() {
+        return op == Op.CONV_FWD || op == Op.CONV_BWD_INPUT || op == Op.CONV_BWD_FILTER;
+    }
+
+    /** Floating-point operations of a product (2mkn) or a convolution (2 n oh ow k k c o), else 0. */
     public double flops() {
+        if (conv()) {
+            double oh = shape[1] - shape[4] + 1;
+            double ow = shape[2] - shape[4] + 1;
+            return 2.0 * shape[0] * oh * ow * shape[4] * shape[4] * shape[3] * shape[5];
+        }
         if (op == Op.MATMUL || op == Op.MATMUL_TN || op == Op.MATMUL_NT) {
             return 2.0 * shape[0] * shape[1] * shape[2];
         }

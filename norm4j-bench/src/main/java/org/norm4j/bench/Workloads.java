@@ -43,6 +43,16 @@ public final class Workloads {
         add("matmul_fwd", Section.TRAINING, Op.MATMUL, false, "matmul [32, 784] x [784, 128]", 32, 784, 128);
         add("matmul_tn", Section.TRAINING, Op.MATMUL_TN, false, "matmul x^T g: [784, 32] x [32, 128]", 784, 32, 128);
         add("matmul_nt", Section.TRAINING, Op.MATMUL_NT, false, "matmul g W^T: [32, 128] x [128, 784]", 32, 128, 784);
+        add("conv1_fwd", Section.TRAINING, Op.CONV_FWD, false, "conv2d [32, 28, 28, 1] * [3, 3, 1, 32]", 32, 28, 28, 1,
+                3, 32);
+        add("conv1_bwd_filter", Section.TRAINING, Op.CONV_BWD_FILTER, false, "conv2d filter gradient, first conv", 32,
+                28, 28, 1, 3, 32);
+        add("conv2_fwd", Section.TRAINING, Op.CONV_FWD, false, "conv2d [32, 13, 13, 32] * [3, 3, 32, 64]", 32, 13, 13,
+                32, 3, 64);
+        add("conv2_bwd_input", Section.TRAINING, Op.CONV_BWD_INPUT, false, "conv2d input gradient, second conv", 32,
+                13, 13, 32, 3, 64);
+        add("conv2_bwd_filter", Section.TRAINING, Op.CONV_BWD_FILTER, false, "conv2d filter gradient, second conv",
+                32, 13, 13, 32, 3, 64);
         add("train_step", Section.TRAINING, Op.TRAIN_STEP, false, "seed model: 1 training step, batch 32", 32, 784);
         add("train_epoch", Section.TRAINING, Op.TRAIN_EPOCH, false, "seed model: 1 epoch, 8000 MNIST digits",
                 8000, 784);

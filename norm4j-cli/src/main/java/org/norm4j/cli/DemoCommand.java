@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code norm4j demo}: the seed's MNIST model trained with and without normalization, side by side. */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-        description = {"Train the seed's MNIST model with and without normalization and compare.", "",
+        description = {"Train the seed's MNIST model (or a CNN, --model cnn) with and without normalization and "
+                + "compare.", "",
             "Trains the seed's model (784 -> Dense(128, relu) -> Dense(10, softmax), Adam, categorical "
                 + "cross-entropy) on the same raw pixels, seed and batch order in several variants: none, "
                 + "standardize (the seed's first example, Normalization.adapt), batchnorm (the seed's second "
@@ -39,16 +40,20 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {"  norm4j demo",
             "  norm4j demo --epochs 10 --variants none,batchnorm --out /tmp/bn",
+            "  norm4j demo --model cnn --epochs 3 --limit 6000 --out /tmp/cnn",
             "  norm4j demo --data /usr/share/datasets/fashion-mnist --threads 2",
             "", "Exit codes: 0 success, 1 failure (unreadable data, unwritable --out), 2 usage error."})
 final class DemoCommand implements Callable<Integer> {
+    /** Where the dataset-fashion-mnist package installs Fashion-MNIST. */
+    static final String FASHION = "/usr/share/datasets/fashion-mnist";
+
     @Spec
     CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "A directory with MNIST-format IDX files (train-images-idx3-ubyte[.gz], ...), e.g. full "
                     + "MNIST or Fashion-MNIST. Default: the embedded 10 000-digit MNIST sample (8000 train, 2000 "
-                    + "held out).")
+                    + "held out); for --model cnn, Fashion-MNIST where it is installed (" + FASHION + ").")
     Path data;
 
     @Option(names = {"-e", "--epochs"}, defaultValue = "5", paramLabel = "N",
@@ -63,10 +68,21 @@ final class DemoCommand implements Callable<Integer> {
             description = "Global seed: weight initialization and batch order. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--model", defaultValue = "mlp", paramLabel = "MODEL",
+            description = "mlp: the seed's model on 784 pixels; cnn: Conv2D(32, 3) -> norm -> relu -> pool -> "
+                    + "Conv2D(64, 3) -> norm -> relu -> pool -> Dense(10) on 28x28 images. Default: "
+                    + "${DEFAULT-VALUE}.")
+    String model;
+
     @Option(names = "--variants", defaultValue = "all", paramLabel = "LIST",
-            description = "Comma-separated variants: none, standardize, batchnorm, layernorm, seed-layernorm, "
-                    + "groupnorm, or all. Default: ${DEFAULT-VALUE}.")
+            description = "Comma-separated variants: for mlp none, standardize, batchnorm, layernorm, "
+                    + "seed-layernorm, groupnorm; for cnn none, batchnorm, groupnorm, instancenorm, layernorm; or "
+                    + "all. Default: ${DEFAULT-VALUE}.")
     String variants;
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Train on the first N training images only (a shorter run). Default: all.")
+    Integer limit;
 
     @Option(names = {"-o", "--out"}, defaultValue = "norm4j-demo", paramLabel = "DIR",
             description = "Where to write norm4j-demo.png, norm4j-demo.csv and report.md (created if needed). "
@@ -93,13 +109,17 @@ final class DemoCommand implements Callable<Integer> {
         List<Variant> chosen;
         ZeroVariancePolicy policy;
         try {
-            chosen = Variant.parse(variants);
+            if (!model.equals("mlp") && !model.equals("cnn")) {
+                throw new IllegalArgumentException("--model " + model + ": expected mlp or cnn");
+            }
+            chosen = Variant.parse(variants, model.equals("cnn"));
             policy = ZeroVariancePolicy.parse(zeroVariance);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (epochs < 1 || batchSize < 1 || (threads != null && threads < 1)) {
-            throw new ParameterException(spec.commandLine(), "--epochs, --batch-size and --threads must be >= 1");
+        if (epochs < 1 || batchSize < 1 || (threads != null && threads < 1) || (limit != null && limit < 1)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--epochs, --batch-size, --threads and --limit must be >= 1");
         }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new CliException(out + ": exists and is not a directory: expected a directory for --out");
@@ -116,11 +136,23 @@ final class DemoCommand implements Callable<Integer> {
             Norm4j.setThreads(threads);
         }
         PrintWriter o = spec.commandLine().getOut();
+        if (data == null && model.equals("cnn") && Files.isDirectory(Path.of(FASHION))) {
+            data = Path.of(FASHION);
+        }
         Mnist mnist = load();
         Tensor xTrain = mnist.xTrain();
         Tensor yTrain = Mnist.oneHot(mnist.yTrain(), 10);
+        if (limit != null && limit < xTrain.shape().dim(0)) {
+            xTrain = xTrain.slice(0, limit);
+            yTrain = yTrain.slice(0, limit);
+        }
         Tensor xTest = mnist.xTest();
         Tensor yTest = Mnist.oneHot(mnist.yTest(), 10);
+        boolean cnn = model.equals("cnn");
+        if (cnn) {
+            xTrain = xTrain.reshape(-1, 28, 28, 1);
+            xTest = xTest.reshape(-1, 28, 28, 1);
+        }
         String dataName = data == null ? "the embedded MNIST sample" : data.toString();
         o.printf(Locale.ROOT, "norm4j demo: %d variant%s x %d epochs on %s (%,d train / %,d held-out images), "
                 + "batch %d, seed %d, %d thread%s%n", chosen.size(), chosen.size() == 1 ? "" : "s", epochs, dataName,
@@ -145,13 +177,15 @@ final class DemoCommand implements Callable<Integer> {
         o.println();
         o.print(DemoReport.table(results));
         List<String> setup = List.of("data: " + dataName + ", " + xTrain.shape().dim(0) + " training and "
-                + xTest.shape().dim(0) + " held-out images, raw pixels 0-255",
+                + xTest.shape().dim(0) + " held-out images, raw pixels 0-255" + (cnn ? " (scaled to 0-1 by the "
+                + "model's Rescaling layer)" : ""),
                 "epochs " + epochs + ", batch size " + batchSize + ", seed " + seed + ", Adam (learning rate 1e-3)",
                 "standardize's zero-variance policy: " + policy.configName(),
                 "threads " + Norm4j.threads() + ", kernels: " + Norm4j.kernels(),
                 String.format(Locale.ROOT, "%s, Java %s; total time %.1f s (training and held-out evaluation)",
                         Main.versionString(), System.getProperty("java.version"), total));
-        String title = "norm4j demo: the seed's MNIST model (" + xTrain.shape().dim(0) + " train / "
+        String title = "norm4j demo: " + (cnn ? "the CNN" : "the seed's MNIST model") + " ("
+                + xTrain.shape().dim(0) + " train / "
                 + xTest.shape().dim(0) + " held-out, batch " + batchSize + ", seed " + seed + ")";
         DemoReport.write(out, results, title, setup, command());
         o.printf(Locale.ROOT, "%nwrote %s, %s and %s in %s (total %.1f s)%n", DemoReport.REPORT, DemoReport.CHART,
@@ -179,6 +213,10 @@ final class DemoCommand implements Callable<Integer> {
         if (data != null) {
             sb.append(" --data ").append(data);
         }
+        sb.append(" --model ").append(model);
+        if (limit != null) {
+            sb.append(" --limit ").append(limit);
+        }
         sb.append(" --epochs ").append(epochs).append(" --batch-size ").append(batchSize).append(" --seed ")
                 .append(seed).append(" --variants ").append(variants).append(" --zero-variance ")
                 .append(zeroVariance);
@@ -194,14 +232,20 @@ final class DemoCommand implements Callable<Integer> {
         for (Layer l : model.layers()) {
             Map<String, Object> c = l.getConfig();
             List<String> args = new ArrayList<>();
+            if (c.containsKey("filters")) {
+                args.add(c.get("filters") + ", " + ((List<?>) c.get("kernel_size")).get(0));
+            }
             for (String k : new String[] {"units", "activation", "groups", "epsilon"}) {
-                if (c.containsKey(k) && c.get(k) != null && !"linear".equals(c.get(k))) {
+                boolean oneGroup = k.equals("groups") && Integer.valueOf(1).equals(c.get(k));
+                if (c.containsKey(k) && c.get(k) != null && !"linear".equals(c.get(k)) && !oneGroup) {
                     args.add(k.equals("units") || k.equals("activation") ? String.valueOf(c.get(k))
                             : k + "=" + c.get(k));
                 }
             }
             if (l.getClass().getSimpleName().equals("Input")) {
-                args.add(String.valueOf(model.inputShape()[1]));
+                int[] in = model.inputShape();
+                args.add(Layer.showShape(java.util.Arrays.copyOfRange(in, 1, in.length)).replaceAll("[()]", "")
+                        .replaceAll(",$", ""));
             }
             parts.add(l.getClass().getSimpleName() + (args.isEmpty() ? "" : "(" + String.join(", ", args) + ")"));
         }
@@ -247,8 +291,9 @@ final class DemoCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - epochStart) / 1e9;
             Map<String, Double> test = model.evaluate(xTest, yTest, 500);
             result.add(logs.get("loss"), logs.get("accuracy"), test.get("loss"), test.get("accuracy"), seconds);
-            String line = String.format(Locale.ROOT, "loss %.4f, accuracy %.4f, held-out accuracy %.4f, %.2f s",
-                    logs.get("loss"), logs.get("accuracy"), test.get("accuracy"), seconds);
+            String line = String.format(Locale.ROOT, "loss %.4f, accuracy %.4f, held-out loss %.4f, held-out "
+                    + "accuracy %.4f, %.2f s", logs.get("loss"), logs.get("accuracy"), test.get("loss"),
+                    test.get("accuracy"), seconds);
             if (bar.active()) {
                 bar.message(line);
                 bar.close();

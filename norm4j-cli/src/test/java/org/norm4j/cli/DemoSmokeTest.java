@@ -65,6 +65,36 @@ class DemoSmokeTest {
         assertEquals(3, Files.readAllLines(dir.resolve("o/norm4j-demo.csv")).size());
     }
 
+    /** {@code --model cnn}: the five CNN variants on a small slice, held-out loss beside accuracy. */
+    @Test
+    void cnnVariantsOnASlice() throws IOException {
+        Mnist m = Mnist.embedded();
+        Path data = Files.createDirectories(dir.resolve("idx"));
+        idxImages(data.resolve("train-images-idx3-ubyte"), m.xTrain(), 800);
+        idxLabels(data.resolve("train-labels-idx1-ubyte"), m.yTrain(), 800);
+        idxImages(data.resolve("t10k-images-idx3-ubyte"), m.xTest(), 200);
+        idxLabels(data.resolve("t10k-labels-idx1-ubyte"), m.yTest(), 200);
+        Path out = dir.resolve("cnn");
+        Cli r = Cli.run("demo", "--model", "cnn", "--data", data, "--epochs", "1", "--limit", "320", "--variants",
+                "all", "--out", out, "--no-progress");
+        assertEquals(0, r.code, r::toString);
+        assertTrue(r.out.contains("320 train / 200 held-out") && r.out.contains("held-out loss"), r.out);
+        List<String> csv = Files.readAllLines(out.resolve("norm4j-demo.csv"));
+        assertEquals(6, csv.size(), csv::toString);
+        String[] ids = {"none", "batchnorm", "groupnorm", "instancenorm", "layernorm"};
+        for (int i = 0; i < ids.length; i++) {
+            assertTrue(csv.get(i + 1).startsWith(ids[i] + ",1,"), csv::toString);
+            double heldOutLoss = Double.parseDouble(csv.get(i + 1).split(",")[4]);
+            assertTrue(Double.isFinite(heldOutLoss) && heldOutLoss > 0, csv::toString);
+        }
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("convolutional network") && md.contains("| held-out loss |")
+                && md.contains("Conv2D(32, 3)") && md.contains("InstanceNormalization"), md);
+        Cli bad = Cli.run("demo", "--model", "cnn", "--variants", "standardize", "--out", dir.resolve("x"));
+        assertEquals(2, bad.code, bad::toString);
+        assertTrue(bad.err.contains("unknown variant 'standardize' of the cnn model"), bad.err);
+    }
+
     static void idxImages(Path p, Tensor x, int n) throws IOException {
         float[] v = x.toFloatArray();
         byte[] b = new byte[16 + n * 784];

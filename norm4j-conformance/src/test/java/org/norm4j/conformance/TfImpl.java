@@ -391,12 +391,12 @@ final class TfImpl {
 
     // -------------------------------------------------------------- plumbing
 
-    private interface EagerBody<R> {
+    interface EagerBody<R> {
         R apply(Ops tf);
     }
 
     /** Runs {@code body} in a fresh EagerSession; everything it allocated is freed on return. */
-    private static <R> R eager(EagerBody<R> body) {
+    static <R> R eager(EagerBody<R> body) {
         try (EagerSession s = EagerSession.create()) {
             return body.apply(Ops.create(s));
         } catch (RuntimeException e) {
@@ -419,7 +419,7 @@ final class TfImpl {
     }
 
     /** A constant (eager or graph) holding {@code a}. */
-    private static Operand<TFloating> in(Ops tf, Arr a) {
+    static Operand<TFloating> in(Ops tf, Arr a) {
         if (a.float64()) return cast(tf.constant(shapeOf(a), DataBuffers.of(a.data(), true, false)));
         return cast(tf.constant(shapeOf(a), DataBuffers.of(a.toFloats(), true, false)));
     }
@@ -454,7 +454,7 @@ final class TfImpl {
         return tf.squeeze(x, Squeeze.axis(dims));
     }
 
-    private static Arr out(Operand<?> o) { return arr(o.asTensor()); }
+    static Arr out(Operand<?> o) { return arr(o.asTensor()); }
 
     private static Arr arr(Tensor t) {
         long[] s = t.shape().asArray();

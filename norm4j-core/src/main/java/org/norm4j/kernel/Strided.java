@@ -188,4 +188,42 @@ public final class Strided {
             }
         });
     }
+
+    /**
+     * Copies the box of size {@code box} at {@code srcOffset} of {@code src} (dims {@code srcDims}) to
+     * {@code dstOffset} of {@code dst} (dims {@code dstDims}); the rest of dst is untouched. Arrays of one type.
+     */
+    public static void copyBox(Object src, int[] srcDims, int[] srcOffset, Object dst, int[] dstDims,
+            int[] dstOffset, int[] box) {
+        int r = box.length;
+        if (r == 0) {
+            System.arraycopy(src, 0, dst, 0, 1);
+            return;
+        }
+        for (int d : box) {
+            if (d == 0) {
+                return;
+            }
+        }
+        int run = box[r - 1];
+        int[] idx = new int[r - 1];
+        while (true) {
+            int s = 0;
+            int t = 0;
+            for (int a = 0; a < r - 1; a++) {
+                s = s * srcDims[a] + srcOffset[a] + idx[a];
+                t = t * dstDims[a] + dstOffset[a] + idx[a];
+            }
+            System.arraycopy(src, s * srcDims[r - 1] + srcOffset[r - 1], dst, t * dstDims[r - 1] + dstOffset[r - 1],
+                    run);
+            int a = r - 2;
+            while (a >= 0 && ++idx[a] == box[a]) {
+                idx[a] = 0;
+                a--;
+            }
+            if (a < 0) {
+                return;
+            }
+        }
+    }
 }

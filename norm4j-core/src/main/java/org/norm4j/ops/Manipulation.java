@@ -191,4 +191,46 @@ public final class Manipulation {
         }
         return y;
     }
+
+    /**
+     * {@code tf.pad(x, paddings)} with zeros (mode {@code "CONSTANT"}): {@code paddings[i] = {before, after}} for
+     * every axis. Gradient: the middle box of g.
+     *
+     * @throws IllegalArgumentException if paddings has not one pair per axis or a value is negative
+     */
+    public static Tensor pad(Tensor x, int[][] paddings) {
+        Checks.notNull(x, "x");
+        int r = x.rank();
+        if (paddings == null || paddings.length != r) {
+            throw new IllegalArgumentException("paddings has " + (paddings == null ? "null" : paddings.length
+                    + " rows") + ": expected " + r + " pairs {before, after}, one per axis of x " + x.shape());
+        }
+        int[] dims = x.shape().dims();
+        int[] out = new int[r];
+        int[] before = new int[r];
+        for (int i = 0; i < r; i++) {
+            if (paddings[i] == null || paddings[i].length != 2 || paddings[i][0] < 0 || paddings[i][1] < 0) {
+                throw new IllegalArgumentException("paddings[" + i + "] = " + Arrays.toString(paddings[i])
+                        + ": expected {before, after}, both >= 0");
+            }
+            before[i] = paddings[i][0];
+            out[i] = dims[i] + paddings[i][0] + paddings[i][1];
+        }
+        Tensor y = Tensor.wrapNew(x.dtype(), Shape.of(out));
+        Strided.copyBox(x.raw(), dims, new int[r], y.raw(), out, before, dims);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Pad", y, (g, need) -> new Tensor[] {crop(g, before, dims, paddings)}, x);
+        }
+        return y;
+    }
+
+    /** The box of size {@code dims} at {@code offset} of g: the backward of {@link #pad}, pad its own backward. */
+    private static Tensor crop(Tensor g, int[] offset, int[] dims, int[][] paddings) {
+        Tensor y = Tensor.wrapNew(g.dtype(), Shape.of(dims));
+        Strided.copyBox(g.raw(), g.shape().dims(), offset, y.raw(), dims, new int[dims.length], dims);
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("Slice", y, (gg, need) -> new Tensor[] {pad(gg, paddings)}, g);
+        }
+        return y;
+    }
 }

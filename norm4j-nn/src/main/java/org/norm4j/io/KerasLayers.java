@@ -18,10 +18,11 @@ import org.norm4j.layers.LayerConfigs;
  * writes, the keys whose only supported value is Keras's default (a {@code kernel_regularizer} on Dense,
  * {@code renorm} on BatchNormalization ...), and the norm4j-only keys that can be left out of a Keras file when
  * they hold their Keras-compatible value. Reading refuses any other key or value, as Keras's {@code from_config}
- * does; writing refuses a norm4j layer whose config has no Keras equivalent. A new layer (Conv2D, pooling) is
- * one {@link #register} call, given a norm4j layer class of the Keras class name with a static
- * {@code fromConfig(Map)} (found by {@link LayerConfigs}) that creates its weights in Keras's saved order
- * (trainable first, each in Keras's layout: a Conv2D kernel (kh, kw, in, out), then the bias):
+ * does; writing refuses a norm4j layer whose config has no Keras equivalent. A new layer is one
+ * {@link #register} call (as Conv2D, the pooling layers and ZeroPadding2D are), given a norm4j layer class of
+ * the Keras class name with a static {@code fromConfig(Map)} (found by {@link LayerConfigs}) that creates its
+ * weights in Keras's saved order (trainable first, each in Keras's layout: a Conv2D kernel (kh, kw, in, out),
+ * then the bias):
  *
  * <pre>{@code
  * KerasLayers.register(new KerasLayers.Spec("MaxPooling2D",
@@ -88,6 +89,17 @@ public final class KerasLayers {
         register(new Spec("GroupNormalization", Set.copyOf(gn), Map.of(), Map.of()));
         register(new Spec("RMSNormalization", keys("axis", "epsilon"), Map.of(), Map.of()));
         register(new Spec("UnitNormalization", keys("axis"), Map.of(), Map.of()));
+        register(new Spec("Conv2D", keys("filters", "kernel_size", "strides", "padding", "data_format",
+                "dilation_rate", "groups", "activation", "use_bias", "kernel_initializer", "bias_initializer",
+                "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"), Map.of(),
+                Map.of()));
+        register(new Spec("MaxPooling2D", keys("pool_size", "strides", "padding", "data_format"), Map.of(),
+                Map.of()));
+        register(new Spec("AveragePooling2D", keys("pool_size", "strides", "padding", "data_format"), Map.of(),
+                Map.of()));
+        register(new Spec("GlobalAveragePooling2D", keys("data_format", "keepdims"), Map.of(), Map.of()));
+        register(new Spec("GlobalMaxPooling2D", keys("data_format", "keepdims"), Map.of(), Map.of()));
+        register(new Spec("ZeroPadding2D", keys("padding", "data_format"), Map.of(), Map.of()));
     }
 
     private KerasLayers() {

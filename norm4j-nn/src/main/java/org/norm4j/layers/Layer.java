@@ -65,8 +65,9 @@ public abstract class Layer {
         NAME_COUNTERS.clear();
     }
 
+    /** Keras's {@code to_snake_case}: {@code Conv2D -> conv2d}, {@code MaxPooling2D -> max_pooling2d}. */
     static String snake(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("([A-Z])([A-Z][a-z])", "$1_$2")
+        return camel.replaceAll("(.)([A-Z][a-z]+)", "$1_$2").replaceAll("([a-z])([A-Z])", "$1_$2")
                 .toLowerCase(java.util.Locale.ROOT);
     }
 

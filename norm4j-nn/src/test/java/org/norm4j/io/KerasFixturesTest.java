@@ -29,7 +29,8 @@ class KerasFixturesTest {
             "batch_normalization_axis1", "layer_normalization", "layer_normalization_rms", "group_normalization",
             "rms_normalization", "unit_normalization", "functional", "float64", "batch_normalization_options",
             "layer_normalization_options", "group_normalization_options", "rms_normalization_axes",
-            "normalization_axis_none", "normalization_axes", "frozen");
+            "normalization_axis_none", "normalization_axes", "frozen", "conv2d", "conv2d_options",
+            "conv2d_channels_first");
     /** Float32 rounding: 1e-6 of the predictions' scale (see {@link #worstError}). */
     static final double TOLERANCE = 1e-6;
 

@@ -51,13 +51,14 @@ public final class DemoReport {
     /** The results as a fixed-width text table. */
     public static String table(List<VariantResult> results) {
         StringBuilder sb = new StringBuilder();
-        String fmt = "%-15s %17s %19s %14s %10s%n";
+        String fmt = "%-15s %17s %19s %15s %14s %10s%n";
         sb.append(String.format(Locale.ROOT, fmt, "variant", "final train loss", "held-out accuracy",
-                "epochs to 90%", "s/epoch"));
+                "held-out loss", "epochs to 90%", "s/epoch"));
         for (VariantResult r : results) {
             int last = r.epochs() - 1;
             sb.append(String.format(Locale.ROOT, fmt, r.variant().id(), num(r.trainLoss(last), "%.4f"),
-                    num(r.heldOutAccuracy(last), "%.4f"), reach(r), num(r.secondsPerEpoch(), "%.2f")));
+                    num(r.heldOutAccuracy(last), "%.4f"), num(r.heldOutLoss(last), "%.4f"), reach(r),
+                    num(r.secondsPerEpoch(), "%.2f")));
         }
         return sb.toString();
     }
@@ -143,18 +144,28 @@ public final class DemoReport {
     /** The report in Markdown, embedding the chart. */
     public static String markdown(List<VariantResult> results, List<String> setup, String command) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# norm4j demo: what normalization does to the seed's MNIST model\n\n");
-        sb.append("Each variant is the seed's model (784 inputs -> Dense(128, relu) -> Dense(10, softmax), Adam, "
-                + "categorical cross-entropy, accuracy) trained on the same raw pixels 0-255, with the same seed "
-                + "and batch order; only the normalization differs. Held-out accuracy is measured after every "
-                + "epoch on images the model never trains on.\n\n");
+        if (!results.isEmpty() && results.get(0).variant().cnn()) {
+            sb.append("# norm4j demo: what normalization does to a convolutional network\n\n");
+            sb.append("Each variant is the same CNN (28x28x1 images scaled to 0-1 -> Conv2D(32, 3) -> norm -> relu -> "
+                    + "MaxPooling2D -> Conv2D(64, 3) -> norm -> relu -> MaxPooling2D -> Dense(10, softmax), Adam, "
+                    + "categorical cross-entropy, accuracy) trained with the same seed and batch order; only the "
+                    + "normalization layer differs. Held-out loss and accuracy are measured after every epoch on "
+                    + "images the model never trains on.\n\n");
+        } else {
+            sb.append("# norm4j demo: what normalization does to the seed's MNIST model\n\n");
+            sb.append("Each variant is the seed's model (784 inputs -> Dense(128, relu) -> Dense(10, softmax), Adam, "
+                    + "categorical cross-entropy, accuracy) trained on the same raw pixels 0-255, with the same "
+                    + "seed and batch order; only the normalization differs. Held-out loss and accuracy are "
+                    + "measured after every epoch on images the model never trains on.\n\n");
+        }
         sb.append("![Training loss and held-out accuracy per epoch](").append(CHART).append(")\n\n");
-        sb.append("| variant | final train loss | held-out accuracy | epochs to 90% | s/epoch |\n");
-        sb.append("| --- | ---: | ---: | ---: | ---: |\n");
+        sb.append("| variant | final train loss | held-out accuracy | held-out loss | epochs to 90% | s/epoch |\n");
+        sb.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
         for (VariantResult r : results) {
             int last = r.epochs() - 1;
             sb.append("| ").append(r.variant().id()).append(" | ").append(num(r.trainLoss(last), "%.4f"))
-                    .append(" | ").append(num(r.heldOutAccuracy(last), "%.4f")).append(" | ").append(reach(r))
+                    .append(" | ").append(num(r.heldOutAccuracy(last), "%.4f")).append(" | ")
+                    .append(num(r.heldOutLoss(last), "%.4f")).append(" | ").append(reach(r))
                     .append(" | ").append(num(r.secondsPerEpoch(), "%.2f")).append(" |\n");
         }
         sb.append("\n\"epochs to 90%\": the first epoch after which held-out accuracy was at least 0.90 "
