@@ -17,7 +17,7 @@ import org.norm4j.data.Mnist;
 import org.norm4j.initializers.Seeds;
 import org.norm4j.Norm4j;
 import org.norm4j.layers.Layer;
-import org.norm4j.layers.ZeroVariancePolicy;
+import org.norm4j.stats.ZeroVariancePolicy;
 import org.norm4j.models.Callback;
 import org.norm4j.models.FitOptions;
 import org.norm4j.models.Sequential;

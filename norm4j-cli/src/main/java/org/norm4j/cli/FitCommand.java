@@ -2,18 +2,16 @@ package org.norm4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.norm4j.cli.io.AtomicOutput;
 import org.norm4j.cli.io.BadRowException;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
-import org.norm4j.cli.stats.Method;
-import org.norm4j.cli.stats.StatsFile;
 import org.norm4j.files.InputFile;
-import org.norm4j.layers.ZeroVariancePolicy;
-import org.norm4j.stats.StreamingMoments;
+import org.norm4j.stats.ScalingMethod;
+import org.norm4j.stats.ZeroVariancePolicy;
+import org.norm4j.stats.io.StatsFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +32,8 @@ import picocli.CommandLine.Spec;
             "  norm4j fit data.csv --columns price,weight --method minmax --out stats.json",
             "  norm4j fit data.csv --no-header --columns 2-5 --ddof 1 --out stats.json",
             "  norm4j fit features.npy --zero-variance sklearn --out stats.json",
+            "  norm4j fit data.csv --method robust --quantile-range 10,90 --out stats.json",
+            "  norm4j fit data.csv --method minmax --feature-range -1,1 --clip --out stats.json",
             "", "Exit codes: 0 success, 1 failure (bad input, missing file), 2 usage error."})
 final class FitCommand implements Callable<Integer> {
     @Spec
@@ -48,9 +48,14 @@ final class FitCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = {"-m", "--method"}, defaultValue = "standard", paramLabel = "METHOD",
-            description = "standard: (x - mean) / max(std, 1e-7); minmax: (x - min) / (max - min); "
-                    + "maxabs: x / max(|min|, |max|). Default: ${DEFAULT-VALUE}.")
+            description = "standard: (x - mean) / std; minmax: (x - min) / (max - min) mapped to --feature-range; "
+                    + "maxabs: x / max(|min|, |max|); robust: (x - median) / (q_hi - q_lo); normalize: each row "
+                    + "divided by its --norm. As scikit-learn's StandardScaler, MinMaxScaler, MaxAbsScaler, "
+                    + "RobustScaler, Normalizer. Default: ${DEFAULT-VALUE}.")
     String method;
+
+    @Mixin
+    ScalerOptions scalerOptions;
 
     @Option(names = {"-c", "--columns"}, paramLabel = "LIST",
             description = "Columns to fit: names and/or 1-based numbers and ranges, e.g. 'age,income' or '1,3-5'. "
@@ -76,7 +81,8 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Method m = parse(() -> Method.parse(method), "--method");
+        ScalingMethod m = parse(() -> ScalingMethod.parse(method), "--method");
+        StatsFile.Options options = parse(() -> scalerOptions.options(m), "--method " + m.configName());
         ZeroVariancePolicy policy = zeroVariance == null ? m.defaultPolicy()
                 : parse(() -> ZeroVariancePolicy.parse(zeroVariance), "--zero-variance");
         if (ddof != 0 && ddof != 1) {
@@ -89,16 +95,19 @@ final class FitCommand implements Callable<Integer> {
         checkInput(input);
         long t0 = System.nanoTime();
         BadRows bad = new BadRows(in.skipBadRows);
-        StatsFile stats = NpyReader.isNpy(input) ? fitNpy(m, policy) : fitCsv(m, policy, bad);
+        long budget = parse(() -> scalerOptions.memoryBudgetBytes(), "--memory-budget");
+        Fitting fitting = new Fitting(m, options, ddof, policy, scalerOptions.nanPolicy(), budget, input.toString());
+        StatsFile stats = NpyReader.isNpy(input) ? fitNpy(fitting) : fitCsv(fitting, bad);
         if (ddof >= stats.moments().count()) {
             throw new CliException(input + ": " + stats.moments().count() + " row" + (stats.moments().count() == 1
                     ? "" : "s") + " with --ddof " + ddof + ": expected more rows than ddof (the sample variance "
                     + "needs 2)");
         }
-        stats.write(out, Main.versionString());
+        AtomicOutput.write(out, stats.toJson(Main.versionString()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         double seconds = (System.nanoTime() - t0) / 1e9;
         PrintWriter err = spec.commandLine().getErr();
         bad.report(err);
+        fitting.warnConstant(stats, err);
         long rows = stats.moments().count();
         summary(spec, out).printf(Locale.ROOT,
                 "fit %s: %,d rows x %d feature%s of %s in %.2f s (%,.0f rows/s) -> %s%n", m.configName(),
@@ -135,12 +144,12 @@ final class FitCommand implements Callable<Integer> {
         return Math.max(1, Math.min(chunkRows, (1 << 20) / features));
     }
 
-    private StatsFile fitCsv(Method m, ZeroVariancePolicy policy, BadRows bad) {
+    private StatsFile fitCsv(Fitting fit, BadRows bad) {
         char delim = delimiter();
         try (CsvReader r = CsvReader.open(input, delim, in.header)) {
             int[] cols = Columns.resolve(columns, r.header(), r.columns(), input.toString());
             int f = cols.length;
-            StreamingMoments sm = new StreamingMoments(f);
+            fit.start(f);
             int chunk = chunk(chunkRows, f);
             double[] buf = new double[chunk * f];
             int n = 0;
@@ -159,14 +168,14 @@ final class FitCommand implements Callable<Integer> {
                         bad.handle(e);
                     }
                     if (n == chunk) {
-                        sm.update(buf, n);
+                        fit.update(buf, n);
                         rows += n;
                         n = 0;
                         p.stepTo(r.bytesRead());
                         p.rows(rows);
                     }
                 }
-                sm.update(buf, n);
+                fit.update(buf, n);
                 rows += n;
                 p.stepTo(r.sizeBytes());
                 p.rows(rows);
@@ -182,7 +191,7 @@ final class FitCommand implements Callable<Integer> {
             }
             StatsFile.Input layout = new StatsFile.Input("csv", r.columns(), header != null,
                     InputOptions.delimiterName(delim));
-            return new StatsFile(m, ddof, policy, layout, cols, names, sm, bad.count(), List.of(input.toString()));
+            return fit.result(layout, cols, names, bad.count());
         }
     }
 
@@ -194,7 +203,7 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
-    private StatsFile fitNpy(Method m, ZeroVariancePolicy policy) {
+    private StatsFile fitNpy(Fitting fit) {
         try (NpyReader r = NpyReader.open(input)) {
             int[] cols = Columns.resolve(columns, null, r.columns(), input.toString());
             int f = cols.length;
@@ -202,7 +211,7 @@ final class FitCommand implements Callable<Integer> {
             if (r.rows() == 0) { // before allocating anything from the declared column count
                 throw new CliException(input + ": no data rows (shape (0, " + c + "))");
             }
-            StreamingMoments sm = new StreamingMoments(f);
+            fit.start(f);
             int chunk = (int) Math.min(chunk(chunkRows, c), r.rows());
             double[] raw = new double[chunk * c];
             double[] buf = cols.length == c && isIdentity(cols) ? raw : new double[chunk * f];
@@ -216,7 +225,7 @@ final class FitCommand implements Callable<Integer> {
                             }
                         }
                     }
-                    sm.update(buf, n);
+                    fit.update(buf, n);
                     p.stepTo(r.rowsRead());
                 }
             }
@@ -224,7 +233,7 @@ final class FitCommand implements Callable<Integer> {
                 throw new CliException(input + ": no data rows (shape (0, " + c + "))");
             }
             StatsFile.Input layout = new StatsFile.Input("npy", c, false, null);
-            return new StatsFile(m, ddof, policy, layout, cols, new String[f], sm, 0, List.of(input.toString()));
+            return fit.result(layout, cols, new String[f], 0);
         }
     }
 

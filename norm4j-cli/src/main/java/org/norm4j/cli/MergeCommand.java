@@ -1,14 +1,15 @@
 package org.norm4j.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.norm4j.cli.io.AtomicOutput;
-import org.norm4j.cli.stats.StatsFile;
+import org.norm4j.files.InputFile;
+import org.norm4j.stats.io.StatsFile;
+import org.norm4j.stats.io.StatsFileException;
 import org.norm4j.stats.StreamingMoments;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,65 +49,32 @@ final class MergeCommand implements Callable<Integer> {
         AtomicOutput.check(out, parts.toArray(new Path[0])); // before reading anything
         List<StatsFile> files = new ArrayList<>();
         for (Path p : parts) {
-            files.add(StatsFile.read(p));
+            files.add(read(p));
         }
-        StatsFile first = files.get(0);
-        StreamingMoments merged = first.moments();
-        long skipped = first.skippedRows();
-        List<String> sources = new ArrayList<>(first.sources());
+        StatsFile whole = files.get(0);
         for (int i = 1; i < files.size(); i++) {
-            StatsFile f = files.get(i);
-            checkCompatible(first, parts.get(0), f, parts.get(i));
             try {
-                Math.addExact(merged.count(), f.moments().count());
-                skipped = Math.addExact(skipped, f.skippedRows());
-            } catch (ArithmeticException e) {
-                throw new CliException(parts.get(i) + ": merging its rows makes more than " + Long.MAX_VALUE
-                        + " rows: expected a total that fits in a long");
+                whole = whole.merge(files.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(parts.get(i) + ": " + e.getMessage() + " (as in " + parts.get(0) + ")", e);
             }
-            merged.merge(f.moments());
-            sources.addAll(f.sources());
         }
-        StatsFile whole = new StatsFile(first.method(), first.ddof(), first.policy(), first.input(), first.columns(),
-                first.names(), merged, skipped, sources);
-        whole.write(out, Main.versionString());
+        StreamingMoments merged = whole.moments();
+        AtomicOutput.write(out, whole.toJson(Main.versionString()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         FitCommand.summary(spec, out).printf(Locale.ROOT, "merged %d stats files: %,d rows x %d features -> %s%n",
                 files.size(), merged.count(), whole.features(), out);
         FitCommand.summary(spec, out).flush();
         return 0;
     }
 
-    private static void checkCompatible(StatsFile a, Path pa, StatsFile b, Path pb) {
-        same("method", a.method().configName(), b.method().configName(), pa, pb);
-        same("ddof", a.ddof(), b.ddof(), pa, pb);
-        same("zero_variance_policy", a.policy().configName(), b.policy().configName(), pa, pb);
-        same("input kind", a.input().kind(), b.input().kind(), pa, pb);
-        same("number of input columns", a.input().columns(), b.input().columns(), pa, pb);
-        same("input header", a.input().header(), b.input().header(), pa, pb);
-        same("input delimiter", a.input().delimiter(), b.input().delimiter(), pa, pb);
-        same("number of features", a.features(), b.features(), pa, pb);
-        if (!Arrays.equals(a.columns(), b.columns())) {
-            throw new CliException(pb + ": fitted columns " + oneBased(b.columns()) + ", but " + pa + " has "
-                    + oneBased(a.columns()) + ": expected the same columns");
+    /** Reads a stats file, its failures as one-line command errors. */
+    static StatsFile read(Path p) {
+        try {
+            return StatsFile.read(p);
+        } catch (StatsFileException e) {
+            throw new CliException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CliException(InputFile.message(p, e), e);
         }
-        if (!Arrays.equals(a.names(), b.names())) {
-            throw new CliException(pb + ": feature names " + Arrays.toString(b.names()) + ", but " + pa + " has "
-                    + Arrays.toString(a.names()) + ": expected the same names");
-        }
-    }
-
-    private static void same(String what, Object x, Object y, Path pa, Path pb) {
-        if (!Objects.equals(x, y)) {
-            throw new CliException(pb + ": " + what + " " + y + ", but " + pa + " has " + x + ": expected the same "
-                    + what + " in every part");
-        }
-    }
-
-    private static String oneBased(int[] cols) {
-        int[] c = cols.clone();
-        for (int i = 0; i < c.length; i++) {
-            c[i]++;
-        }
-        return Arrays.toString(c);
     }
 }

@@ -14,8 +14,10 @@ import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
 import org.norm4j.cli.io.NpyWriter;
 import org.norm4j.cli.io.Numbers;
-import org.norm4j.cli.stats.Scaler;
-import org.norm4j.cli.stats.StatsFile;
+import org.norm4j.stats.FeatureScaler;
+import org.norm4j.stats.RowNorm;
+import org.norm4j.stats.ScalingMethod;
+import org.norm4j.stats.io.StatsFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -87,7 +89,11 @@ final class TransformCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--out " + out + ": the output has the input's format ("
                     + (npyIn ? ".npy" : "CSV") + "): expected a name " + (npyIn ? "" : "not ") + "ending in .npy");
         }
-        StatsFile stats = StatsFile.read(statsPath);
+        StatsFile stats = MergeCommand.read(statsPath);
+        if (invert && stats.method() == ScalingMethod.NORMALIZE) {
+            throw new ParameterException(spec.commandLine(), "--invert with " + statsPath + " of method normalize: "
+                    + "expected a feature scaler (a row normalization cannot be undone: the norms are not kept)");
+        }
         long t0 = System.nanoTime();
         BadRows bad = new BadRows(in.skipBadRows);
         long rows = npyIn ? npy(stats) : csv(stats, bad);
@@ -127,7 +133,7 @@ final class TransformCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Boolean header = in.header != null ? in.header : Boolean.valueOf(stats.input().header());
-        Scaler scaler = Scaler.of(stats, invert);
+        Apply scaler = new Apply(stats, invert);
         long rows = 0;
         try (CsvReader r = CsvReader.open(input, delim, header)) {
             checkColumns(stats, r.columns(), r.header());
@@ -147,9 +153,14 @@ final class TransformCommand implements Callable<Integer> {
                         w.write('\n');
                     }
                     StringBuilder sb = new StringBuilder(256);
+                    double[] values = new double[cols.length];
                     while (r.next()) {
                         try {
                             r.requireWellFormed();
+                            for (int j = 0; j < cols.length; j++) {
+                                values[j] = r.number(cols[j]);
+                            }
+                            scaler.row(values);
                             sb.setLength(0);
                             for (int c = 0; c < feature.length; c++) {
                                 if (c > 0) {
@@ -159,7 +170,7 @@ final class TransformCommand implements Callable<Integer> {
                                 if (j < 0) {
                                     sb.append(r.rawField(c));
                                 } else {
-                                    sb.append(Numbers.format(scaler.apply(j, r.number(c))));
+                                    sb.append(Numbers.format(values[j]));
                                 }
                             }
                             sb.append('\n');
@@ -187,7 +198,7 @@ final class TransformCommand implements Callable<Integer> {
     }
 
     private long npy(StatsFile stats) {
-        Scaler scaler = Scaler.of(stats, invert);
+        Apply scaler = new Apply(stats, invert);
         try (NpyReader r = NpyReader.open(input)) {
             checkColumns(stats, r.columns(), null);
             int c = r.columns();
@@ -202,12 +213,7 @@ final class TransformCommand implements Callable<Integer> {
                                 r.rows(), " rows", 1, true)) {
                     int n;
                     while ((n = r.read(buf, chunk)) > 0) {
-                        for (int i = 0; i < n; i++) {
-                            int base = i * c;
-                            for (int j = 0; j < cols.length; j++) {
-                                buf[base + cols[j]] = scaler.apply(j, buf[base + cols[j]]);
-                            }
-                        }
+                        scaler.apply(buf, n, c, cols);
                         w.write(buf, n);
                         p.stepTo(r.rowsRead());
                     }
@@ -216,6 +222,36 @@ final class TransformCommand implements Callable<Integer> {
                 ao.commit();
             }
             return r.rows();
+        }
+    }
+
+    /** The fitted statistics as one operation on rows: a feature scaler, or a row norm for normalize. */
+    private static final class Apply {
+        private final FeatureScaler scaler;
+        private final RowNorm norm;
+        private final boolean inverse;
+        private final int[] identity;
+
+        Apply(StatsFile stats, boolean inverse) {
+            this.norm = stats.method() == ScalingMethod.NORMALIZE ? stats.rowNorm() : null;
+            this.scaler = norm == null ? stats.scaler() : null;
+            this.inverse = inverse;
+            this.identity = new int[stats.features()];
+            Arrays.setAll(identity, j -> j);
+        }
+
+        /** Transforms {@code rows} rows of {@code stride} values in place, feature j at column cols[j]. */
+        void apply(double[] data, int rows, int stride, int[] cols) {
+            if (norm != null) {
+                norm.apply(data, rows, stride, cols);
+            } else {
+                scaler.apply(data, rows, stride, cols, inverse);
+            }
+        }
+
+        /** Transforms one row of the features' values in place. */
+        void row(double[] values) {
+            apply(values, 1, values.length, identity);
         }
     }
 }

@@ -10,9 +10,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.norm4j.Tensor;
-import org.norm4j.cli.stats.StatsFile;
+import org.norm4j.stats.io.StatsFile;
 import org.norm4j.layers.Normalization;
-import org.norm4j.layers.ZeroVariancePolicy;
+import org.norm4j.stats.ZeroVariancePolicy;
 
 /**
  * {@code norm4j fit} + {@code transform} (float64) against {@code org.norm4j.layers.Normalization} adapted on

@@ -74,14 +74,22 @@ class StatsSchemaTest {
                 "99999999999999999999", "integer in");
         text("colshuge", valid.replace("\"columns\" : 3", "\"columns\" : 3000000000"), "'input.columns'",
                 "3000000000");
-        tree("count", r -> f(r, 0).put("count", 2), "'features[0].count'", "expected 3");
+        tree("count", r -> f(r, 0).put("count", 4), "'features[0].count'", "at most 'rows' 3");
+        tree("countprop", r -> {
+            r.put("nan_policy", "propagate");
+            f(r, 0).put("count", 2);
+        }, "'features[0].count'", "expected 3");
+        tree("countvar", r -> f(r, 0).put("count", 2), "'features[0].variance'", "m2 / (count - ddof)");
+        tree("nanpolicy", r -> r.put("nan_policy", "omit"), "'nan_policy'", "propagate or ignore");
+        tree("option", r -> ((ObjectNode) r.get("options")).put("clip", true), "unknown field 'options.clip'");
+        tree("nooptions", r -> r.remove("options"), "'options'", "expected an object");
         tree("unknown", r -> r.put("colums", 3), "unknown field 'colums'");
         tree("unknownf", r -> f(r, 0).put("scale", 2.0), "unknown field 'features[0].scale'");
         tree("unknowni", r -> ((ObjectNode) r.get("input")).put("quote", "'"), "unknown field 'input.quote'");
         text("dupkey", valid.replace("\"rows\" : 3,", "\"rows\" : 3, \"rows\" : 30,"), "invalid JSON",
                 "Duplicate field 'rows'");
         text("trailing", valid + "{}", "invalid JSON");
-        tree("variance", r -> f(r, 0).put("variance", 100.0), "'features[0].variance'", "m2 / (rows - ddof)");
+        tree("variance", r -> f(r, 0).put("variance", 100.0), "'features[0].variance'", "m2 / (count - ddof)");
         tree("std", r -> f(r, 0).put("std", 100.0), "'features[0].std'", "sqrt(variance)");
         tree("epsilon", r -> r.put("epsilon", 0.5), "'epsilon'", "0.5");
         tree("estimator", r -> r.put("variance_estimator", "sample"), "'variance_estimator'", "'population'");
@@ -101,7 +109,7 @@ class StatsSchemaTest {
         tree("control", r -> r.put("method", "\u001b[2Jstandard"), "'method'", "\\x1b[2Jstandard");
         tree("sources", r -> r.putArray("sources").add(3), "'sources[0]'", "string");
         tree("skipped", r -> r.put("skipped_rows", -1), "'skipped_rows'", "-1");
-        assertEquals(33, cases);
+        assertEquals(38, cases);
     }
 
     @Test

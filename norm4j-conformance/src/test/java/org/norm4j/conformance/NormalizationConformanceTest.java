@@ -16,7 +16,7 @@ import org.norm4j.Shape;
 import org.norm4j.Tensor;
 import org.norm4j.conformance.Tf.Arr;
 import org.norm4j.layers.Normalization;
-import org.norm4j.layers.ZeroVariancePolicy;
+import org.norm4j.stats.ZeroVariancePolicy;
 
 /**
  * The preprocessing {@code Normalization} layer against the TensorFlow composition Keras 3 runs: statistics

@@ -19,8 +19,9 @@ import org.norm4j.kernel.ReductionPlan;
  * tree; and it stays accurate when the mean is large against the spread (no E[x^2] - E[x]^2).
  *
  * <p>This is the engine behind Keras-style {@code Normalization.adapt}, the {@code norm4j fit} command and
- * distributed fitting. NaN values propagate (the mean, variance, min and max of a feature with a NaN are
- * NaN), as in NumPy and TensorFlow.
+ * distributed fitting. By default NaN values propagate (the mean, variance, min and max of a feature with a NaN
+ * are NaN), as in NumPy and TensorFlow; with {@link NanPolicy#IGNORE} they are skipped, as scikit-learn does,
+ * and each feature keeps its own count of non-missing values ({@link #counts()}).
  *
  * <pre>{@code
  * StreamingMoments s = new StreamingMoments(3);
@@ -30,25 +31,39 @@ import org.norm4j.kernel.ReductionPlan;
  */
 public final class StreamingMoments {
     private static final int MAGIC = 0x4e344d53; // "N4MS"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private final int features;
+    private final NanPolicy nanPolicy;
     private long count;
+    private final long[] counts;
     private final double[] mean;
     private final double[] m2;
     private final double[] min;
     private final double[] max;
 
     /**
-     * An empty accumulator.
+     * An empty accumulator in which NaN propagates.
      *
      * @param features number of features (columns), {@code >= 1}
      */
     public StreamingMoments(int features) {
+        this(features, NanPolicy.PROPAGATE);
+    }
+
+    /**
+     * An empty accumulator.
+     *
+     * @param features number of features (columns), {@code >= 1}
+     * @param nanPolicy whether NaN propagates (NumPy, TensorFlow) or is skipped (scikit-learn)
+     */
+    public StreamingMoments(int features, NanPolicy nanPolicy) {
         if (features < 1) {
             throw new IllegalArgumentException("features = " + features + ": expected >= 1");
         }
         this.features = features;
+        this.nanPolicy = Objects.requireNonNull(nanPolicy, "nanPolicy must not be null");
+        this.counts = new long[features];
         this.mean = new double[features];
         this.m2 = new double[features];
         this.min = new double[features];
@@ -57,10 +72,27 @@ public final class StreamingMoments {
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
     }
 
-    /** The saved form of an accumulator: what {@link #state()} returns and {@link #fromState} accepts. */
-    public record State(long count, double[] mean, double[] m2, double[] min, double[] max) {
-        /** Checks that the arrays are present and of one length, and the count is not negative. */
+    /**
+     * The saved form of an accumulator: what {@link #state()} returns and {@link #fromState} accepts.
+     *
+     * @param count rows seen
+     * @param counts per feature, the non-missing values seen ({@code count} everywhere under PROPAGATE)
+     */
+    public record State(long count, long[] counts, double[] mean, double[] m2, double[] min, double[] max,
+            NanPolicy nanPolicy) {
+        /** A state in which NaN propagates (every feature counts every row). */
+        public State(long count, double[] mean, double[] m2, double[] min, double[] max) {
+            this(count, filled(Objects.requireNonNull(mean, "mean must not be null").length, count), mean, m2, min,
+                    max, NanPolicy.PROPAGATE);
+        }
+
+        /**
+         * Checks that the arrays are present and of one length, the count is not negative and each per-feature
+         * count lies in {@code [0, count]} (equal to it under PROPAGATE).
+         */
         public State {
+            Objects.requireNonNull(counts, "counts must not be null");
+            Objects.requireNonNull(nanPolicy, "nanPolicy must not be null");
             Objects.requireNonNull(mean, "mean must not be null");
             Objects.requireNonNull(m2, "m2 must not be null");
             Objects.requireNonNull(min, "min must not be null");
@@ -69,12 +101,35 @@ public final class StreamingMoments {
                 throw new IllegalArgumentException("count = " + count + ": expected >= 0");
             }
             int f = mean.length;
-            if (f < 1 || m2.length != f || min.length != f || max.length != f) {
+            if (f < 1 || m2.length != f || min.length != f || max.length != f || counts.length != f) {
                 throw new IllegalArgumentException("state arrays have lengths mean=" + mean.length + ", m2="
-                        + m2.length + ", min=" + min.length + ", max=" + max.length
+                        + m2.length + ", min=" + min.length + ", max=" + max.length + ", counts=" + counts.length
                         + ": expected one equal length >= 1");
             }
+            for (int j = 0; j < f; j++) {
+                if (counts[j] < 0 || counts[j] > count || nanPolicy == NanPolicy.PROPAGATE && counts[j] != count) {
+                    throw new IllegalArgumentException("counts[" + j + "] = " + counts[j] + " with count " + count
+                            + ": expected " + (nanPolicy == NanPolicy.PROPAGATE ? "count (NaN propagates)"
+                            : "a value in [0, count]"));
+                }
+            }
         }
+
+        private static long[] filled(int n, long v) {
+            long[] a = new long[n];
+            Arrays.fill(a, v);
+            return a;
+        }
+    }
+
+    /** Whether NaN propagates or is skipped. */
+    public NanPolicy nanPolicy() {
+        return nanPolicy;
+    }
+
+    /** Per feature, the number of non-missing values seen ({@link #count()} everywhere under PROPAGATE). */
+    public long[] counts() {
+        return counts.clone();
     }
 
     /** Number of features. */
@@ -87,14 +142,15 @@ public final class StreamingMoments {
         return count;
     }
 
-    /** Per-feature means (NaN before any data). */
+    /** Per-feature means (NaN for a feature without values). */
     public double[] mean() {
-        if (count == 0) {
-            double[] nan = new double[features];
-            Arrays.fill(nan, Double.NaN);
-            return nan;
+        double[] m = mean.clone();
+        for (int j = 0; j < features; j++) {
+            if (counts[j] == 0) {
+                m[j] = Double.NaN;
+            }
         }
-        return mean.clone();
+        return m;
     }
 
     /** Per-feature centred sums of squares. */
@@ -115,7 +171,7 @@ public final class StreamingMoments {
     /**
      * Per-feature variance {@code M2 / (count - ddof)}: {@code ddof = 0} is the population (biased) variance
      * of Keras, TensorFlow and scikit-learn, {@code ddof = 1} the sample variance of Spark and pandas.
-     * NaN when {@code count <= ddof}.
+     * NaN when {@code count <= ddof}; {@code count} is the feature's own count of non-missing values.
      */
     public double[] variance(int ddof) {
         if (ddof < 0) {
@@ -123,7 +179,7 @@ public final class StreamingMoments {
         }
         double[] v = new double[features];
         for (int j = 0; j < features; j++) {
-            v[j] = count > ddof ? m2[j] / (count - ddof) : Double.NaN;
+            v[j] = counts[j] > ddof ? m2[j] / (counts[j] - ddof) : Double.NaN;
         }
         return v;
     }
@@ -135,9 +191,14 @@ public final class StreamingMoments {
             throw new IllegalArgumentException("row has " + row.length + " values: expected " + features);
         }
         count++;
+        boolean skip = nanPolicy == NanPolicy.IGNORE;
         for (int j = 0; j < features; j++) {
+            if (skip && Double.isNaN(row[j])) {
+                continue;
+            }
+            long n = ++counts[j];
             double d = row[j] - mean[j];
-            mean[j] += d / count;
+            mean[j] += d / n;
             m2[j] += d * (row[j] - mean[j]);
             min[j] = Math.min(min[j], row[j]);
             max[j] = Math.max(max[j], row[j]);
@@ -184,12 +245,88 @@ public final class StreamingMoments {
         if (rows == 0) {
             return this;
         }
+        if (nanPolicy == NanPolicy.IGNORE && hasNaN(data, rows * features)) {
+            updateSkippingNaN(data, rows);
+            return this;
+        }
         ReductionPlan plan = ReductionPlan.of(new int[] {rows, features}, new int[] {0});
         double[][] mm = Reduce.moments(data, plan);
         double[] mn = Reduce.extreme(data, plan, false);
         double[] mx = Reduce.extreme(data, plan, true);
-        mergeInto(rows, mm[0], mm[1], mn, mx);
+        long[] nb = new long[features];
+        Arrays.fill(nb, rows);
+        mergeInto(rows, nb, mm[0], mm[1], mn, mx);
         return this;
+    }
+
+    private static boolean hasNaN(Object data, int n) {
+        if (data instanceof float[]) {
+            float[] f = (float[]) data;
+            for (int i = 0; i < n; i++) {
+                if (f[i] != f[i]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        double[] d = (double[]) data;
+        for (int i = 0; i < n; i++) {
+            if (d[i] != d[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A chunk with NaN under IGNORE: per feature, two passes over its non-missing values, then Chan's merge. */
+    private void updateSkippingNaN(Object data, int rows) {
+        double[] x;
+        if (data instanceof float[]) {
+            float[] f = (float[]) data;
+            x = new double[rows * features];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = f[i];
+            }
+        } else {
+            x = (double[]) data;
+        }
+        long[] n = new long[features];
+        double[] sum = new double[features];
+        double[] mn = new double[features];
+        double[] mx = new double[features];
+        Arrays.fill(mn, Double.POSITIVE_INFINITY);
+        Arrays.fill(mx, Double.NEGATIVE_INFINITY);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0, b = i * features; j < features; j++) {
+                double v = x[b + j];
+                if (v == v) {
+                    n[j]++;
+                    sum[j] += v;
+                    mn[j] = Math.min(mn[j], v);
+                    mx[j] = Math.max(mx[j], v);
+                }
+            }
+        }
+        double[] mu = new double[features];
+        for (int j = 0; j < features; j++) {
+            mu[j] = n[j] == 0 ? 0 : sum[j] / n[j];
+        }
+        double[] m2b = new double[features];
+        double[] corr = new double[features];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0, b = i * features; j < features; j++) {
+                double v = x[b + j];
+                if (v == v) {
+                    double d = v - mu[j];
+                    m2b[j] += d * d;
+                    corr[j] += d;
+                }
+            }
+        }
+        for (int j = 0; j < features; j++) { // the corrected two-pass formula (Chan, Golub, LeVeque 1983)
+            m2b[j] = n[j] == 0 ? 0 : Math.max(0, m2b[j] - corr[j] * corr[j] / n[j]);
+        }
+        mergeInto(rows, n, mu, m2b, mn, mx);
     }
 
     /** Folds another accumulator's state into this one (Chan et al.'s pairwise formula). */
@@ -199,16 +336,24 @@ public final class StreamingMoments {
             throw new IllegalArgumentException("other has " + other.features + " features: expected "
                     + features);
         }
+        if (other.nanPolicy != nanPolicy) {
+            throw new IllegalArgumentException("other has nan_policy " + other.nanPolicy.configName()
+                    + ": expected " + nanPolicy.configName() + " (the same as this accumulator)");
+        }
         if (other.count > 0) {
-            mergeInto(other.count, other.mean, other.m2, other.min, other.max);
+            mergeInto(other.count, other.counts, other.mean, other.m2, other.min, other.max);
         }
         return this;
     }
 
-    private void mergeInto(long nb, double[] meanB, double[] m2B, double[] minB, double[] maxB) {
-        long na = count;
-        long n = na + nb;
+    private void mergeInto(long rows, long[] nbs, double[] meanB, double[] m2B, double[] minB, double[] maxB) {
         for (int j = 0; j < features; j++) {
+            long na = counts[j];
+            long nb = nbs[j];
+            long n = na + nb;
+            if (nb == 0) {
+                continue;
+            }
             if (na == 0) {
                 mean[j] = meanB[j];
                 m2[j] = m2B[j];
@@ -219,20 +364,22 @@ public final class StreamingMoments {
             }
             min[j] = Math.min(min[j], minB[j]);
             max[j] = Math.max(max[j], maxB[j]);
+            counts[j] = n;
         }
-        count = n;
+        count += rows;
     }
 
     /** A copy of the state, for saving. */
     public State state() {
-        return new State(count, mean.clone(), m2.clone(), min.clone(), max.clone());
+        return new State(count, counts.clone(), mean.clone(), m2.clone(), min.clone(), max.clone(), nanPolicy);
     }
 
     /** An accumulator restored from a saved state. */
     public static StreamingMoments fromState(State s) {
         Objects.requireNonNull(s, "state must not be null");
-        StreamingMoments m = new StreamingMoments(s.mean().length);
+        StreamingMoments m = new StreamingMoments(s.mean().length, s.nanPolicy());
         m.count = s.count();
+        System.arraycopy(s.counts(), 0, m.counts, 0, m.features);
         System.arraycopy(s.mean(), 0, m.mean, 0, m.features);
         System.arraycopy(s.m2(), 0, m.m2, 0, m.features);
         System.arraycopy(s.min(), 0, m.min, 0, m.features);
@@ -240,14 +387,21 @@ public final class StreamingMoments {
         return m;
     }
 
-    /** The state as bytes (magic, version, count, features, then the arrays), exact to the bit. */
+    /**
+     * The state as bytes, exact to the bit: magic, version 2, count, features, the NaN policy (0 propagate,
+     * 1 ignore), the per-feature counts, then mean, m2, min and max.
+     */
     public byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 32 * features);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(24 + 40 * features);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeLong(count);
             out.writeInt(features);
+            out.writeInt(nanPolicy.ordinal());
+            for (long c : counts) {
+                out.writeLong(c);
+            }
             for (double[] a : new double[][] {mean, m2, min, max}) {
                 for (double v : a) {
                     out.writeDouble(v);
@@ -260,9 +414,11 @@ public final class StreamingMoments {
     }
 
     /**
-     * Restores an accumulator written by {@link #toBytes()}.
+     * Restores an accumulator written by {@link #toBytes()} (version 2, or version 1 of earlier releases:
+     * NaN propagating, no per-feature counts).
      *
-     * @throws IllegalArgumentException on a wrong magic number, an unknown version or truncated bytes
+     * @throws IllegalArgumentException on a wrong magic number, an unknown version, truncated bytes or an
+     *     inconsistent state
      */
     public static StreamingMoments fromBytes(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes must not be null");
@@ -273,14 +429,29 @@ public final class StreamingMoments {
                         "magic number 0x%08x: expected 0x%08x (not a StreamingMoments state)", magic, MAGIC));
             }
             int version = in.readInt();
-            if (version != VERSION) {
-                throw new IllegalArgumentException("state version " + version + ": expected " + VERSION);
+            if (version != 1 && version != VERSION) {
+                throw new IllegalArgumentException("state version " + version + ": expected 1 or " + VERSION);
             }
             long count = in.readLong();
             int f = in.readInt();
-            if (f < 1 || (long) f * 32 + 20 != bytes.length) {
+            long expected = version == 1 ? (long) f * 32 + 20 : (long) f * 40 + 24;
+            if (f < 1 || expected != bytes.length) {
                 throw new IllegalArgumentException("state declares " + f + " features but has " + bytes.length
-                        + " bytes: expected " + ((long) f * 32 + 20));
+                        + " bytes: expected " + expected);
+            }
+            NanPolicy policy = NanPolicy.PROPAGATE;
+            long[] counts = new long[f];
+            Arrays.fill(counts, count);
+            if (version > 1) {
+                int p = in.readInt();
+                if (p < 0 || p >= NanPolicy.values().length) {
+                    throw new IllegalArgumentException("state NaN policy " + p + ": expected 0 (propagate) or 1 "
+                            + "(ignore)");
+                }
+                policy = NanPolicy.values()[p];
+                for (int j = 0; j < f; j++) {
+                    counts[j] = in.readLong();
+                }
             }
             double[][] arrays = new double[4][f];
             for (double[] a : arrays) {
@@ -288,7 +459,7 @@ public final class StreamingMoments {
                     a[j] = in.readDouble();
                 }
             }
-            return fromState(new State(count, arrays[0], arrays[1], arrays[2], arrays[3]));
+            return fromState(new State(count, counts, arrays[0], arrays[1], arrays[2], arrays[3], policy));
         } catch (IOException e) {
             throw new IllegalArgumentException("state bytes are truncated (" + bytes.length + " bytes)", e);
         }

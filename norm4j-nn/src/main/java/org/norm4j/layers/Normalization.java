@@ -15,7 +15,9 @@ import org.norm4j.Tensor;
 import org.norm4j.Variable;
 import org.norm4j.initializers.Initializer;
 import org.norm4j.ops.Manipulation;
+import org.norm4j.stats.NanPolicy;
 import org.norm4j.stats.StreamingMoments;
+import org.norm4j.stats.ZeroVariancePolicy;
 
 /**
  * {@code keras.layers.Normalization}, the preprocessing layer: shifts and scales each feature by a mean and a
@@ -41,7 +43,11 @@ import org.norm4j.stats.StreamingMoments;
  *       and cannot be adapted.</li>
  *   <li>{@code invert = false}: apply the inverse transformation (turn normalized values back).</li>
  *   <li>{@code zero_variance_policy = KERAS} (norm4j): what a zero-variance feature does; see
- *       {@link ZeroVariancePolicy} (KERAS divides by 1e-7, SKLEARN by 1, SPARK outputs 0).</li>
+ *       {@link ZeroVariancePolicy} (KERAS divides by 1e-7, SKLEARN by 1 where scikit-learn's constant-feature
+ *       test holds and by the exact standard deviation elsewhere, SPARK outputs 0).</li>
+ *   <li>{@code nan_policy = PROPAGATE} (norm4j): what {@code adapt} does with NaN; see {@link NanPolicy}
+ *       (PROPAGATE, TensorFlow's rule: a feature with a NaN gets NaN statistics; IGNORE, scikit-learn's rule:
+ *       NaN values are skipped when adapting, and stay NaN in the output).</li>
  *   <li>{@code ddof = 0} (norm4j): the variance estimator used by {@code adapt}, {@code M2 / (n - ddof)}: 0 is
  *       the population (biased) variance of Keras, TensorFlow and scikit-learn; 1 the sample (unbiased) variance
  *       of Spark MLlib. It does not touch explicit statistics.</li>
@@ -97,6 +103,7 @@ public class Normalization extends Layer {
     private final boolean invert;
     private final ZeroVariancePolicy zeroVariancePolicy;
     private final int ddof;
+    private final NanPolicy nanPolicy;
 
     private int[] keepAxis;
     private int[] reduceAxis;
@@ -128,6 +135,7 @@ public class Normalization extends Layer {
         this.invert = b.invert;
         this.zeroVariancePolicy = b.zeroVariancePolicy;
         this.ddof = b.ddof;
+        this.nanPolicy = b.nanPolicy;
         if ((b.mean == null) != (b.variance == null)) {
             throw new IllegalArgumentException("When setting values directly, both `mean` and `variance` must be "
                     + "set. Received: mean=" + (b.mean == null ? "null" : b.mean.shape())
@@ -192,6 +200,10 @@ public class Normalization extends Layer {
         Object d = config.get("ddof");
         if (d != null) {
             b.ddof(((Number) d).intValue());
+        }
+        Object np = config.get("nan_policy");
+        if (np != null) {
+            b.nanPolicy(NanPolicy.parse(np.toString()));
         }
         Normalization n = b.build();
         LayerConfigs.applyBase(n, config);
@@ -313,7 +325,7 @@ public class Normalization extends Layer {
             }
             checkAdaptShape(batch, index);
             if (acc == null) {
-                acc = new StreamingMoments(Math.max(1, sizeOf(keptShape)));
+                acc = new StreamingMoments(Math.max(1, sizeOf(keptShape)), nanPolicy);
             }
             acc.update(toRows(batch));
             index++;
@@ -474,7 +486,8 @@ public class Normalization extends Layer {
     protected Tensor call(Tensor inputs, boolean training) {
         Tensor x = inputs.dtype() == DType.FLOAT32 ? inputs : inputs.asType(DType.FLOAT32);
         Tensor mean = meanTensor().reshape(broadcastShape);
-        Tensor scale = Tensor.wrap(scales(varianceTensor().rawFloats(), invert), Shape.of(broadcastShape));
+        Tensor scale = Tensor.wrap(scales(varianceTensor().rawFloats(), meanTensor().rawFloats(), invert),
+                Shape.of(broadcastShape));
         if (invert) {
             return mean.add(x.mul(scale));
         }
@@ -482,23 +495,17 @@ public class Normalization extends Layer {
     }
 
     /**
-     * The per-feature divisor (or, inverted, multiplier) {@code max(sqrt(variance), 1e-7)} in float32, with the
-     * zero-variance policy applied where the variance is exactly 0.
+     * The per-feature divisor (or, inverted, multiplier) in float32: {@link ZeroVariancePolicy#standardDivisor}
+     * of the stored variance and mean with the adapted count (so {@code max(sqrt(variance), 1e-7)} under KERAS),
+     * rounded to float32; Spark's multiplier 0 divides by +Infinity (the same signed zeros as
+     * {@code (x - mean) * 0}) and multiplies by 0 when inverted.
      */
-    private float[] scales(float[] variance, boolean inverse) {
+    private float[] scales(float[] variance, float[] mean, boolean inverse) {
+        long n = count == null ? 0 : (long) count.value().item();
         float[] s = new float[variance.length];
         for (int j = 0; j < s.length; j++) {
-            float v = variance[j];
-            if (v == 0f && zeroVariancePolicy != ZeroVariancePolicy.KERAS) {
-                if (zeroVariancePolicy == ZeroVariancePolicy.SKLEARN) {
-                    s[j] = 1f;
-                } else {
-                    // Spark's multiplier 0: dividing by +infinity gives the same signed zeros as (x - mean) * 0
-                    s[j] = inverse ? 0f : Float.POSITIVE_INFINITY;
-                }
-            } else {
-                s[j] = Math.max((float) Math.sqrt(v), EPSILON);
-            }
+            double d = zeroVariancePolicy.standardDivisor(variance[j], mean[j], n);
+            s[j] = d != 0 ? (float) d : inverse ? 0f : Float.POSITIVE_INFINITY;
         }
         return s;
     }
@@ -521,6 +528,7 @@ public class Normalization extends Layer {
         c.put("variance", NestedLists.fromTensor(inputVariance));
         c.put("zero_variance_policy", zeroVariancePolicy.configName());
         c.put("ddof", ddof);
+        c.put("nan_policy", nanPolicy.configName());
         return c;
     }
 
@@ -544,6 +552,11 @@ public class Normalization extends Layer {
     /** The delta degrees of freedom of the variance computed by {@code adapt} (0 population, 1 sample). */
     public int ddof() {
         return ddof;
+    }
+
+    /** What {@code adapt} does with NaN values. */
+    public NanPolicy nanPolicy() {
+        return nanPolicy;
     }
 
     /** The mean in use, float32 of the kept shape (adapted, loaded or explicit); requires a built layer. */
@@ -581,6 +594,7 @@ public class Normalization extends Layer {
         private boolean invert;
         private ZeroVariancePolicy zeroVariancePolicy = ZeroVariancePolicy.KERAS;
         private int ddof;
+        private NanPolicy nanPolicy = NanPolicy.PROPAGATE;
 
         private Builder() {
         }
@@ -643,6 +657,15 @@ public class Normalization extends Layer {
                         + "or 1 (sample variance, Spark)");
             }
             this.ddof = value;
+            return this;
+        }
+
+        /**
+         * What {@code adapt} does with NaN: {@link NanPolicy#PROPAGATE} (default, TensorFlow) or
+         * {@link NanPolicy#IGNORE} (scikit-learn: skipped, per-feature counts).
+         */
+        public Builder nanPolicy(NanPolicy value) {
+            this.nanPolicy = Objects.requireNonNull(value, "nanPolicy must not be null");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package org.norm4j.layers;
 
+import org.norm4j.stats.ZeroVariancePolicy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

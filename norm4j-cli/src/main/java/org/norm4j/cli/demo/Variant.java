@@ -11,7 +11,7 @@ import org.norm4j.layers.Input;
 import org.norm4j.layers.Layer;
 import org.norm4j.layers.LayerNormalization;
 import org.norm4j.layers.Normalization;
-import org.norm4j.layers.ZeroVariancePolicy;
+import org.norm4j.stats.ZeroVariancePolicy;
 import org.norm4j.models.Sequential;
 
 /**

@@ -1,4 +1,4 @@
-package org.norm4j.cli.stats;
+package org.norm4j.stats.io;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,20 +13,23 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import org.norm4j.cli.CliException;
 import org.norm4j.files.InputFile;
 import org.norm4j.files.OutputFile;
 import org.norm4j.files.Text;
-import org.norm4j.layers.ZeroVariancePolicy;
+import org.norm4j.stats.NanPolicy;
+import org.norm4j.stats.RowNorm;
+import org.norm4j.stats.ScalingMethod;
 import org.norm4j.stats.StreamingMoments;
+import org.norm4j.stats.ZeroVariancePolicy;
 
 /**
  * Reads a stats file and checks it against its schema (docs/cli.md, "Files and safety") before anything uses
  * it: no unknown or duplicated keys, no trailing content, every field of its type and in its range, integers
  * within {@code long} (or {@code int} for columns), {@code rows > 0}, {@code 0 <= ddof < rows} with ddof 0 or 1,
- * per feature a unique {@code column} in {@code 1..input.columns}, {@code count == rows}, {@code m2 >= 0},
- * {@code min <= max}, and {@code variance} and {@code std} consistent with {@code m2}. Every failure is a
- * {@link CliException} naming the file, the field, the value and what was expected.
+ * only the options of the method, per feature a unique {@code column} in {@code 1..input.columns},
+ * {@code count == rows} (or, ignoring NaN, {@code 0 <= count <= rows}), {@code m2 >= 0}, {@code min <= max},
+ * {@code variance} and {@code std} consistent with {@code m2}, and for robust {@code q_low <= median <= q_high}.
+ * Every failure is a {@link StatsFileException} naming the file, the field, the value and what was expected.
  */
 final class StatsReader {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -34,35 +37,46 @@ final class StatsReader {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private static final Set<String> ROOT_KEYS = Set.of("format", "version", "created_by", "method", "ddof",
+    private static final Set<String> ROOT_KEYS = Set.of("format", "version", "created_by", "method", "options",
+            "ddof", "variance_estimator", "zero_variance_policy", "nan_policy", "epsilon", "input", "rows",
+            "skipped_rows", "sources", "features");
+    private static final Set<String> ROOT_KEYS_V1 = Set.of("format", "version", "created_by", "method", "ddof",
             "variance_estimator", "zero_variance_policy", "epsilon", "input", "rows", "skipped_rows", "sources",
             "features");
     private static final Set<String> INPUT_KEYS = Set.of("kind", "columns", "header", "delimiter");
     private static final Set<String> FEATURE_KEYS = Set.of("column", "name", "count", "mean", "variance", "std",
             "min", "max", "m2");
+    private static final Set<String> ROBUST_FEATURE_KEYS = Set.of("column", "name", "count", "mean", "variance",
+            "std", "min", "max", "m2", "median", "q_low", "q_high");
+    /** The input kinds a stats file may name; the header must be false for the array formats. */
+    static final Set<String> KINDS = Set.of("csv", "npy");
 
     private final String file;
 
-    private StatsReader(Path path) {
-        this.file = OutputFile.isStdio(path) ? "(standard input)" : Text.escape(path.toString());
+    private StatsReader(String name) {
+        this.file = name;
     }
 
-    static StatsFile read(Path path) {
-        JsonNode root;
+    static StatsFile read(Path path) throws IOException {
         try (InputStream in = InputFile.open(path)) {
+            return read(in, OutputFile.isStdio(path) ? "(standard input)" : Text.escape(path.toString()));
+        }
+    }
+
+    static StatsFile read(InputStream in, String name) throws IOException {
+        JsonNode root;
+        try {
             root = JSON.readTree(in);
         } catch (JsonProcessingException e) {
             String at = e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr();
-            throw new CliException(new StatsReader(path).file + at + ": invalid JSON ("
-                    + Text.printable(e.getOriginalMessage()) + ")", e);
-        } catch (IOException e) {
-            throw new CliException(InputFile.message(path, e), e);
+            throw new StatsFileException(name + at + ": invalid JSON (" + Text.printable(e.getOriginalMessage())
+                    + ")", e);
         } catch (NumberFormatException e) { // a number beyond what the parser represents, e.g. 1e-4611686018427387904
-            throw new CliException(new StatsReader(path).file + ": invalid JSON (a number out of range: "
+            throw new StatsFileException(name + ": invalid JSON (a number out of range: "
                     + Text.printable(e.getMessage()) + ")", e);
         }
-        return new StatsReader(path).parse(root);
+        return new StatsReader(name).parse(root);
     }
 
     private StatsFile parse(JsonNode root) {
@@ -75,18 +89,32 @@ final class StatsReader {
                     + StatsFile.FORMAT + "' (a file written by norm4j fit or merge)");
         }
         long version = integer(root, "version", "version", Long.MIN_VALUE, Long.MAX_VALUE);
-        if (version != StatsFile.VERSION) {
-            throw fail(StatsFile.FORMAT + " version " + version + ": expected version " + StatsFile.VERSION
+        if (version != StatsFile.VERSION && version != 1) {
+            throw fail(StatsFile.FORMAT + " version " + version + ": expected version 1 or " + StatsFile.VERSION
                     + " (this is norm4j's stats format " + StatsFile.VERSION + "; refit with this version)");
         }
-        keys(root, ROOT_KEYS, "");
-        Method method;
+        keys(root, version == 1 ? ROOT_KEYS_V1 : ROOT_KEYS, "");
+        ScalingMethod method;
         ZeroVariancePolicy policy;
         String m = text(root, "method", "method");
         try {
-            method = Method.parse(m);
+            method = ScalingMethod.parse(m);
         } catch (IllegalArgumentException e) {
-            throw fail("field 'method' is '" + Text.printable(m) + "': expected standard, minmax or maxabs");
+            method = null;
+        }
+        if (method == null || version == 1 && method.ordinal() > ScalingMethod.MAXABS.ordinal()) {
+            throw fail("field 'method' is '" + Text.printable(m) + "': expected " + (version == 1
+                    ? "standard, minmax or maxabs" : "standard, minmax, maxabs, robust or normalize"));
+        }
+        StatsFile.Options options = version == 1 ? StatsFile.Options.DEFAULTS : options(root, method);
+        NanPolicy nanPolicy = NanPolicy.PROPAGATE;
+        if (version > 1) {
+            String np = text(root, "nan_policy", "nan_policy");
+            try {
+                nanPolicy = NanPolicy.parse(np);
+            } catch (IllegalArgumentException e) {
+                throw fail("field 'nan_policy' is '" + Text.printable(np) + "': expected propagate or ignore");
+            }
         }
         String z = text(root, "zero_variance_policy", "zero_variance_policy");
         try {
@@ -108,8 +136,9 @@ final class StatsReader {
         }
         if (root.has("epsilon")) {
             double eps = number(root, "epsilon", "epsilon");
-            if (eps != Scaler.EPSILON) {
-                throw fail("field 'epsilon' is " + eps + ": expected " + Scaler.EPSILON + " (Keras's epsilon; not "
+            if (eps != ZeroVariancePolicy.EPSILON) {
+                throw fail("field 'epsilon' is " + eps + ": expected " + ZeroVariancePolicy.EPSILON
+                        + " (Keras's epsilon; not "
                         + "configurable)");
             }
         }
@@ -144,6 +173,9 @@ final class StatsReader {
         int[] cols = new int[f];
         String[] names = new String[f];
         double[][] a = new double[4][f];
+        long[] counts = new long[f];
+        boolean robust = method == ScalingMethod.ROBUST;
+        double[][] q = robust ? new double[3][f] : null;
         Set<Integer> seen = new HashSet<>();
         for (int j = 0; j < f; j++) {
             String at = "features[" + j + "].";
@@ -151,7 +183,7 @@ final class StatsReader {
             if (!fj.isObject()) {
                 throw fail("field 'features[" + j + "]' is " + kind(fj) + ": expected an object");
             }
-            keys(fj, FEATURE_KEYS, at);
+            keys(fj, robust ? ROBUST_FEATURE_KEYS : FEATURE_KEYS, at);
             cols[j] = (int) integer(fj, "column", at + "column", 1, input.columns()) - 1;
             if (!seen.add(cols[j])) {
                 throw fail("field '" + at + "column' is " + (cols[j] + 1) + ", as in an earlier feature: expected "
@@ -163,9 +195,11 @@ final class StatsReader {
             }
             names[j] = name.isTextual() ? name.asText() : null;
             long count = integer(fj, "count", at + "count", 0, Long.MAX_VALUE);
-            if (count != rows) {
-                throw fail("field '" + at + "count' is " + count + ": expected " + rows + " (as 'rows')");
+            if (nanPolicy == NanPolicy.PROPAGATE ? count != rows : count > rows) {
+                throw fail("field '" + at + "count' is " + count + ": expected " + (nanPolicy == NanPolicy.PROPAGATE
+                        ? rows + " (as 'rows')" : "at most 'rows' " + rows + " (non-missing values)"));
             }
+            counts[j] = count;
             double mean = number(fj, "mean", at + "mean");
             double m2 = number(fj, "m2", at + "m2");
             double min = number(fj, "min", at + "min");
@@ -173,23 +207,38 @@ final class StatsReader {
             if (m2 < 0) {
                 throw fail("field '" + at + "m2' is " + m2 + ": expected >= 0 (a sum of squares)");
             }
-            if (min > max) {
+            if (count == 0) {
+                if (!Double.isNaN(mean) || m2 != 0 || min != Double.POSITIVE_INFINITY
+                        || max != Double.NEGATIVE_INFINITY) {
+                    throw fail("field '" + at + "count' is 0 with mean " + mean + ", m2 " + m2 + ", min " + min
+                            + ", max " + max + ": expected NaN, 0, Infinity, -Infinity (no values)");
+                }
+            } else if (min > max) {
                 throw fail("field '" + at + "min' is " + min + " and 'max' is " + max + ": expected min <= max");
             }
             if (mean < min && !near(mean, min) || mean > max && !near(mean, max)) {
                 throw fail("field '" + at + "mean' is " + mean + ": expected between min " + min + " and max " + max);
             }
             double variance = number(fj, "variance", at + "variance");
-            double expect = m2 / (rows - ddof);
+            double expect = count > ddof ? m2 / (count - ddof) : Double.NaN;
             if (!near(variance, expect)) {
-                throw fail("field '" + at + "variance' is " + variance + ": expected m2 / (rows - ddof) = " + expect
+                throw fail("field '" + at + "variance' is " + variance + ": expected m2 / (count - ddof) = " + expect
                         + " (edit m2, not variance)");
             }
             double std = number(fj, "std", at + "std");
             if (!near(std, Math.sqrt(expect))) {
                 throw fail("field '" + at + "std' is " + std + ": expected sqrt(variance) = " + Math.sqrt(expect));
             }
-            a[0][j] = mean;
+            if (robust) {
+                q[0][j] = number(fj, "median", at + "median");
+                q[1][j] = number(fj, "q_low", at + "q_low");
+                q[2][j] = number(fj, "q_high", at + "q_high");
+                if (q[1][j] > q[0][j] || q[0][j] > q[2][j] || count > 0 && (q[1][j] < min || q[2][j] > max)) {
+                    throw fail("field '" + at + "median' is " + q[0][j] + " with q_low " + q[1][j] + " and q_high "
+                            + q[2][j] + ": expected min <= q_low <= median <= q_high <= max");
+                }
+            }
+            a[0][j] = count == 0 ? 0 : mean;
             a[1][j] = m2;
             a[2][j] = min;
             a[3][j] = max;
@@ -202,8 +251,74 @@ final class StatsReader {
                 }
             }
         }
-        StreamingMoments sm = StreamingMoments.fromState(new StreamingMoments.State(rows, a[0], a[1], a[2], a[3]));
-        return new StatsFile(method, ddof, policy, input, cols, names, sm, skipped, sources);
+        StreamingMoments sm = StreamingMoments.fromState(new StreamingMoments.State(rows, counts, a[0], a[1], a[2],
+                a[3], nanPolicy));
+        StatsFile.Quantiles quantiles = robust ? new StatsFile.Quantiles(q[0], q[1], q[2]) : null;
+        return new StatsFile(method, options, ddof, policy, input, cols, names, sm, quantiles, skipped, sources);
+    }
+
+    private StatsFile.Options options(JsonNode root, ScalingMethod method) {
+        JsonNode o = root.get("options");
+        if (o == null || !o.isObject()) {
+            throw fail("field 'options' is " + kind(o) + ": expected an object");
+        }
+        StatsFile.Options d = StatsFile.Options.DEFAULTS;
+        try {
+            switch (method) {
+                case STANDARD:
+                    keys(o, Set.of("with_mean", "with_std"), "options.");
+                    return new StatsFile.Options(bool(o, "with_mean"), bool(o, "with_std"), d.featureRange(), false,
+                            true, true, d.quantileRange(), false, d.norm());
+                case MINMAX:
+                    keys(o, Set.of("feature_range", "clip"), "options.");
+                    return new StatsFile.Options(true, true, pair(o, "feature_range"), bool(o, "clip"), true, true,
+                            d.quantileRange(), false, d.norm());
+                case ROBUST:
+                    keys(o, Set.of("with_centering", "with_scaling", "quantile_range", "unit_variance", "quantiles"),
+                            "options.");
+                    String qs = text(o, "quantiles", "options.quantiles");
+                    if (!qs.equals("exact")) {
+                        throw fail("field 'options.quantiles' is '" + Text.printable(qs) + "': expected exact");
+                    }
+                    return new StatsFile.Options(true, true, d.featureRange(), false, bool(o, "with_centering"),
+                            bool(o, "with_scaling"), pair(o, "quantile_range"), bool(o, "unit_variance"), d.norm());
+                case NORMALIZE:
+                    keys(o, Set.of("norm"), "options.");
+                    String n = text(o, "norm", "options.norm");
+                    RowNorm norm;
+                    try {
+                        norm = RowNorm.parse(n);
+                    } catch (IllegalArgumentException e) {
+                        throw fail("field 'options.norm' is '" + Text.printable(n) + "': expected l1, l2 or max");
+                    }
+                    return new StatsFile.Options(true, true, d.featureRange(), false, true, true, d.quantileRange(),
+                            false, norm);
+                default:
+                    keys(o, Set.of(), "options.");
+                    return d;
+            }
+        } catch (IllegalArgumentException e) {
+            if (e instanceof StatsFileException) {
+                throw e;
+            }
+            throw fail("field 'options' of method " + method.configName() + ": " + e.getMessage());
+        }
+    }
+
+    private boolean bool(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isBoolean()) {
+            throw fail("field 'options." + key + "' is " + kind(v) + ": expected true or false");
+        }
+        return v.asBoolean();
+    }
+
+    private double[] pair(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isArray() || v.size() != 2 || !v.get(0).isNumber() || !v.get(1).isNumber()) {
+            throw fail("field 'options." + key + "' is " + kind(v) + ": expected an array of two numbers");
+        }
+        return new double[] {v.get(0).asDouble(), v.get(1).asDouble()};
     }
 
     private StatsFile.Input input(JsonNode root) {
@@ -213,8 +328,8 @@ final class StatsReader {
         }
         keys(in, INPUT_KEYS, "input.");
         String kind = text(in, "kind", "input.kind");
-        if (!kind.equals("csv") && !kind.equals("npy")) {
-            throw fail("field 'input.kind' is '" + Text.printable(kind) + "': expected csv or npy");
+        if (!KINDS.contains(kind)) {
+            throw fail("field 'input.kind' is '" + Text.printable(kind) + "': expected one of " + sorted(KINDS));
         }
         int columns = (int) integer(in, "columns", "input.columns", 1, Integer.MAX_VALUE);
         JsonNode h = in.get("header");
@@ -231,10 +346,10 @@ final class StatsReader {
             }
         } else {
             if (d != null && !d.isNull()) {
-                throw fail("field 'input.delimiter' is " + kind(d) + " for an npy input: expected none");
+                throw fail("field 'input.delimiter' is " + kind(d) + " for an " + kind + " input: expected none");
             }
             if (h.asBoolean()) {
-                throw fail("field 'input.header' is true for an npy input: expected false");
+                throw fail("field 'input.header' is true for an " + kind + " input: expected false");
             }
         }
         return new StatsFile.Input(kind, columns, h.asBoolean(), delimiter);
@@ -259,14 +374,14 @@ final class StatsReader {
         }
     }
 
-    private static String sorted(Set<String> s) {
+    static String sorted(Set<String> s) {
         List<String> l = new ArrayList<>(s);
         java.util.Collections.sort(l);
         return String.join(", ", l);
     }
 
-    private CliException fail(String message) {
-        return new CliException(file + ": " + message);
+    private StatsFileException fail(String message) {
+        return new StatsFileException(file + ": " + message);
     }
 
     private static String kind(JsonNode v) {
