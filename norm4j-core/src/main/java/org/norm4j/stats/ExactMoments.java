@@ -41,6 +41,7 @@ public final class ExactMoments implements Serializable {
     private final double[] min;
     private final double[] max;
     private final boolean[] sawNaN;
+    private final long[] nans;
 
     /** Empty statistics of {@code features} features, ignoring NaN as scikit-learn does. */
     public ExactMoments(int features) {
@@ -69,6 +70,7 @@ public final class ExactMoments implements Serializable {
         Arrays.fill(min, Double.POSITIVE_INFINITY);
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
         sawNaN = new boolean[features];
+        nans = new long[features];
     }
 
     /** The number of features. */
@@ -85,6 +87,7 @@ public final class ExactMoments implements Serializable {
     public ExactMoments add(int j, double x) {
         if (x != x) {
             sawNaN[j] = true;
+            nans[j]++;
             return this;
         }
         counts[j]++;
@@ -146,6 +149,7 @@ public final class ExactMoments implements Serializable {
             min[j] = Math.min(min[j], other.min[j]);
             max[j] = Math.max(max[j], other.max[j]);
             sawNaN[j] |= other.sawNaN[j];
+            nans[j] += other.nans[j];
         }
         return this;
     }
@@ -154,9 +158,14 @@ public final class ExactMoments implements Serializable {
         return nanPolicy == NanPolicy.PROPAGATE && sawNaN[j];
     }
 
-    /** Per-feature counts of non-missing values (under PROPAGATE NaN values are not counted either). */
+    /** Per-feature counts of non-missing values (NaN values are counted apart, {@link #nanCounts()}). */
     public long[] counts() {
         return counts.clone();
+    }
+
+    /** Per-feature counts of NaN (missing) values. */
+    public long[] nanCounts() {
+        return nans.clone();
     }
 
     /** Whether feature {@code j} had a NaN value. */
