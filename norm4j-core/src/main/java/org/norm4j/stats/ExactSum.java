@@ -13,7 +13,7 @@ import java.math.BigInteger;
  * Spark partitions.
  *
  * <p>Representation: the value is {@code sum(limb[i] * 2^(32 i)) * 2^-2148}, one 32-bit digit per {@code long}
- * limb with 31 bits of head room, so an addition touches 2 to 6 limbs and carries are propagated only every
+ * limb with 31 bits of head room, so an addition touches 3 limbs (5 for a square) and carries are propagated only every
  * 2^29 additions. Bit 0 is the lowest bit of the square of the smallest subnormal ({@code 2^-2148}); the top
  * limbs leave room for 2^63 squares of {@link Double#MAX_VALUE}. Infinite values are counted apart (the sum is
  * then infinite, or NaN for both signs); a NaN makes the sum NaN.
@@ -52,7 +52,26 @@ public final class ExactSum implements Serializable {
         }
         // x = m * 2^(e - 1075) = m * 2^(e + 1073) units
         int pos = e + 1073;
-        deposit(pos, m & MASK, m >>> 32, 0, 0, bits < 0);
+        int i = pos >>> 5;
+        int sh = pos & 31;
+        int r = 32 - sh;
+        long c0 = m & MASK;
+        long c1 = m >>> 32; // < 2^21: its shifted pieces end in limb i + 2
+        long p0 = (c0 << sh) & MASK;
+        long p1 = (c0 >>> r) + ((c1 << sh) & MASK);
+        long p2 = c1 >>> r;
+        if (bits < 0) {
+            limb[i] -= p0;
+            limb[i + 1] -= p1;
+            limb[i + 2] -= p2;
+        } else {
+            limb[i] += p0;
+            limb[i + 1] += p1;
+            limb[i + 2] += p2;
+        }
+        if (++pending >= CARRY_EVERY) {
+            carry();
+        }
         return this;
     }
 
@@ -76,7 +95,7 @@ public final class ExactSum implements Serializable {
         // x^2 = m^2 * 2^(2e - 2150) = m^2 * 2^(2e - 2) units; m^2 has at most 106 bits
         long lo = m * m;
         long hi = Math.multiplyHigh(m, m);
-        deposit(2 * e - 2, lo & MASK, lo >>> 32, hi & MASK, hi >>> 32, false);
+        deposit(2 * e - 2, lo & MASK, lo >>> 32, hi & MASK, hi >>> 32);
         return this;
     }
 
@@ -90,25 +109,17 @@ public final class ExactSum implements Serializable {
         }
     }
 
-    /** Adds (or subtracts) the integer {@code c0 + c1 2^32 + c2 2^64 + c3 2^96} shifted left by {@code pos}. */
-    private void deposit(int pos, long c0, long c1, long c2, long c3, boolean negative) {
+    /** Adds the integer {@code c0 + c1 2^32 + c2 2^64 + c3 2^96} shifted left by {@code pos}. */
+    private void deposit(int pos, long c0, long c1, long c2, long c3) {
         int i = pos >>> 5;
         int s = pos & 31;
         int r = 32 - s;
         // each c < 2^32; (c << s) & MASK and c >>> r are its two 32-bit pieces (c >>> 32 == 0 for s == 0)
-        if (negative) {
-            limb[i] -= (c0 << s) & MASK;
-            limb[i + 1] -= (c0 >>> r) + ((c1 << s) & MASK);
-            limb[i + 2] -= (c1 >>> r) + ((c2 << s) & MASK);
-            limb[i + 3] -= (c2 >>> r) + ((c3 << s) & MASK);
-            limb[i + 4] -= c3 >>> r;
-        } else {
-            limb[i] += (c0 << s) & MASK;
-            limb[i + 1] += (c0 >>> r) + ((c1 << s) & MASK);
-            limb[i + 2] += (c1 >>> r) + ((c2 << s) & MASK);
-            limb[i + 3] += (c2 >>> r) + ((c3 << s) & MASK);
-            limb[i + 4] += c3 >>> r;
-        }
+        limb[i] += (c0 << s) & MASK;
+        limb[i + 1] += (c0 >>> r) + ((c1 << s) & MASK);
+        limb[i + 2] += (c1 >>> r) + ((c2 << s) & MASK);
+        limb[i + 3] += (c2 >>> r) + ((c3 << s) & MASK);
+        limb[i + 4] += c3 >>> r;
         if (++pending >= CARRY_EVERY) {
             carry();
         }

@@ -5,7 +5,6 @@ import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
@@ -26,23 +25,18 @@ import org.norm4j.stats.io.StatsFile;
  *
  * @param <S> the scaler's own type, returned by the setters
  */
-public abstract class Norm4jEstimator<S extends Norm4jEstimator<S>> extends Estimator<Norm4jScalerModel> implements MLWritable {
+public abstract class Norm4jEstimator<S extends Norm4jEstimator<S>> extends Estimator<Norm4jScalerModel>
+        implements ScalerColumns, MLWritable {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
-    private final Param<String> inputCol;
-    private final StringArrayParam inputCols;
-    private final Param<String> outputCol;
-    private final StringArrayParam outputCols;
+    private final ColumnParams columns;
     private final Param<String> convention;
     private final Param<String> nanPolicy;
 
     protected Norm4jEstimator(String uid) {
         this.uid = uid;
-        inputCol = new Param<>(this, "inputCol", "input column name (a vector column)");
-        inputCols = new StringArrayParam(this, "inputCols", "input column names (numeric columns)");
-        outputCol = new Param<>(this, "outputCol", "output column name (a vector column)");
-        outputCols = new StringArrayParam(this, "outputCols", "output column names, one per input column");
+        columns = new ColumnParams(this);
         convention = new Param<>(this, "convention", "how a constant feature is scaled and which defaults apply: "
                 + "sklearn, keras or spark", ParamValidators.inArray(new String[] {"sklearn", "keras", "spark"}));
         nanPolicy = new Param<>(this, "nanPolicy", "NaN and null in fit: ignore (scikit-learn) or propagate",
@@ -52,28 +46,13 @@ public abstract class Norm4jEstimator<S extends Norm4jEstimator<S>> extends Esti
     }
 
     @Override
+    public ColumnParams columnParams() {
+        return columns;
+    }
+
+    @Override
     public String uid() {
         return uid;
-    }
-
-    /** Input column name: a vector column (the other choice is {@link #inputCols}). */
-    public Param<String> inputCol() {
-        return inputCol;
-    }
-
-    /** Input column names: numeric columns (the other choice is {@link #inputCol}). */
-    public StringArrayParam inputCols() {
-        return inputCols;
-    }
-
-    /** Output column name, for {@link #inputCol}. */
-    public Param<String> outputCol() {
-        return outputCol;
-    }
-
-    /** Output column names, one per {@link #inputCols} entry. */
-    public StringArrayParam outputCols() {
-        return outputCols;
     }
 
     /** {@code "sklearn"} (default), {@code "keras"} or {@code "spark"}: see {@link ZeroVariancePolicy}. */
@@ -86,22 +65,6 @@ public abstract class Norm4jEstimator<S extends Norm4jEstimator<S>> extends Esti
         return nanPolicy;
     }
 
-    public String getInputCol() {
-        return isDefined(inputCol) ? $(inputCol) : null;
-    }
-
-    public String[] getInputCols() {
-        return isDefined(inputCols) ? $(inputCols) : null;
-    }
-
-    public String getOutputCol() {
-        return isDefined(outputCol) ? $(outputCol) : null;
-    }
-
-    public String[] getOutputCols() {
-        return isDefined(outputCols) ? $(outputCols) : null;
-    }
-
     public String getConvention() {
         return $(convention);
     }
@@ -111,22 +74,22 @@ public abstract class Norm4jEstimator<S extends Norm4jEstimator<S>> extends Esti
     }
 
     public S setInputCol(String value) {
-        set(inputCol, value);
+        set(inputCol(), value);
         return self();
     }
 
     public S setInputCols(String[] value) {
-        set(inputCols, value);
+        set(inputCols(), value);
         return self();
     }
 
     public S setOutputCol(String value) {
-        set(outputCol, value);
+        set(outputCol(), value);
         return self();
     }
 
     public S setOutputCols(String[] value) {
-        set(outputCols, value);
+        set(outputCols(), value);
         return self();
     }
 

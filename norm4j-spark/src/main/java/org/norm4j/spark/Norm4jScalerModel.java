@@ -9,7 +9,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -36,26 +35,21 @@ import org.norm4j.stats.io.StatsFile;
  * built from a stats file ({@link #fromStats}). It saves and loads with Spark ML persistence, alone or in a
  * Pipeline ({@code path/metadata}, {@code path/data} = the stats file).
  */
-public final class Norm4jScalerModel extends Model<Norm4jScalerModel> implements MLWritable {
+public final class Norm4jScalerModel extends Model<Norm4jScalerModel>
+        implements ScalerColumns, MLWritable {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
+    private final ColumnParams columns;
     private final String statsJson;
     private final transient StatsFile stats;
-    private final Param<String> inputCol;
-    private final StringArrayParam inputCols;
-    private final Param<String> outputCol;
-    private final StringArrayParam outputCols;
 
     /** A model from fitted statistics; set the columns before transforming. */
     public Norm4jScalerModel(String uid, StatsFile stats) {
         this.uid = Objects.requireNonNull(uid, "uid must not be null");
         this.stats = Objects.requireNonNull(stats, "stats must not be null");
         this.statsJson = stats.toJson("norm4j-spark");
-        inputCol = new Param<>(this, "inputCol", "input column name (a vector column)");
-        inputCols = new StringArrayParam(this, "inputCols", "input column names (numeric columns)");
-        outputCol = new Param<>(this, "outputCol", "output column name (a vector column)");
-        outputCols = new StringArrayParam(this, "outputCols", "output column names, one per input column");
+        columns = new ColumnParams(this);
     }
 
     /** A model that applies a norm4j stats file (as {@code norm4j fit} or another Spark fit wrote it). */
@@ -66,6 +60,11 @@ public final class Norm4jScalerModel extends Model<Norm4jScalerModel> implements
     /** A model that applies the norm4j stats file at {@code file}. */
     public static Norm4jScalerModel fromStats(Path file) throws IOException {
         return fromStats(StatsFile.read(file));
+    }
+
+    @Override
+    public ColumnParams columnParams() {
+        return columns;
     }
 
     @Override
@@ -83,55 +82,23 @@ public final class Norm4jScalerModel extends Model<Norm4jScalerModel> implements
         stats().write(target, "norm4j-spark");
     }
 
-    public Param<String> inputCol() {
-        return inputCol;
-    }
-
-    public StringArrayParam inputCols() {
-        return inputCols;
-    }
-
-    public Param<String> outputCol() {
-        return outputCol;
-    }
-
-    public StringArrayParam outputCols() {
-        return outputCols;
-    }
-
-    public String getInputCol() {
-        return isDefined(inputCol) ? $(inputCol) : null;
-    }
-
-    public String[] getInputCols() {
-        return isDefined(inputCols) ? $(inputCols) : null;
-    }
-
-    public String getOutputCol() {
-        return isDefined(outputCol) ? $(outputCol) : null;
-    }
-
-    public String[] getOutputCols() {
-        return isDefined(outputCols) ? $(outputCols) : null;
-    }
-
     public Norm4jScalerModel setInputCol(String value) {
-        set(inputCol, value);
+        set(inputCol(), value);
         return this;
     }
 
     public Norm4jScalerModel setInputCols(String[] value) {
-        set(inputCols, value);
+        set(inputCols(), value);
         return this;
     }
 
     public Norm4jScalerModel setOutputCol(String value) {
-        set(outputCol, value);
+        set(outputCol(), value);
         return this;
     }
 
     public Norm4jScalerModel setOutputCols(String[] value) {
-        set(outputCols, value);
+        set(outputCols(), value);
         return this;
     }
 

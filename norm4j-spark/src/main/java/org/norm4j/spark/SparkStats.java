@@ -131,8 +131,9 @@ public final class SparkStats {
                         throw new IllegalArgumentException("Column " + name + " has vectors of size " + v.size()
                                 + " and " + f + ": expected one size");
                     }
+                    double[] a = v.toArray(); // a dense vector's own values, no copy
                     for (int j = 0; j < f; j++) {
-                        m.add(j, v.apply(j));
+                        m.add(j, a[j]);
                     }
                 } else {
                     for (int j = 0; j < f; j++) {
