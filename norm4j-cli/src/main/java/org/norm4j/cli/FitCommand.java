@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "fit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false,
         description = {"Fit per-feature statistics of a CSV or .npy file into a JSON stats file.", "",
-            "Fit per-feature statistics (count, mean, variance, min, max) of a CSV or .npy file, "
-                + "streaming it in bounded memory, and save them as a versioned JSON stats file for "
-                + "'norm4j transform' and 'norm4j merge'. Everything is computed in float64."},
+            "Fit per-feature statistics (count, mean, variance, min, max; median and quantiles for robust) of a "
+                + "CSV or .npy file, streaming it in bounded memory, and save them as a versioned JSON stats file for "
+                + "'norm4j transform' and 'norm4j merge'. Everything is computed in float64. Missing values (NaN) "
+                + "are ignored, as in scikit-learn (--nan-policy)."},
         footerHeading = "%nExamples:%n",
         footer = {"  norm4j fit data.csv --out stats.json",
             "  norm4j fit data.csv --columns price,weight --method minmax --out stats.json",
@@ -96,7 +97,9 @@ final class FitCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         BadRows bad = new BadRows(in.skipBadRows);
         long budget = parse(() -> scalerOptions.memoryBudgetBytes(), "--memory-budget");
-        Fitting fitting = new Fitting(m, options, ddof, policy, scalerOptions.nanPolicy(), budget, input.toString());
+        int sketchK = parse(() -> scalerOptions.sketchK(), "--sketch-k");
+        Fitting fitting = new Fitting(m, options, ddof, policy, scalerOptions.nanPolicy(), budget, sketchK,
+                input.toString(), spec.commandLine().getErr());
         StatsFile stats = NpyReader.isNpy(input) ? fitNpy(fitting) : fitCsv(fitting, bad);
         if (ddof >= stats.moments().count()) {
             throw new CliException(input + ": " + stats.moments().count() + " row" + (stats.moments().count() == 1

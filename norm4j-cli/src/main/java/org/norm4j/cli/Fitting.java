@@ -9,11 +9,12 @@ import org.norm4j.stats.ScalingMethod;
 import org.norm4j.stats.StreamingMoments;
 import org.norm4j.stats.ZeroVariancePolicy;
 import org.norm4j.stats.io.StatsFile;
+import org.norm4j.stats.sketch.KllQuantiles;
 
 /**
  * What {@code norm4j fit} accumulates over the chunks of a file, whatever its format: the moments and, for the
- * robust method, the values for exact quantiles within the memory budget; then the stats file and the
- * warning about constant features.
+ * robust method, the values for exact quantiles within the memory budget, or beyond it KLL sketches; then the
+ * stats file and the warnings (constant features, approximate quantiles).
  */
 final class Fitting {
     private static final int MAX_LISTED = 20;
@@ -25,11 +26,14 @@ final class Fitting {
     private final NanPolicy nanPolicy;
     private final long budgetBytes;
     private final String source;
+    private final int kllK;
+    private final PrintWriter err;
     private StreamingMoments moments;
     private ExactQuantiles quantiles;
+    private KllQuantiles sketch;
 
     Fitting(ScalingMethod method, StatsFile.Options options, int ddof, ZeroVariancePolicy policy,
-            NanPolicy nanPolicy, long budgetBytes, String source) {
+            NanPolicy nanPolicy, long budgetBytes, int kllK, String source, PrintWriter err) {
         this.method = method;
         this.options = options;
         this.ddof = ddof;
@@ -37,6 +41,8 @@ final class Fitting {
         this.nanPolicy = nanPolicy;
         this.budgetBytes = budgetBytes;
         this.source = source;
+        this.kllK = kllK;
+        this.err = err;
     }
 
     /** Starts accumulating {@code features} features. */
@@ -48,13 +54,19 @@ final class Fitting {
     /** Adds {@code rows} rows of the features, row-major. */
     void update(double[] buf, int rows) {
         moments.update(buf, rows);
-        if (quantiles != null) {
+        if (sketch != null) {
+            sketch.update(buf, rows);
+        } else if (quantiles != null) {
             quantiles.update(buf, rows);
             if (quantiles.bytes() > budgetBytes) {
-                throw new CliException(source + ": exact medians and quantiles of " + moments.count() + " rows x "
-                        + moments.features() + " features need more than the memory budget of "
-                        + (budgetBytes >> 20) + " MiB: expected a larger --memory-budget (and a larger -Xmx; the "
-                        + "budget is capped at half the heap) or fewer --columns");
+                sketch = KllQuantiles.of(quantiles, kllK);
+                quantiles = null;
+                err.printf(java.util.Locale.ROOT, "warning: %s: the values for exact medians and quantiles passed "
+                        + "the memory budget of %.1f MiB after %d rows; continuing with KLL sketches (k = %d, "
+                        + "normalized rank error %.4f at 99%% confidence), recorded in the stats file; raise "
+                        + "--memory-budget (and -Xmx) for exact values%n", source, budgetBytes / 1048576.0,
+                        moments.count(), kllK, sketch.normalizedRankError());
+                err.flush();
             }
         }
     }
@@ -62,10 +74,13 @@ final class Fitting {
     /** The stats file of what was accumulated. */
     StatsFile result(StatsFile.Input layout, int[] cols, String[] names, long skipped) {
         StatsFile.Quantiles q = null;
+        double[] range = options.quantileRange();
         if (quantiles != null) {
-            double[] range = options.quantileRange();
             q = new StatsFile.Quantiles(quantiles.median(), quantiles.percentile(range[0]),
                     quantiles.percentile(range[1]));
+        } else if (sketch != null) {
+            q = new StatsFile.Quantiles(sketch.median(), sketch.percentile(range[0]), sketch.percentile(range[1]),
+                    "kll", sketch.k(), sketch.normalizedRankError());
         }
         return new StatsFile(method, options, ddof, policy, layout, cols, names, moments, q, skipped,
                 List.of(source));

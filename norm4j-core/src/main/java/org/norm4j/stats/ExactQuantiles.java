@@ -39,6 +39,24 @@ public final class ExactQuantiles {
         return features;
     }
 
+    /** Whether NaN propagates into the quantiles or is skipped. */
+    public NanPolicy nanPolicy() {
+        return nanPolicy;
+    }
+
+    /** Whether feature {@code j} saw a NaN. */
+    public boolean sawNaN(int j) {
+        return sawNaN[j];
+    }
+
+    /** Passes every kept value of feature {@code j} to {@code action} (in no particular order). */
+    public void forEachValue(int j, java.util.function.DoubleConsumer action) {
+        Objects.requireNonNull(action, "action must not be null");
+        for (int i = 0; i < sizes[j]; i++) {
+            action.accept(values[j][i]);
+        }
+    }
+
     /** Per feature, the number of non-missing values kept. */
     public long[] counts() {
         long[] c = new long[features];

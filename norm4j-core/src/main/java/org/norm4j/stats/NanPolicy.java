@@ -32,12 +32,9 @@ public enum NanPolicy {
      * @throws IllegalArgumentException for an unknown name
      */
     public static NanPolicy parse(String name) {
-        if (name != null) {
-            for (NanPolicy p : values()) {
-                if (p.name().equalsIgnoreCase(name.trim())) {
-                    return p;
-                }
-            }
+        NanPolicy found = EnumNames.find(values(), name);
+        if (found != null) {
+            return found;
         }
         throw new IllegalArgumentException("nan_policy = " + (name == null ? "null" : "\"" + name + "\"")
                 + ": expected \"propagate\" or \"ignore\"");

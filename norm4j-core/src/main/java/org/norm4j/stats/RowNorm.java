@@ -29,12 +29,9 @@ public enum RowNorm {
      * @throws IllegalArgumentException for an unknown name
      */
     public static RowNorm parse(String name) {
-        if (name != null) {
-            for (RowNorm n : values()) {
-                if (n.name().equalsIgnoreCase(name.trim())) {
-                    return n;
-                }
-            }
+        RowNorm found = EnumNames.find(values(), name);
+        if (found != null) {
+            return found;
         }
         throw new IllegalArgumentException("norm = " + (name == null ? "null" : "'" + name + "'")
                 + ": expected l1, l2 or max");

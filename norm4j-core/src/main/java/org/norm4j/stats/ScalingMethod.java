@@ -40,12 +40,9 @@ public enum ScalingMethod {
      * @throws IllegalArgumentException for an unknown name
      */
     public static ScalingMethod parse(String name) {
-        if (name != null) {
-            for (ScalingMethod m : values()) {
-                if (m.name().equalsIgnoreCase(name.strip())) {
-                    return m;
-                }
-            }
+        ScalingMethod found = EnumNames.find(values(), name);
+        if (found != null) {
+            return found;
         }
         throw new IllegalArgumentException("method '" + name + "': expected standard, minmax, maxabs, robust or "
                 + "normalize");

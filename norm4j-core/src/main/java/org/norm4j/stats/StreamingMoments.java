@@ -253,10 +253,41 @@ public final class StreamingMoments {
         double[][] mm = Reduce.moments(data, plan);
         double[] mn = Reduce.extreme(data, plan, false);
         double[] mx = Reduce.extreme(data, plan, true);
+        correct(data, rows, mm[0], mm[1]);
         long[] nb = new long[features];
         Arrays.fill(nb, rows);
         mergeInto(rows, nb, mm[0], mm[1], mn, mx);
         return this;
+    }
+
+    /**
+     * The corrected two-pass formula (Chan, Golub and LeVeque 1983, as scikit-learn's
+     * {@code _incremental_mean_and_var}): {@code M2 -= (sum(x - mean))^2 / n}, which removes the error of a mean
+     * that is off by its rounding (it matters where the spread is a few ulps of a large mean).
+     */
+    private void correct(Object data, int rows, double[] mu, double[] m2b) {
+        double[] c = new double[features];
+        if (data instanceof float[]) {
+            float[] f = (float[]) data;
+            for (int i = 0, b = 0; i < rows; i++, b += features) {
+                for (int j = 0; j < features; j++) {
+                    c[j] += f[b + j] - mu[j];
+                }
+            }
+        } else {
+            double[] d = (double[]) data;
+            for (int i = 0, b = 0; i < rows; i++, b += features) {
+                for (int j = 0; j < features; j++) {
+                    c[j] += d[b + j] - mu[j];
+                }
+            }
+        }
+        for (int j = 0; j < features; j++) {
+            double fix = c[j] * c[j] / rows;
+            if (fix > 0) { // NaN (propagating) and 0 leave M2 as it is
+                m2b[j] = Math.max(0, m2b[j] - fix);
+            }
+        }
     }
 
     private static boolean hasNaN(Object data, int n) {
@@ -329,7 +360,12 @@ public final class StreamingMoments {
         mergeInto(rows, n, mu, m2b, mn, mx);
     }
 
-    /** Folds another accumulator's state into this one (Chan et al.'s pairwise formula). */
+    /**
+     * Folds another accumulator's state into this one (Chan et al.'s pairwise formula, written symmetrically:
+     * {@code mean = mean_a * (n_a / n) + mean_b * (n_b / n)}, {@code M2 = M2_a + M2_b + delta^2 * n_a * n_b / n}),
+     * so merging two partial results gives the same bits in either order; merges of three or more parts agree
+     * to rounding whatever the tree.
+     */
     public StreamingMoments merge(StreamingMoments other) {
         Objects.requireNonNull(other, "other must not be null");
         if (other.features != features) {
@@ -358,9 +394,13 @@ public final class StreamingMoments {
                 mean[j] = meanB[j];
                 m2[j] = m2B[j];
             } else {
+                // symmetric in the two sides, so a.merge(b) and b.merge(a) agree to the bit
                 double delta = meanB[j] - mean[j];
-                mean[j] += delta * ((double) nb / n);
-                m2[j] += m2B[j] + delta * delta * ((double) na * nb / n);
+                double m2New = m2[j] + m2B[j] + delta * delta * ((double) na * nb / n);
+                if (delta != 0) { // equal means (a constant feature) stay exact
+                    mean[j] = mean[j] * ((double) na / n) + meanB[j] * ((double) nb / n);
+                }
+                m2[j] = m2New;
             }
             min[j] = Math.min(min[j], minB[j]);
             max[j] = Math.max(max[j], maxB[j]);

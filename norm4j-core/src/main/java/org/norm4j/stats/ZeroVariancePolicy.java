@@ -102,12 +102,9 @@ public enum ZeroVariancePolicy {
      * @throws IllegalArgumentException for an unknown name
      */
     public static ZeroVariancePolicy parse(String name) {
-        if (name != null) {
-            for (ZeroVariancePolicy p : values()) {
-                if (p.name().equalsIgnoreCase(name.trim())) {
-                    return p;
-                }
-            }
+        ZeroVariancePolicy found = EnumNames.find(values(), name);
+        if (found != null) {
+            return found;
         }
         throw new IllegalArgumentException("zero_variance_policy = " + (name == null ? "null" : "\"" + name + "\"")
                 + ": expected one of \"keras\", \"sklearn\", \"spark\"");

@@ -62,7 +62,8 @@ import org.norm4j.stats.ZeroVariancePolicy;
  * Chan et al. merge across batches), so a stream of batches of any sizes gives the statistics of the whole data
  * to rounding, whatever the offset; it <em>replaces</em> earlier statistics. A feature whose values are all
  * equal (min == max) gets exactly its value as mean and exactly 0 as variance; a warning (java.util.logging,
- * WARNING, logger {@code org.norm4j.layers.Normalization}) names every feature whose stored variance is 0.
+ * WARNING, logger {@code org.norm4j.layers.Normalization}) names every constant feature: stored variance 0, or
+ * under SKLEARN scikit-learn's constant-feature test.
  * Differences from Keras: Keras accumulates in float32 (so a constant feature can come out with a tiny non-zero
  * variance and a mean one ulp off, which the 1e-7 floor magnifies) and converts the batches of an iterable to
  * float32 first; it does not reject duplicate axes; and it can keep axis 0 when adapting on a fixed-size array.
@@ -416,7 +417,8 @@ public class Normalization extends Layer {
             boolean constant = min[j] == max[j];
             m32[j] = (float) (constant ? min[j] : mean[j]);
             v32[j] = constant ? 0f : (float) var[j];
-            if (v32[j] == 0f) {
+            if (v32[j] == 0f || zeroVariancePolicy == ZeroVariancePolicy.SKLEARN
+                    && ZeroVariancePolicy.isConstantFeature(v32[j], m32[j], acc.counts()[j])) {
                 zero.add(j);
             }
         }

@@ -46,15 +46,17 @@ public final class StatsFile {
     public static final int VERSION = 2;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The input kinds a stats file may name; the header must be false for the array formats. */
+    static final java.util.Set<String> KINDS = java.util.Set.of("csv", "npy");
 
     /** Where the statistics came from: the file kind ({@code csv}, {@code npy}, ...) and its column layout. */
     public record Input(String kind, int columns, boolean header, String delimiter) {
         /** Checks the kind and the number of columns. */
         public Input {
             Objects.requireNonNull(kind, "kind must not be null");
-            if (!StatsReader.KINDS.contains(kind)) {
+            if (!KINDS.contains(kind)) {
                 throw new IllegalArgumentException("input kind '" + kind + "': expected one of "
-                        + StatsReader.sorted(StatsReader.KINDS));
+                        + String.join(", ", new java.util.TreeSet<>(KINDS)));
             }
             if (columns < 1) {
                 throw new IllegalArgumentException("input columns = " + columns + ": expected >= 1");
@@ -114,13 +116,29 @@ public final class StatsFile {
         }
     }
 
-    /** The robust method's per-feature median and lower and upper quantiles (of {@code quantile_range}). */
-    public record Quantiles(double[] median, double[] low, double[] high) {
-        /** Checks the lengths. */
+    /**
+     * The robust method's per-feature median and lower and upper quantiles (of {@code quantile_range}), and how
+     * they were computed: {@code "exact"} (NumPy's) or {@code "kll"} (an Apache DataSketches KLL sketch with
+     * accuracy parameter {@code k} and the normalized rank error {@code rankError} at 99% confidence; 0 and 0
+     * for exact).
+     */
+    public record Quantiles(double[] median, double[] low, double[] high, String kind, int k, double rankError) {
+        /** Exact quantiles. */
+        public Quantiles(double[] median, double[] low, double[] high) {
+            this(median, low, high, "exact", 0, 0);
+        }
+
+        /** Checks the lengths and the kind. */
         public Quantiles {
             if (median.length != low.length || low.length != high.length) {
                 throw new IllegalArgumentException("median, low and high have " + median.length + ", "
                         + low.length + " and " + high.length + " entries: expected one length");
+            }
+            boolean exact = "exact".equals(kind);
+            if (!exact && !"kll".equals(kind) || exact && (k != 0 || rankError != 0)
+                    || !exact && (k < 8 || k > 65535 || !(rankError > 0 && rankError < 1))) {
+                throw new IllegalArgumentException("quantiles '" + kind + "' with k " + k + " and rank error "
+                        + rankError + ": expected 'exact' (k 0, error 0) or 'kll' (k in [8, 65535], error in (0, 1))");
             }
             median = median.clone();
             low = low.clone();
@@ -449,7 +467,11 @@ public final class StatsFile {
                 o.put("with_scaling", options.withScaling());
                 o.putArray("quantile_range").add(options.quantileRange[0]).add(options.quantileRange[1]);
                 o.put("unit_variance", options.unitVariance());
-                o.put("quantiles", "exact");
+                o.put("quantiles", quantiles.kind());
+                if (quantiles.k() > 0) {
+                    o.put("kll_k", quantiles.k());
+                    o.put("normalized_rank_error", quantiles.rankError());
+                }
                 break;
             case NORMALIZE:
                 o.put("norm", options.norm().configName());

@@ -48,10 +48,13 @@ final class StatsReader {
             "min", "max", "m2");
     private static final Set<String> ROBUST_FEATURE_KEYS = Set.of("column", "name", "count", "mean", "variance",
             "std", "min", "max", "m2", "median", "q_low", "q_high");
-    /** The input kinds a stats file may name; the header must be false for the array formats. */
-    static final Set<String> KINDS = Set.of("csv", "npy");
+    private static final Set<String> KINDS = StatsFile.KINDS;
 
     private final String file;
+    /** The robust method's quantile kind, KLL k and rank error, read with the options. */
+    private String quantileKind = "exact";
+    private int kllK;
+    private double rankError;
 
     private StatsReader(String name) {
         this.file = name;
@@ -253,7 +256,8 @@ final class StatsReader {
         }
         StreamingMoments sm = StreamingMoments.fromState(new StreamingMoments.State(rows, counts, a[0], a[1], a[2],
                 a[3], nanPolicy));
-        StatsFile.Quantiles quantiles = robust ? new StatsFile.Quantiles(q[0], q[1], q[2]) : null;
+        StatsFile.Quantiles quantiles = robust ? new StatsFile.Quantiles(q[0], q[1], q[2], quantileKind, kllK,
+                rankError) : null;
         return new StatsFile(method, options, ddof, policy, input, cols, names, sm, quantiles, skipped, sources);
     }
 
@@ -274,11 +278,27 @@ final class StatsReader {
                     return new StatsFile.Options(true, true, pair(o, "feature_range"), bool(o, "clip"), true, true,
                             d.quantileRange(), false, d.norm());
                 case ROBUST:
-                    keys(o, Set.of("with_centering", "with_scaling", "quantile_range", "unit_variance", "quantiles"),
-                            "options.");
+                    keys(o, Set.of("with_centering", "with_scaling", "quantile_range", "unit_variance", "quantiles",
+                            "kll_k", "normalized_rank_error"), "options.");
                     String qs = text(o, "quantiles", "options.quantiles");
-                    if (!qs.equals("exact")) {
-                        throw fail("field 'options.quantiles' is '" + Text.printable(qs) + "': expected exact");
+                    if (qs.equals("exact")) {
+                        if (o.has("kll_k") || o.has("normalized_rank_error")) {
+                            throw fail("field 'options.kll_k' or 'options.normalized_rank_error' with exact "
+                                    + "quantiles: expected them only with 'kll'");
+                        }
+                        quantileKind = "exact";
+                    } else if (qs.equals("kll")) {
+                        int k = (int) integer(o, "kll_k", "options.kll_k", 8, 65535);
+                        double err = number(o, "normalized_rank_error", "options.normalized_rank_error");
+                        if (!(err > 0 && err < 1)) {
+                            throw fail("field 'options.normalized_rank_error' is " + err + ": expected a fraction "
+                                    + "in (0, 1)");
+                        }
+                        quantileKind = "kll";
+                        kllK = k;
+                        rankError = err;
+                    } else {
+                        throw fail("field 'options.quantiles' is '" + Text.printable(qs) + "': expected exact or kll");
                     }
                     return new StatsFile.Options(true, true, d.featureRange(), false, bool(o, "with_centering"),
                             bool(o, "with_scaling"), pair(o, "quantile_range"), bool(o, "unit_variance"), d.norm());
