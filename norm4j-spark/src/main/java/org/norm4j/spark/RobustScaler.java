@@ -7,7 +7,6 @@ import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.norm4j.stats.ExactMoments;
-import org.norm4j.stats.ExactQuantiles;
 import org.norm4j.stats.NanPolicy;
 import org.norm4j.stats.ScalingMethod;
 import org.norm4j.stats.io.StatsFile;
@@ -20,8 +19,9 @@ import org.norm4j.stats.io.StatsFile;
  * <p>Parameters: {@code lower} (default 0.25), {@code upper} (0.75) as MLlib names them (fractions);
  * {@code withCentering} (default true; false under {@code convention=spark}, MLlib's default),
  * {@code withScaling} (true), {@code unitVariance} (false); {@code memoryBudget} (bytes, default 1 GiB): the exact
- * quantiles need every non-missing value on the driver (8 bytes each); a fit over the budget is refused with an
- * IllegalArgumentException saying how much is needed, rather than silently approximating.
+ * quantiles are found by collecting every non-missing value to the driver (8 bytes each) where they fit the
+ * budget, and otherwise by an exact radix selection in 4 more passes over the data ({@link RadixQuantiles}); both
+ * give the same bits, for any partitioning. There is no approximation.
  */
 public final class RobustScaler extends Norm4jEstimator<RobustScaler> {
     private static final long serialVersionUID = 1L;
@@ -48,7 +48,8 @@ public final class RobustScaler extends Norm4jEstimator<RobustScaler> {
                 + "spark)");
         withScaling = new BooleanParam(this, "withScaling", "divide by the quantile range (default true)");
         unitVariance = new BooleanParam(this, "unitVariance", "scale so a normal feature gets variance 1");
-        memoryBudget = new LongParam(this, "memoryBudget", "bytes the driver may use for exact quantiles",
+        memoryBudget = new LongParam(this, "memoryBudget", "bytes the driver may use to collect values for the "
+                + "quantiles (above it: exact radix selection, 4 more passes)",
                 ParamValidators.gt(0));
         setDefault(lower, 0.25);
         setDefault(upper, 0.75);
@@ -148,13 +149,11 @@ public final class RobustScaler extends Norm4jEstimator<RobustScaler> {
                     + ": expected lower < upper");
         }
         double[] range = {getLower() * 100, getUpper() * 100};
-        ExactQuantiles q = SparkStats.quantiles(features, moments.features(), moments.counts(), nan,
-                getMemoryBudget());
+        StatsFile.Quantiles quantiles = SparkStats.quantiles(features, moments, nan, getMemoryBudget(), range[0],
+                range[1]);
         StatsFile.Options d = StatsFile.Options.DEFAULTS;
         StatsFile.Options o = new StatsFile.Options(d.withMean(), d.withStd(), d.featureRange(), d.clip(),
                 getWithCentering(), getWithScaling(), range, getUnitVariance(), d.norm());
-        StatsFile.Quantiles quantiles = new StatsFile.Quantiles(q.median(), q.percentile(range[0]),
-                q.percentile(range[1]));
         return statsFile(features, moments, nan, o, 0, quantiles);
     }
 

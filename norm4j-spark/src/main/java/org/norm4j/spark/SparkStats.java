@@ -19,6 +19,7 @@ import org.apache.spark.sql.types.StructType;
 import org.norm4j.stats.ExactMoments;
 import org.norm4j.stats.ExactQuantiles;
 import org.norm4j.stats.NanPolicy;
+import org.norm4j.stats.io.StatsFile;
 
 /**
  * The distributed fitting behind the norm4j Spark scalers: exactly rounded moments and exact quantiles of the
@@ -27,8 +28,9 @@ import org.norm4j.stats.NanPolicy;
  * <p>Moments: each partition folds its rows into an {@link ExactMoments} (exact sums of {@code x} and
  * {@code x^2} in long accumulators, no rounding), the partial states are merged in whatever tree Spark picks
  * (merging is exact integer addition, so the tree does not matter), and the mean and variance are rounded once
- * on the driver. Quantiles: every non-missing value is brought to the driver and sorted, when the values fit
- * the memory budget; sorting makes the result independent of the partitioning.
+ * on the driver. Quantiles: every non-missing value is brought to the driver and sorted where the values fit
+ * the memory budget, or else found by exact radix selection ({@link RadixQuantiles}); either way the result is
+ * independent of the partitioning.
  *
  * <p>Missing values: NaN and SQL null are both missing. They are skipped in fitting (scikit-learn's rule,
  * {@link NanPolicy#IGNORE}) or make the feature's statistics NaN ({@link NanPolicy#PROPAGATE}).
@@ -168,21 +170,32 @@ public final class SparkStats {
     }
 
     /**
-     * Exact quantiles of the features (NumPy's linear interpolation over the sorted values), when all
-     * non-missing values fit in {@code budgetBytes} at 8 bytes each.
-     *
-     * @throws IllegalArgumentException if they do not, naming the budget parameter and the size needed
+     * Exact median and {@code lo}-th / {@code hi}-th percentiles of the features (NumPy's linear interpolation
+     * over the sorted values). Where all non-missing values fit in {@code budgetBytes} at 8 bytes each they are
+     * collected and sorted ({@link ExactQuantiles}); otherwise {@link RadixQuantiles} selects the needed order
+     * statistics exactly in 4 more passes. Both give the same bits, for any partitioning.
      */
-    static ExactQuantiles quantiles(Features features, int f, long[] counts, NanPolicy nanPolicy,
-            long budgetBytes) {
+    static StatsFile.Quantiles quantiles(Features features, ExactMoments moments, NanPolicy nanPolicy,
+            long budgetBytes, double lo, double hi) {
+        int f = moments.features();
+        long[] counts = moments.counts();
         long values = 0;
         for (long c : counts) {
             values += c;
         }
         if (values > budgetBytes / 8) {
-            throw new IllegalArgumentException("memoryBudget = " + budgetBytes + " bytes: the exact quantiles of "
-                    + values + " values need " + values * 8 + " bytes; raise memoryBudget (the driver holds them)");
+            boolean[] nan = new boolean[f];
+            for (int j = 0; j < f; j++) {
+                nan[j] = moments.sawNaN(j);
+            }
+            double[][] q = RadixQuantiles.quantiles(features, f, counts, nan, nanPolicy, lo, hi);
+            return new StatsFile.Quantiles(q[0], q[1], q[2]);
         }
+        ExactQuantiles q = collect(features, f, nanPolicy);
+        return new StatsFile.Quantiles(q.median(), q.percentile(lo), q.percentile(hi));
+    }
+
+    private static ExactQuantiles collect(Features features, int f, NanPolicy nanPolicy) {
         boolean vector = features.vector();
         List<double[]> parts = features.frame().javaRDD().mapPartitions((Iterator<Row> rows) -> {
             List<Double> buf = new ArrayList<>();

@@ -137,9 +137,15 @@ class SparkScalersTest {
             assertArrayEquals(bits(single.percentile(25)), bits(q.low()), "q25, " + p + " partitions");
             assertArrayEquals(bits(single.percentile(75)), bits(q.high()), "q75, " + p + " partitions");
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> robust.copy(new org.apache.spark.ml.param.ParamMap()).setMemoryBudget(1000).fit(data));
-        assertTrue(e.getMessage().contains("memoryBudget"), e.getMessage());
+        // over the memory budget: exact radix selection, the same bits
+        for (int p : new int[] {7}) {
+            RobustScaler small = robust.copy(new org.apache.spark.ml.param.ParamMap()).setMemoryBudget(1000)
+                    .setLower(0.1).setUpper(0.9);
+            StatsFile.Quantiles q = small.fit(layout(p, p)).stats().quantiles();
+            assertArrayEquals(bits(single.median()), bits(q.median()), "radix median, " + p + " partitions");
+            assertArrayEquals(bits(single.percentile(10)), bits(q.low()), "radix q10, " + p + " partitions");
+            assertArrayEquals(bits(single.percentile(90)), bits(q.high()), "radix q90, " + p + " partitions");
+        }
     }
 
     @Test
