@@ -36,19 +36,14 @@ public final class ExactSum implements Serializable {
     /** Adds {@code x} exactly. */
     public ExactSum add(double x) {
         long bits = Double.doubleToRawLongBits(x);
-        int e = (int) (bits >>> 52) & 0x7FF;
+        int e = exponent(bits);
         if (e == 0x7FF) {
             special(x, false);
             return this;
         }
-        long m = bits & 0xFFFFFFFFFFFFFL;
-        if (e == 0) {
-            if (m == 0) {
-                return this;
-            }
-            e = 1;
-        } else {
-            m |= 1L << 52;
+        long m = mantissa(bits);
+        if (m == 0) {
+            return this;
         }
         // x = m * 2^(e - 1075) = m * 2^(e + 1073) units
         int pos = e + 1073;
@@ -78,25 +73,32 @@ public final class ExactSum implements Serializable {
     /** Adds {@code x * x} exactly (the square is formed in integer arithmetic, never rounded). */
     public ExactSum addSquare(double x) {
         long bits = Double.doubleToRawLongBits(x);
-        int e = (int) (bits >>> 52) & 0x7FF;
+        int e = exponent(bits);
         if (e == 0x7FF) {
             special(x, true);
             return this;
         }
-        long m = bits & 0xFFFFFFFFFFFFFL;
-        if (e == 0) {
-            if (m == 0) {
-                return this;
-            }
-            e = 1;
-        } else {
-            m |= 1L << 52;
+        long m = mantissa(bits);
+        if (m == 0) {
+            return this;
         }
         // x^2 = m^2 * 2^(2e - 2150) = m^2 * 2^(2e - 2) units; m^2 has at most 106 bits
         long lo = m * m;
         long hi = Math.multiplyHigh(m, m);
         deposit(2 * e - 2, lo & MASK, lo >>> 32, hi & MASK, hi >>> 32);
         return this;
+    }
+
+    /** The biased exponent of a double, 1 for subnormals (and zero), 0x7FF for infinities and NaN. */
+    private static int exponent(long bits) {
+        int e = (int) (bits >>> 52) & 0x7FF;
+        return e == 0 ? 1 : e;
+    }
+
+    /** The integer significand: {@code |x| = m * 2^(exponent - 1075)}; 0 for a zero. */
+    private static long mantissa(long bits) {
+        long m = bits & 0xFFFFFFFFFFFFFL;
+        return ((bits >>> 52) & 0x7FF) == 0 ? m : m | (1L << 52);
     }
 
     private void special(double x, boolean square) {
