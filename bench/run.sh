@@ -52,6 +52,19 @@ RUNTIME=$(sed -e "s#$ROOT/norm4j-core/target/#$OUT/lib/#; s#$ROOT/norm4j-nn/targ
   norm4j-bench/target/runtime-classpath.txt)
 BASE="$OUT/lib/norm4j-bench-0.1.0-SNAPSHOT.jar:$RUNTIME"
 echo "$BASE" | tr ':' '\n' | grep -q "$ROOT/norm4j-core/target" && { echo "class path still points into target/"; exit 1; }
+# The CPU (vendor, family, model, stepping, flags), so that runs on different hosts are never compared blindly:
+# docs/performance.md's header shows it (e.g. AMD family 25 is Zen 4, which runs 512-bit vectors as two halves;
+# family 26 is Zen 5). lscpu's full output is kept beside it.
+cpuinfo() { sed -n "s/^$1[[:space:]]*: //p" /proc/cpuinfo 2>/dev/null | head -n 1; }
+{
+  echo "model_name=$(cpuinfo 'model name')"
+  echo "vendor=$(cpuinfo vendor_id)"
+  echo "family=$(cpuinfo 'cpu family')"
+  echo "model=$(cpuinfo model)"
+  echo "stepping=$(cpuinfo stepping)"
+  echo "flags=$(cpuinfo flags)"
+} > "$OUT/cpu.txt"
+lscpu > "$OUT/lscpu.txt" 2>/dev/null || true
 git rev-parse --short HEAD > "$OUT/commit.txt" 2>/dev/null || true
 git status --short -- norm4j-core norm4j-nn >> "$OUT/commit.txt" 2>/dev/null || true
 CP_MAIN="$BASE:$(cat "$OUT/cp-tf-djl.txt")"

@@ -1,7 +1,10 @@
 package org.norm4j;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A mutable holder of a tensor value, like {@code tf.Variable}: the only mutable state in norm4j. Its dtype and
@@ -12,7 +15,8 @@ import java.util.function.Consumer;
  * done to the variable. The variable keeps its value in a private array: {@link #assign} copies the given
  * tensor, and {@link #updateInPlaceFloat} / {@link #updateInPlaceDouble} mutate that array directly when no one
  * has read it since the last update, and otherwise copy it once first (copy-on-write), so an optimizer step that
- * follows a forward pass costs one array copy and no other allocation.
+ * follows a forward pass costs one array copy and no other allocation. A training loop that does not use the
+ * values it read after its step ends can spare that copy too: see {@link #readsWithin}.
  *
  * <p><b>Gradients.</b> Reading {@link #value()} while a {@link GradientTape} records on this thread makes the
  * tape watch the returned tensor and remember that it is a value of this variable, when the variable is
@@ -39,6 +43,10 @@ public final class Variable {
     private volatile Tensor value;
     /** True once {@link #value} has been handed out; the next in-place update copies first. */
     private boolean exposed;
+    /** True once the value was handed out inside the {@link #readsWithin} step now running on this thread. */
+    private boolean readInStep;
+    /** The variables read inside the {@link #readsWithin} step running on this thread; null when none runs. */
+    private static final ThreadLocal<List<Variable>> STEP_READS = new ThreadLocal<>();
 
     /** {@code tf.Variable(initial_value)}: a trainable variable named "Variable". */
     public Variable(Tensor initialValue) {
@@ -87,7 +95,7 @@ public final class Variable {
      */
     public Tensor value() {
         Tensor v = value;
-        exposed = true;
+        markRead();
         if (GradientTape.anyRecording()) {
             GradientTape.onVariableRead(this, v);
         }
@@ -96,8 +104,55 @@ public final class Variable {
 
     /** The current value without notifying tapes; for {@link GradientTape#watch(Variable)}. */
     Tensor peek() {
-        exposed = true;
+        markRead();
         return value;
+    }
+
+    /** The value is being handed out: outside a {@link #readsWithin} step for good, inside it for the step. */
+    private void markRead() {
+        List<Variable> step = STEP_READS.get();
+        if (step == null) {
+            exposed = true;
+        } else if (!exposed && !readInStep) {
+            readInStep = true;
+            step.add(this);
+        }
+    }
+
+    /**
+     * Runs one step of a training loop in which the tensors read from variables on this thread ({@link #value()})
+     * are used only until {@code step} returns: the forward pass, the tape and the gradients. Afterwards those
+     * reads no longer count, so the optimizer's in-place update ({@link #updateInPlaceFloat}) needs no copy of a
+     * weight read only during the step. Within the step, copy-on-write protects them as always; a value read
+     * before or after the step, or on another thread, is protected as always. Nested calls run inside the outer
+     * step.
+     *
+     * <p>The caller's promise: no tensor read from a variable during {@code step} (nor one sharing its array:
+     * check results with {@link #sharesArrayWith}) is used after it returns and after the variable is updated
+     * in place. {@code Sequential.fit}'s train step keeps it: the tape is closed and the forward pass dropped
+     * before the optimizer runs.
+     *
+     * @return what {@code step} returns
+     */
+    public static <T> T readsWithin(Supplier<T> step) {
+        if (STEP_READS.get() != null) {
+            return step.get();
+        }
+        List<Variable> reads = new ArrayList<>();
+        STEP_READS.set(reads);
+        try {
+            return step.get();
+        } finally {
+            STEP_READS.remove();
+            for (Variable v : reads) {
+                v.readInStep = false;
+            }
+        }
+    }
+
+    /** Whether {@code t} is backed by this variable's current array (it would change with an in-place update). */
+    public boolean sharesArrayWith(Tensor t) {
+        return t != null && t.raw() == value.raw();
     }
 
     /**
@@ -110,6 +165,7 @@ public final class Variable {
         check(newValue, "assign");
         this.value = copy(newValue);
         this.exposed = false;
+        this.readInStep = false;
         return this;
     }
 
@@ -186,8 +242,9 @@ public final class Variable {
 
     /** The current value's tensor if no one has seen it, else a private copy (which no one has seen either). */
     private Tensor writable() {
-        if (exposed) {
+        if (exposed || readInStep) {
             exposed = false;
+            readInStep = false;
             return copy(value);
         }
         return value;

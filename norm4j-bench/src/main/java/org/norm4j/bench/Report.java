@@ -25,6 +25,7 @@ final class Report {
     private final double copyGbs;
     private final StringBuilder md = new StringBuilder();
     private String loadNote = "";
+    private String cpu;
 
     private Report(Results res) {
         this.res = res;
@@ -51,6 +52,7 @@ final class Report {
             r.loadNote = "1-minute load average " + avg + " at the start (after waiting " + waited + " s for it to fall "
                     + "below 0.6); ";
         }
+        r.cpu = Machine.recordedCpu(results.resolve("cpu.txt"));
         Path notes = results.resolve("notes.md");
         r.build(doc.getParent() == null ? chart.getFileName().toString()
                 : doc.getParent().relativize(chart).toString(), Files.exists(notes) ? Files.readString(notes) : "");
@@ -88,6 +90,9 @@ final class Report {
         md.append("| date | ").append(any == null ? "-" : any.date().substring(0, 16)).append(" to ")
                 .append(last == null ? "-" : last.date().substring(0, 16)).append(" |\n");
         md.append("| machine | ").append(Machine.describe()).append(" |\n");
+        md.append("| CPU at run time | ").append(cpu == null ? "not recorded (results from before bench/run.sh kept "
+                + "cpu.txt): do not compare with runs on other hosts" : cpu + " (full flags: lscpu.txt and cpu.txt in "
+                + "the raw results)").append(" |\n");
         for (String label : res.labels()) {
             Results.Row r = res.first(label, "norm4j");
             if (r != null) {

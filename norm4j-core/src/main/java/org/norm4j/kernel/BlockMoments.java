@@ -44,7 +44,6 @@ final class BlockMoments {
         double[] means = new double[slots];
         double[] m2 = new double[slots];
         Kernels k = KernelProvider.get();
-        ColumnSums cs = ColumnSums.get();
         boolean f32 = x instanceof float[];
         Parallel.forEach(outer * nb, (long) outer * mid * inner, task -> {
             int o = task / nb;
@@ -76,7 +75,7 @@ final class BlockMoments {
             }
             int ao = task * inner;
             if (f32) {
-                cs.sumColumns((float[]) x, off, rows, inner, sums, ao);
+                k.sumColumns((float[]) x, off, rows, inner, sums, ao);
             } else {
                 k.sumColumns((double[]) x, off, rows, inner, sums, ao);
             }
@@ -84,7 +83,7 @@ final class BlockMoments {
                 means[ao + j] = sums[ao + j] * inv;
             }
             if (f32) {
-                cs.sumSquaredDeviationsColumns((float[]) x, off, rows, inner, means, ao, m2, ao);
+                k.sumSquaredDeviationsColumns((float[]) x, off, rows, inner, means, ao, m2, ao);
             } else {
                 k.sumSquaredDeviationsColumns((double[]) x, off, rows, inner, means, ao, m2, ao);
             }

@@ -381,12 +381,11 @@ public final class GroupedNorm {
 
     /**
      * Channels-last: per (sample, channel), {@code {sum over positions of dy, sum of dy * (x - center[s])}} in
-     * double, through the column kernels ({@link ColumnSums} for float32) on fixed blocks of positions merged in
+     * double, through the column kernels on fixed blocks of positions merged in
      * block order.
      */
     private double[][] columnSums(Object dy, Object x, double[] center) {
         Kernels k = KernelProvider.get();
-        ColumnSums cs = ColumnSums.get();
         int per = positionsPerBlock();
         int blocks = (p + per - 1) / per;
         double[] pd = new double[n * blocks * c];
@@ -402,11 +401,9 @@ public final class GroupedNorm {
             }
             int ao = task * c;
             if (x instanceof float[]) {
-                cs.sumColumns((float[]) dy, off, rows, c, pd, ao);
-                cs.sumProductDeviationsColumns((float[]) dy, (float[]) x, off, rows, c, ctr, 0, pdx, ao);
+                k.sumAndProductDeviationsColumns((float[]) dy, (float[]) x, off, rows, c, ctr, 0, pd, pdx, ao);
             } else {
-                k.sumColumns((double[]) dy, off, rows, c, pd, ao);
-                k.sumProductDeviationsColumns((double[]) dy, (double[]) x, off, rows, c, ctr, 0, pdx, ao);
+                k.sumAndProductDeviationsColumns((double[]) dy, (double[]) x, off, rows, c, ctr, 0, pd, pdx, ao);
             }
         });
         double[] d = new double[n * c];

@@ -10,6 +10,12 @@ package org.norm4j.kernel;
  * float32 data are accurate; an implementation may change the order of additions but must stay within a
  * few double ulps of the scalar reference.
  *
+ * <p>Column kernels of the Vector API implementation keep a group of columns in registers over all rows of the
+ * block and add the block's sums to {@code acc} once (the scalar loops add every row into {@code acc}); per column
+ * the additions are in row order from 0 either way, so where {@code acc} starts at 0 both give the same bits.
+ * The column normalize pass ({@code scaleShiftColumns}) holds its per-column constants in registers over
+ * cache-sized chunks of rows.
+ *
  * <p>Layouts: a <em>row</em> is a contiguous run {@code x[off .. off+n)}. A <em>column block</em> is
  * {@code rows x cols} elements at {@code off} in row-major order; column kernels reduce over the rows and
  * keep one value per column.
@@ -99,6 +105,26 @@ public interface Kernels {
     /** Double version of {@link #sumProductDeviationsColumns(float[], float[], int, int, int, double[], int, double[], int)}. */
     void sumProductDeviationsColumns(double[] dy, double[] x, int off, int rows, int cols, double[] mean, int mo,
             double[] acc, int ao);
+
+    /**
+     * {@link #sumColumns} of {@code dy} into {@code accSum} and {@link #sumProductDeviationsColumns} into
+     * {@code accProduct}, from one sweep over the block where the implementation can (the Vector API one keeps
+     * both accumulators in registers); each column gets exactly the additions of the two separate calls, in the
+     * same order. This default runs the two calls one after the other (the block is still in cache for the
+     * second).
+     */
+    default void sumAndProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
+            int mo, double[] accSum, double[] accProduct, int ao) {
+        sumColumns(dy, off, rows, cols, accSum, ao);
+        sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, accProduct, ao);
+    }
+
+    /** Double version of {@link #sumAndProductDeviationsColumns(float[], float[], int, int, int, double[], int, double[], double[], int)}. */
+    default void sumAndProductDeviationsColumns(double[] dy, double[] x, int off, int rows, int cols,
+            double[] mean, int mo, double[] accSum, double[] accProduct, int ao) {
+        sumColumns(dy, off, rows, cols, accSum, ao);
+        sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, accProduct, ao);
+    }
 
     /** Row version: {@code sum of dy[i] * (x[i] - mean)} over {@code n} elements at {@code off}. */
     double sumProductDeviations(float[] dy, float[] x, int off, int n, double mean);

@@ -39,7 +39,7 @@ public final class Reduce {
      * {@link #sum} of {@code dy} and {@link #sumProductDeviations} of {@code dy} and {@code x} together, reading
      * {@code dy} and {@code x} from memory once (the backward passes of batch normalization need both): each
      * fixed block yields both partials while it is in cache, float32 channels-last blocks in one sweep with
-     * both accumulators in registers ({@link ColumnSums#sumAndProductDeviationsColumns}). Blocks, the additions
+     * both accumulators in registers ({@link Kernels#sumAndProductDeviationsColumns}). Blocks, the additions
      * inside each block and the merge are those of the two separate calls, so both results are bit-identical
      * to them (and therefore independent of the thread count).
      *
@@ -70,11 +70,10 @@ public final class Reduce {
                 sums[task] = row(k, dy, null, off, rows, What.SUM, 0);
                 products[task] = row(k, x, dy, off, rows, What.SPD, mean[o]);
             } else if (x instanceof float[]) {
-                ColumnSums.get().sumAndProductDeviationsColumns((float[]) dy, (float[]) x, off, rows, inner, mean,
-                        o * inner, sums, products, task * inner);
+                k.sumAndProductDeviationsColumns((float[]) dy, (float[]) x, off, rows, inner, mean, o * inner, sums,
+                        products, task * inner);
             } else {
-                k.sumColumns((double[]) dy, off, rows, inner, sums, task * inner);
-                k.sumProductDeviationsColumns((double[]) dy, (double[]) x, off, rows, inner, mean, o * inner,
+                k.sumAndProductDeviationsColumns((double[]) dy, (double[]) x, off, rows, inner, mean, o * inner, sums,
                         products, task * inner);
             }
         });
@@ -294,11 +293,10 @@ public final class Reduce {
             double[] acc, int ao) {
         if (x instanceof float[]) {
             float[] f = (float[]) x;
-            ColumnSums cs = ColumnSums.get(); // accumulators in registers: see ColumnSums
             switch (what) {
-                case SUM: cs.sumColumns(f, off, rows, cols, acc, ao); return;
-                case SSD: cs.sumSquaredDeviationsColumns(f, off, rows, cols, mean, mo, acc, ao); return;
-                case SPD: cs.sumProductDeviationsColumns((float[]) dy, f, off, rows, cols, mean, mo, acc, ao); return;
+                case SUM: k.sumColumns(f, off, rows, cols, acc, ao); return;
+                case SSD: k.sumSquaredDeviationsColumns(f, off, rows, cols, mean, mo, acc, ao); return;
+                case SPD: k.sumProductDeviationsColumns((float[]) dy, f, off, rows, cols, mean, mo, acc, ao); return;
                 default: k.extremeColumns(f, off, rows, cols, what == What.MAX, acc, ao); return;
             }
         }

@@ -116,28 +116,18 @@ public final class BatchNorms {
             throw new IllegalArgumentException("x of shape " + x.shape() + " has no values per channel for axis "
                     + Nn.str(axis) + ": expected a non-empty batch in training");
         }
-        Rounding r = new Rounding(x.dtype());
+        ChannelNorm r = new ChannelNorm(x.dtype());
         int c = v.channels;
         Object data = v.toView(x);
         double[][] mm = c == 0 ? new double[2][0] : Reduce.moments(data, v.plan);
         double[] g = gamma == null ? null : gamma.toDoubleArray();
-        double[] b = beta == null ? new double[c] : beta.toDoubleArray();
-        double epsR = r.round(epsilon);
         double[] mu = new double[c];
         double[] var = new double[c];
-        double[] inv = new double[c];
         double[] factor = new double[c];
         double[] shift = new double[c];
-        for (int i = 0; i < c; i++) {
-            mu[i] = r.round(mm[0][i]);
-            var[i] = r.round(mm[1][i] / n);
-            inv[i] = 1.0 / Math.sqrt(var[i] + epsR);
-            double rs = r.round(1.0 / Math.sqrt(r.round(var[i] + epsR)));
-            factor[i] = g == null ? rs : r.round(rs * g[i]);
-            // the float32 mean misses the exact one by delta; x - mu is exact in float near the mean (Sterbenz),
-            // so the output stays accurate on data with a large offset once delta * factor moves into the shift
-            shift[i] = r.round(b[i] - (mm[0][i] - mu[i]) * factor[i]);
-        }
+        r.batchStatistics(mm, n, mu, var);
+        r.normalizeConstants(mu, var, epsilon, g, beta == null ? null : beta.toDoubleArray(), mm[0], factor, shift);
+        double[] inv = r.inverseStd(var, epsilon);
         Object yData = v.viewArray(yOut, x);
         if (c > 0) {
             Channels.scaleShift(data, v.outer, c, v.inner, r.array(mu), r.array(factor), r.array(shift), yData);
@@ -161,28 +151,19 @@ public final class BatchNorms {
     private static Tensor[] trainingBackward(Tensor[] up, Tensor x, Tensor gamma, Tensor beta, View v,
             Object data, double[] mu, double[] exactMean, double[] inv, double[] g, long n) {
         int c = v.channels;
-        Rounding r = new Rounding(x.dtype());
+        ChannelNorm r = new ChannelNorm(x.dtype());
         Object dy = up[0] == null ? newArray(x.dtype(), x.size()) : v.toView(up[0]);
         double[][] sums = c == 0 || up[0] == null ? new double[2][c]
                 : Reduce.sumAndProductDeviations(dy, data, v.plan, exactMean); // dy read once for both
         double[] sumDy = sums[0];
         double[] sumDyXc = sums[1];
         double[] gMean = up[1] == null ? null : up[1].toDoubleArray();
-        double[] gVar = up[2] == null ? null : up[2].toDoubleArray();
+        double[] gVar = up[2] == null ? new double[c] : up[2].toDoubleArray();
         double[] a = new double[c];
         double[] bc = new double[c];
         double[] cc = new double[c];
         double[] dGamma = new double[c];
-        for (int i = 0; i < c; i++) {
-            double gi = g == null ? 1.0 : g[i];
-            double rs = inv[i];
-            a[i] = gi * rs;
-            bc[i] = -gi * rs * rs * rs * sumDyXc[i] / n + (gVar == null ? 0 : 2 * gVar[i] / n);
-            // (x - exactMean) * bc = (x - mu) * bc - delta * bc, folded into the constant subtracted from dy
-            double delta = exactMean[i] - mu[i];
-            cc[i] = sumDy[i] / n + (a[i] == 0 ? 0 : delta * bc[i] / a[i]);
-            dGamma[i] = sumDyXc[i] * rs;
-        }
+        ChannelNorm.backwardConstants(g, inv, sumDy, sumDyXc, n, true, gVar, exactMean, mu, a, bc, cc, dGamma);
         Object dxData = newArray(x.dtype(), x.size());
         if (c > 0) {
             Channels.backward(dy, data, v.outer, c, v.inner, r.array(a), r.array(mu), r.array(bc), r.array(cc),
@@ -264,7 +245,7 @@ public final class BatchNorms {
         v.checkParam(gamma, "gamma", x);
         v.checkParam(beta, "beta", x);
         int c = v.channels;
-        Rounding r = new Rounding(x.dtype());
+        ChannelNorm r = new ChannelNorm(x.dtype());
         double[] m = mean.toDoubleArray();
         double[] vv = variance.toDoubleArray();
         double[] g = gamma == null ? null : gamma.toDoubleArray();
@@ -300,7 +281,7 @@ public final class BatchNorms {
     private static Tensor[] inferenceBackward(Tensor dyT, Tensor x, Tensor mean, Tensor variance, Tensor gamma,
             Tensor beta, View v, Object data, double[] a, double epsR) {
         int c = v.channels;
-        Rounding r = new Rounding(x.dtype());
+        ChannelNorm r = new ChannelNorm(x.dtype());
         Object dy = v.toView(dyT);
         double[] m = mean.toDoubleArray();
         double[] vv = variance.toDoubleArray();
@@ -473,30 +454,6 @@ public final class BatchNorms {
                 if (v != 1) {
                     out.add(v);
                 }
-            }
-            return out;
-        }
-    }
-
-    /** Rounds per-channel constants to the data's precision, as TensorFlow's float32 kernels round them. */
-    private static final class Rounding {
-        private final boolean f32;
-
-        Rounding(DType dtype) {
-            this.f32 = dtype == DType.FLOAT32;
-        }
-
-        double round(double v) {
-            return f32 ? (float) v : v;
-        }
-
-        Object array(double[] v) {
-            if (!f32) {
-                return v;
-            }
-            float[] out = new float[v.length];
-            for (int i = 0; i < v.length; i++) {
-                out[i] = (float) v[i];
             }
             return out;
         }

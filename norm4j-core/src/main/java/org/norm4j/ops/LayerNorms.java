@@ -6,11 +6,10 @@ import org.norm4j.GradientTape;
 import org.norm4j.Shape;
 import org.norm4j.Tensor;
 import org.norm4j.kernel.GroupedNorm;
-import org.norm4j.kernel.KernelProvider;
-import org.norm4j.kernel.Kernels;
-import org.norm4j.kernel.Parallel;
 import org.norm4j.kernel.Reduce;
 import org.norm4j.kernel.ReductionPlan;
+import org.norm4j.kernel.Rows;
+import org.norm4j.kernel.Rows.Mode;
 import org.norm4j.kernel.ShiftedMoments;
 import org.norm4j.kernel.Strided;
 
@@ -52,30 +51,23 @@ public final class LayerNorms {
     public static final double OPS_EPSILON = 1e-7;
 
     private enum Kind {
-        LAYER("LayerNormalization"), RMS_SCALING("LayerNormalization"), GROUP("GroupNormalization"),
-        RMS("RMSNormalization"), UNIT("UnitNormalization");
+        LAYER("LayerNormalization", Mode.CENTRED), RMS_SCALING("LayerNormalization", Mode.RMS_SCALING),
+        GROUP("GroupNormalization", Mode.CENTRED), RMS("RMSNormalization", Mode.RMS),
+        UNIT("UnitNormalization", Mode.UNIT);
 
         final String op;
+        final Mode mode;
 
-        Kind(String op) {
+        Kind(String op, Mode mode) {
             this.op = op;
+            this.mode = mode;
         }
 
         /** Whether the output is centred (mean subtracted, beta added). */
         boolean centred() {
-            return this == LAYER || this == GROUP;
-        }
-
-        /** Whether the statistics are the mean and centred variance (else the plain sum of squares). */
-        boolean centredStats() {
-            return this != RMS && this != UNIT;
+            return mode.centredOutput();
         }
     }
-
-    /** Elements per task of the last-axis fast path (whole rows; fixed by the shape, so deterministic). */
-    private static final int ROW_BLOCK = 1 << 14;
-    /** Elements per task of the fused backward (one partial of the parameter gradients each): 256 K. */
-    private static final int GRAD_BLOCK = 1 << 18;
 
     private LayerNorms() {
     }
@@ -287,17 +279,19 @@ public final class LayerNorms {
         if (x.size() == 0) {
             y = dest != null ? v.out(dest, dt, dest) : Tensor.wrapNew(dt, x.shape());
         } else if (v.lastAxis()) {
-            sv = new Saved(x.raw(), new double[v.stats], new double[v.stats], new double[v.stats]);
-            y = forwardRows(kind, x, v, raw(gamma), raw(beta), eps, sv, dest);
+            sv = new Saved(x.raw(), Rows.Stats.of(v.stats));
+            Object out = dest != null ? dest : dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
+            Rows.forward(kind.mode, sv.data(), v.stats, v.count, eps, raw(gamma), raw(beta), sv.st(), out);
+            y = v.out(out, dt, dest);
         } else {
             Object data = v.in(x);
-            double[][] st = v.moments(data, kind.centredStats());
-            sv = new Saved(data, st[0], st[1], new double[v.stats]);
+            double[][] st = v.moments(data, kind.mode.centredStats());
+            sv = new Saved(data, new Rows.Stats(st[0], st[1], new double[v.stats]));
             Object meanT = dt == DType.FLOAT32 ? new float[v.stats] : new double[v.stats];
             Object residual = dt == DType.FLOAT32 ? new float[v.stats] : null;
             Object invT = dt == DType.FLOAT32 ? new float[v.stats] : new double[v.stats];
             for (int s = 0; s < v.stats; s++) {
-                statistic(kind, dt, st[0][s], st[1][s], v.count, eps, s, sv.r, meanT, residual, invT);
+                Rows.statistic(kind.mode, st[0][s], st[1][s], v.count, eps, s, sv.r(), meanT, residual, invT);
             }
             Object out = dest != null && v.perm == null ? dest
                     : dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
@@ -311,205 +305,19 @@ public final class LayerNorms {
         return y;
     }
 
-    /**
-     * The last-axis fast path: rows of {@code v.count} contiguous elements, each normalized by one task of
-     * whole rows while it is in cache: the statistics (see {@link #rowStatistics}), then the fused normalize of
-     * the same row while it is still in L1, in the same operations and order as the generic path.
-     */
-    private static Tensor forwardRows(Kind kind, Tensor x, View v, Object gamma, Object beta, double eps,
-            Saved sv, Object dest) {
-        Kernels k = KernelProvider.get();
-        DType dt = x.dtype();
-        int rows = v.stats;
-        int len = v.count;
-        boolean f32 = dt == DType.FLOAT32;
-        Object data = sv.data();
-        Object meanT = f32 ? new float[rows] : new double[rows];
-        Object residual = f32 ? new float[rows] : null;
-        Object invT = f32 ? new float[rows] : new double[rows];
-        Object out = dest != null ? dest : f32 ? new float[x.size()] : new double[x.size()];
-        int perTask = Math.max(1, ROW_BLOCK / len);
-        int tasks = (rows + perTask - 1) / perTask;
-        RowJob job = new RowJob(k, kind, dt, data, len, eps, sv, meanT, residual, invT, gamma, beta, out);
-        // one lambda (one compiled method) per kernel, so that the JIT inlines each kernel's vector loop into
-        // a small context and keeps its vectors in registers (see VectorLoops' class comment)
-        if (kind.centred()) {
-            Parallel.forEach(tasks, (long) rows * len, task -> {
-                double[] sums = new double[2];
-                for (int s = task * perTask, end = Math.min(rows, s + perTask); s < end; s++) {
-                    affineRow(job, s, sums);
-                }
-            });
-        } else {
-            Parallel.forEach(tasks, (long) rows * len, task -> {
-                double[] sums = new double[2];
-                for (int s = task * perTask, end = Math.min(rows, s + perTask); s < end; s++) {
-                    scaleRow(job, s, sums);
-                }
-            });
-        }
-        return v.out(out, dt, dest);
-    }
-
-    /** What the forward rows share. */
-    private record RowJob(Kernels k, Kind kind, DType dt, Object data, int len, double eps, Saved sv, Object meanT,
-            Object residual, Object invT, Object gamma, Object beta, Object out) {
-    }
-
-    /**
-     * The statistics of row {@code s}: mean (0 when not centred) and centred sum of squares. Centred float32
-     * rows are read once: shifted sums with the row's first element as the shift ({@link Kernels#shiftedSums}),
-     * kept when {@link ShiftedMoments#accurate} says they are within its bound, else (cancellation, NaN or
-     * infinite data) the exact two-pass mean and centred sum of squares, as {@link Reduce} computes them.
-     * Float64 rows and the uncentred sums are always the two-pass (resp. one-pass) sums.
-     */
-    private static void rowStatistics(RowJob j, int s, double[] sums) {
-        int off = s * j.len;
-        double m;
-        double second;
-        if (j.data instanceof float[]) {
-            float[] xf = (float[]) j.data;
-            if (j.kind.centredStats()) {
-                double shift = xf[off];
-                j.k.shiftedSums(xf, off, j.len, shift, sums, 0);
-                if (ShiftedMoments.accurate(sums[0], sums[1], j.len)) {
-                    m = ShiftedMoments.mean(shift, sums[0], j.len);
-                    second = ShiftedMoments.m2(sums[0], sums[1], j.len);
-                } else {
-                    m = j.k.sum(xf, off, j.len) * (1.0 / j.len);
-                    second = j.k.sumSquaredDeviations(xf, off, j.len, m);
-                }
-            } else {
-                m = 0.0;
-                second = j.k.sumSquaredDeviations(xf, off, j.len, 0.0);
-            }
-        } else {
-            double[] xd = (double[]) j.data;
-            m = j.kind.centredStats() ? j.k.sum(xd, off, j.len) * (1.0 / j.len) : 0.0;
-            second = j.k.sumSquaredDeviations(xd, off, j.len, m);
-        }
-        j.sv.mean()[s] = m;
-        j.sv.second()[s] = second;
-        statistic(j.kind, j.dt, m, second, j.len, j.eps, s, j.sv.r(), j.meanT, j.residual, j.invT);
-    }
-
-    private static void affineRow(RowJob j, int s, double[] sums) {
-        rowStatistics(j, s, sums);
-        if (j.data instanceof float[]) {
-            j.k.normalizeRowAffine((float[]) j.data, s * j.len, j.len, ((float[]) j.meanT)[s],
-                    ((float[]) j.invT)[s], ((float[]) j.residual)[s], (float[]) j.gamma, (float[]) j.beta,
-                    (float[]) j.out);
-        } else {
-            j.k.normalizeRowAffine((double[]) j.data, s * j.len, j.len, ((double[]) j.meanT)[s],
-                    ((double[]) j.invT)[s], (double[]) j.gamma, (double[]) j.beta, (double[]) j.out);
-        }
-    }
-
-    private static void scaleRow(RowJob j, int s, double[] sums) {
-        rowStatistics(j, s, sums);
-        if (j.data instanceof float[]) {
-            j.k.normalizeRowScale((float[]) j.data, s * j.len, j.len, ((float[]) j.invT)[s], (float[]) j.gamma,
-                    (float[]) j.out);
-        } else {
-            j.k.normalizeRowScale((double[]) j.data, s * j.len, j.len, ((double[]) j.invT)[s],
-                    (double[]) j.gamma, (double[]) j.out);
-        }
-    }
-
-    /**
-     * The input gradient on the last-axis fast path: two row sums, then dx, per row (see {@link #backward}); with
-     * {@code paramSums} ({@code {dgamma, dbeta}} to fill, in double), also the parameter gradients, accumulated per
-     * chunk of rows right after the chunk's dx, while its rows are still in cache ({@link
-     * Kernels#normalizeColumnGradSums}, one partial per task of {@code GRAD_BLOCK} elements, merged in task
-     * order), so dy and x are read from memory once.
-     */
-    private static Tensor backwardRows(Kind kind, Object dy, View v, Object gamma, double eps, Saved sv,
-            DType dt, double[] paramCenter, double[][] paramSums) {
-        Kernels k = KernelProvider.get();
-        int rows = v.stats;
-        int len = v.count;
-        boolean f32 = dt == DType.FLOAT32;
-        Object data = sv.data();
-        Object out = f32 ? new float[rows * len] : new double[rows * len];
-        int perChunk = Math.max(1, ROW_BLOCK / len);
-        int perTask = paramSums == null ? perChunk : perChunk * Math.max(1, GRAD_BLOCK / (perChunk * len));
-        int tasks = (rows + perTask - 1) / perTask;
-        double[] pdg = paramSums == null ? null : new double[tasks * len];
-        double[] pdb = paramSums == null ? null : new double[tasks * len];
-        double m = kind == Kind.UNIT ? 1.0 : len;
-        boolean centred = kind.centred();
-        boolean zeroCentre = kind == Kind.RMS || kind == Kind.UNIT;
-        Parallel.forEach(tasks, (long) rows * len * 2, task -> {
-            double[] sums = new double[2];
-            int taskEnd = Math.min(rows, (task + 1) * perTask);
-            for (int c0 = task * perTask; c0 < taskEnd; c0 += perChunk) {
-                int c1 = Math.min(taskEnd, c0 + perChunk);
-                for (int s = c0; s < c1; s++) {
-                    int off = s * len;
-                    double sumCenter = centred ? sv.mean()[s] : 0.0;
-                    double ctr = zeroCentre ? 0.0 : sv.mean()[s];
-                    if (f32) {
-                        k.normalizeRowGradSums((float[]) dy, (float[]) data, off, len, (float[]) gamma, sumCenter,
-                                sums, 0);
-                    } else {
-                        k.normalizeRowGradSums((double[]) dy, (double[]) data, off, len, (double[]) gamma,
-                                sumCenter, sums, 0);
-                    }
-                    double r = sv.r()[s];
-                    boolean floored = kind == Kind.UNIT && !(sv.second()[s] >= eps * eps);
-                    double b = floored ? 0 : -r * r * r * sums[1] / m;
-                    double cc = centred ? -r * sums[0] / m : 0;
-                    if (f32) {
-                        k.normalizeRowBackward((float[]) dy, (float[]) data, off, len, (float[]) gamma, r, ctr, b,
-                                cc, (float[]) out);
-                    } else {
-                        k.normalizeRowBackward((double[]) dy, (double[]) data, off, len, (double[]) gamma, r, ctr, b,
-                                cc, (double[]) out);
-                    }
-                }
-                if (pdg != null && f32) {
-                    k.normalizeColumnGradSums((float[]) dy, (float[]) data, c0 * len, c1 - c0, len, paramCenter,
-                            sv.r(), c0, pdg, pdb, task * len);
-                } else if (pdg != null) {
-                    k.normalizeColumnGradSums((double[]) dy, (double[]) data, c0 * len, c1 - c0, len, paramCenter,
-                            sv.r(), c0, pdg, pdb, task * len);
-                }
-            }
-        });
-        if (paramSums != null) {
-            for (int task = 0; task < tasks; task++) {
-                for (int j = 0; j < len; j++) {
-                    paramSums[0][j] += pdg[task * len + j];
-                    paramSums[1][j] += pdb[task * len + j];
-                }
-            }
-        }
-        return v.out(out, dt, null);
-    }
-
-    /**
-     * The backward factor {@code r[s]} in double, and what the forward pass applies: the mean in the data's
-     * dtype, the part of the exact mean a float32 mean misses (folded into the addend, so that {@code x - mean}
-     * stays exact near the mean), and the inverse standard deviation (or norm) as TensorFlow rounds it.
-     */
-    private static void statistic(Kind kind, DType dt, double mean, double second, int count, double eps, int s,
-            double[] r, Object meanT, Object residual, Object invT) {
-        double base = kind == Kind.UNIT ? Math.max(second, eps * eps) : second / count + eps;
-        r[s] = 1.0 / Math.sqrt(base);
-        if (dt == DType.FLOAT32) {
-            float b = kind == Kind.UNIT ? Math.max((float) second, (float) (eps * eps))
-                    : (float) (second / count) + (float) eps;
-            ((float[]) invT)[s] = (float) (1.0 / Math.sqrt(b));
-            ((float[]) meanT)[s] = (float) mean;
-            ((float[]) residual)[s] = (float) (mean - (float) mean);
-        } else {
-            ((double[]) invT)[s] = r[s];
-            ((double[]) meanT)[s] = mean;
-        }
-    }
-
     /** What the backward pass reuses: the input in the kernel's layout and the statistics. */
-    private record Saved(Object data, double[] mean, double[] second, double[] r) {
+    private record Saved(Object data, Rows.Stats st) {
+        double[] mean() {
+            return st.mean();
+        }
+
+        double[] second() {
+            return st.second();
+        }
+
+        double[] r() {
+            return st.r();
+        }
     }
 
     // ---- backward ------------------------------------------------------------------------------------
@@ -546,19 +354,18 @@ public final class LayerNorms {
         double[][] shared = null; // channels-last GroupNorm: the column sums both backward reductions start from
         if (need[0] && v.lastAxis()) {
             cs = needGamma || needBeta ? new double[][] {new double[v.count], new double[v.count]} : null;
-            dx = backwardRows(kind, dy, v, raw(gamma), eps, sv, dt, sumCenter, cs);
+            Object out = dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
+            Rows.backward(kind.mode, dy, sv.data(), n, v.count, raw(gamma), eps, sv.st(), sumCenter, cs, out);
+            dx = v.out(out, dt, null);
         } else if (need[0]) {
             shared = needGamma || needBeta ? v.kernel.sharedColumnSums(dy, sv.data(), sumCenter) : null;
             double[][] sums = v.kernel.sampleSums(dy, sv.data(), raw(gamma), sumCenter, shared);
             double[] ctr = kind == Kind.RMS || kind == Kind.UNIT ? sumCenter : sv.mean();
             double[] b = new double[n];
             double[] cc = new double[n];
-            double m = kind == Kind.UNIT ? 1.0 : v.count;
             for (int s = 0; s < n; s++) {
-                double r = sv.r()[s];
-                boolean floored = kind == Kind.UNIT && !(sv.second()[s] >= eps * eps);
-                b[s] = floored ? 0 : -r * r * r * sums[1][s] / m;
-                cc[s] = kind.centred() ? -r * sums[0][s] / m : 0;
+                Rows.gradientFactors(kind.mode, v.count, eps, sv.r()[s], sv.second()[s], sums[0][s], sums[1][s], b, s,
+                        cc, s);
             }
             Object out = dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
             v.kernel.backward(dy, sv.data(), raw(gamma), sv.r(), ctr, b, cc, out);

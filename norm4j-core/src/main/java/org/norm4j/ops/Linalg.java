@@ -1,24 +1,12 @@
 package org.norm4j.ops;
 
-import org.norm4j.DType;
 import org.norm4j.GradientTape;
 import org.norm4j.Shape;
 import org.norm4j.Tensor;
-import org.norm4j.kernel.KernelProvider;
-import org.norm4j.kernel.Kernels;
-import org.norm4j.kernel.Parallel;
+import org.norm4j.kernel.Products;
 
 /** Linear algebra: the rank-2 matrix product. */
 public final class Linalg {
-    private static final int ROWS_PER_TASK = 16;
-    /**
-     * Multiply-adds below which a product stays on the calling thread. Handing work to the pool costs tens of
-     * microseconds, about what a Dense product of a training batch takes alone ([32, 784] x [784, 128], 3.2 M
-     * multiply-adds: 84 us on one thread, 120 us split over two on the benchmark machine). Row tasks write
-     * disjoint rows, so the bits are the same either way.
-     */
-    static final long PARALLEL_MACS = 1L << 23;
-
     private Linalg() {
     }
 
@@ -66,20 +54,7 @@ public final class Linalg {
                     + ka + " (" + k + "), got " + kb);
         }
         Tensor c = Tensor.wrapNew(a.dtype(), Shape.of(m, n));
-        Kernels kern = KernelProvider.get();
-        long macs = (long) m * k * n;
-        int rowsPerTask = macs >= PARALLEL_MACS ? ROWS_PER_TASK : Math.max(1, m);
-        int tasks = (m + rowsPerTask - 1) / rowsPerTask;
-        Parallel.forEach(tasks, macs, t -> {
-            int r0 = t * rowsPerTask;
-            int r1 = Math.min(m, r0 + rowsPerTask);
-            if (a.dtype() == DType.FLOAT32) {
-                kern.matmul(a.rawFloats(), b.rawFloats(), c.rawFloats(), m, k, n, transposeA, transposeB, r0, r1);
-            } else {
-                kern.matmul(a.rawDoubles(), b.rawDoubles(), c.rawDoubles(), m, k, n, transposeA, transposeB, r0,
-                        r1);
-            }
-        });
+        Products.matmul(a.raw(), b.raw(), c.raw(), m, k, n, transposeA, transposeB);
         if (GradientTape.anyRecording()) {
             GradientTape.record("MatMul", c, (g, need) -> gradient(a, b, transposeA, transposeB, g, need), a, b);
         }

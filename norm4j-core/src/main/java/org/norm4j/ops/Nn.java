@@ -377,7 +377,7 @@ public final class Nn {
         if (variance != null && variance.size() > 0) {
             checkChannelParam(variance, "variance", v.channels, x);
         }
-        Rounding r = new Rounding(x.dtype());
+        ChannelNorm r = new ChannelNorm(x.dtype());
         int c = v.channels;
         double[] mu = new double[c];
         double[] var = new double[c];
@@ -387,25 +387,16 @@ public final class Nn {
                 throw new IllegalArgumentException("x of shape " + x.shape()
                         + " has no elements per channel: expected a non-empty batch in training");
             }
-            double[][] mm = Reduce.moments(x.raw(), v.plan());
-            for (int i = 0; i < c; i++) {
-                mu[i] = r.round(mm[0][i]);
-                var[i] = r.round(mm[1][i] / n);
-            }
+            r.batchStatistics(Reduce.moments(x.raw(), v.plan()), n, mu, var);
         } else {
-            double[] m0 = mean.toDoubleArray();
-            double[] v0 = variance.toDoubleArray();
-            System.arraycopy(m0, 0, mu, 0, c);
-            System.arraycopy(v0, 0, var, 0, c);
+            System.arraycopy(mean.toDoubleArray(), 0, mu, 0, c);
+            System.arraycopy(variance.toDoubleArray(), 0, var, 0, c);
         }
-        double[] sc = scale.toDoubleArray();
         double[] factor = new double[c];
-        for (int i = 0; i < c; i++) {
-            factor[i] = r.round(r.round(r.rsqrt(r.round(var[i] + r.round(epsilon)))) * sc[i]);
-        }
+        double[] shift = new double[c];
+        r.normalizeConstants(mu, var, epsilon, scale.toDoubleArray(), offset.toDoubleArray(), null, factor, shift);
         Tensor y = wrapOrNew(yOut, x);
-        Channels.scaleShift(x.raw(), v.outer, c, v.inner, r.array(mu), r.array(factor),
-                r.array(offset.toDoubleArray()), y.raw());
+        Channels.scaleShift(x.raw(), v.outer, c, v.inner, r.array(mu), r.array(factor), r.array(shift), y.raw());
         Tensor cShape = Tensor.zeros(x.dtype(), c);
         if (!isTraining) {
             Tensor m = Reductions.fromDoubles(mu, x.dtype(), cShape.shape());
@@ -413,21 +404,18 @@ public final class Nn {
             return recordFused(new FusedBatchNormResult(y, m, vv, m, vv), x, scale, offset, mean, variance,
                     epsilon, dataFormat, false);
         }
-        double adjust = r.round(r.round((double) n) / r.round((double) (n > 1 ? n - 1 : 1)));
-        double f = r.round(exponentialAvgFactor);
-        double oneMinus = r.round(1.0 - f);
+        double adjust = MovingAverages.bessel(n, r.f32);
         double[] bm = new double[c];
         double[] bv = new double[c];
         double[] m0 = exponentialAvgFactor == 1.0 ? null : mean.toDoubleArray();
         double[] v0 = exponentialAvgFactor == 1.0 ? null : variance.toDoubleArray();
         for (int i = 0; i < c; i++) {
-            double unbiased = r.round(var[i] * adjust);
-            if (m0 == null) {
+            if (m0 == null) { // TF reads no moving statistics with factor 1
                 bm[i] = mu[i];
-                bv[i] = unbiased;
+                bv[i] = r.round(var[i] * adjust);
             } else {
-                bm[i] = r.round(r.round(oneMinus * m0[i]) + r.round(f * mu[i]));
-                bv[i] = r.round(r.round(oneMinus * v0[i]) + r.round(f * unbiased));
+                bm[i] = MovingAverages.tfFused(exponentialAvgFactor, m0[i], mu[i], 1.0, r.f32);
+                bv[i] = MovingAverages.tfFused(exponentialAvgFactor, v0[i], var[i], adjust, r.f32);
             }
         }
         return recordFused(new FusedBatchNormResult(y, Reductions.fromDoubles(bm, x.dtype(), cShape.shape()),
@@ -544,28 +532,17 @@ public final class Nn {
         checkChannelParam(scale, "scale", c, x);
         checkChannelParam(reserveSpace1, "reserveSpace1", c, x);
         checkChannelParam(reserveSpace2, "reserveSpace2", c, x);
-        Rounding r = new Rounding(x.dtype());
+        ChannelNorm r = new ChannelNorm(x.dtype());
         double[] mu = reserveSpace1.toDoubleArray();
         double[] var = reserveSpace2.toDoubleArray();
-        double[] sc = scale.toDoubleArray();
-        ReductionPlan plan = v.plan();
-        double[][] sums = Reduce.sumAndProductDeviations(yBackprop.raw(), x.raw(), plan, mu); // dy read once
+        double[][] sums = Reduce.sumAndProductDeviations(yBackprop.raw(), x.raw(), v.plan(), mu); // dy read once
         double[] sumDy = sums[0];
-        double[] sumDyXc = sums[1];
-        long n = v.count();
         double[] a = new double[c];
         double[] b = new double[c];
         double[] cc = new double[c];
         double[] dScale = new double[c];
-        for (int i = 0; i < c; i++) {
-            double rs = 1.0 / Math.sqrt(var[i] + r.round(epsilon));
-            dScale[i] = sumDyXc[i] * rs;
-            a[i] = sc[i] * rs;
-            if (isTraining && n > 0) {
-                b[i] = -sc[i] * rs * rs * rs * sumDyXc[i] / n;
-                cc[i] = sumDy[i] / n; // dx = (dy - mean(dy)) * a + (x - mu) * b
-            }
-        }
+        ChannelNorm.backwardConstants(scale.toDoubleArray(), r.inverseStd(var, epsilon), sumDy, sums[1], v.count(),
+                isTraining, null, null, mu, a, b, cc, dScale);
         Tensor dx = wrapOrNew(dxOut, x);
         Channels.backward(yBackprop.raw(), x.raw(), v.outer, c, v.inner, r.array(a), r.array(mu), r.array(b),
                 r.array(cc), dx.raw());
@@ -639,34 +616,6 @@ public final class Nn {
                 }
             }
             return ReductionPlan.of(dims, axes);
-        }
-    }
-
-    /** Rounds intermediate per-channel values to the data's precision, mirroring TensorFlow's float math. */
-    private static final class Rounding {
-        private final boolean f32;
-
-        Rounding(DType dtype) {
-            this.f32 = dtype == DType.FLOAT32;
-        }
-
-        double round(double v) {
-            return f32 ? (float) v : v;
-        }
-
-        double rsqrt(double v) {
-            return round(1.0 / Math.sqrt(v));
-        }
-
-        Object array(double[] v) {
-            if (!f32) {
-                return v;
-            }
-            float[] out = new float[v.length];
-            for (int i = 0; i < v.length; i++) {
-                out[i] = (float) v[i];
-            }
-            return out;
         }
     }
 

@@ -74,4 +74,29 @@ class VariableTest {
         assertTrue(e.getMessage().contains("'bias'"), e.getMessage());
         assertTrue(v.toString().startsWith("<tf.Variable 'bias:0' shape=(2,) dtype=float32"), v.toString());
     }
+
+    @Test
+    void readsWithinAStepAreUpdatedInPlaceAfterItOthersAreCopiedFirst() {
+        Variable v = new Variable(Tensor.of(new float[] {1, 2}, 2));
+        Tensor inStep = Variable.readsWithin(v::value);
+        assertTrue(v.sharesArrayWith(inStep));
+        v.updateInPlaceFloat(a -> a[0] += 10); // the step is over: no copy, its tensor sees the update
+        assertTrue(v.sharesArrayWith(inStep));
+        assertArrayEquals(new float[] {11, 2}, inStep.toFloatArray());
+
+        Tensor before = v.value(); // read outside any step: protected even if read again inside one
+        Variable.readsWithin(v::value);
+        v.updateInPlaceFloat(a -> a[1] += 10);
+        assertArrayEquals(new float[] {11, 2}, before.toFloatArray());
+        assertArrayEquals(new float[] {11, 12}, v.value().toFloatArray());
+
+        Variable w = new Variable(Tensor.of(new float[] {5}, 1));
+        float[] seenInside = Variable.readsWithin(() -> {
+            Tensor t = w.value();
+            w.updateInPlaceFloat(a -> a[0] = 6); // inside the step the read is still protected
+            return t.toFloatArray();
+        });
+        assertArrayEquals(new float[] {5}, seenInside);
+        assertArrayEquals(new float[] {6}, w.value().toFloatArray());
+    }
 }

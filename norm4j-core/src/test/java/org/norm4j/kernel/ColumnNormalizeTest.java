@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The channels-last normalize pass of {@link ColumnSums} (constants in registers) against the scalar
+ * The channels-last normalize pass of the {@link Kernels} in use (vector: constants in registers) against the scalar
  * {@link Kernels} loop: the same bits for every column count (whole two-vector groups, single vectors, scalar
  * tails, fewer columns than a vector), row count and offset, and nothing written outside the chunk.
  */
@@ -23,7 +23,7 @@ class ColumnNormalizeTest {
     @Test
     void bitIdenticalToTheScalarLoops() {
         Kernels scalar = KernelProvider.scalar();
-        ColumnSums cs = ColumnSums.get();
+        Kernels cs = KernelProvider.get();
         for (int cols : new int[] {1, 3, 8, 15, 16, 17, 33, 64, 70, 128, 130}) {
             for (int rows : new int[] {1, 2, 5, 128}) {
                 int off = 5;

@@ -80,9 +80,14 @@ class KernelsDifferentialTest {
         return k;
     }
 
-    private static synchronized Kernels load(int bits) {
-        String old = System.getProperty("norm4j.vectorBits");
-        System.setProperty("norm4j.vectorBits", Integer.toString(bits));
+    private static Kernels load(int bits) {
+        return load("norm4j.vectorBits", bits);
+    }
+
+    /** A fresh copy of the vector kernels, initialized with the system property {@code key} set to {@code bits}. */
+    private static synchronized Kernels load(String key, int bits) {
+        String old = System.getProperty(key);
+        System.setProperty(key, Integer.toString(bits));
         try {
             Class<?> cls = Class.forName(KernelProvider.VECTOR_CLASS, true,
                     new WidthLoader(KernelsDifferentialTest.class.getClassLoader()));
@@ -91,9 +96,9 @@ class KernelsDifferentialTest {
             throw new AssertionError("cannot load " + KernelProvider.VECTOR_CLASS + " at " + bits + " bits", e);
         } finally {
             if (old == null) {
-                System.clearProperty("norm4j.vectorBits");
+                System.clearProperty(key);
             } else {
-                System.setProperty("norm4j.vectorBits", old);
+                System.setProperty(key, old);
             }
         }
     }
@@ -651,5 +656,46 @@ class KernelsDifferentialTest {
         Kernels v = vector(bits);
         assertTrue(v.name().startsWith("vector (" + bits + "-bit float species, " + bits + "-bit double species"),
                 v.name());
+    }
+
+    /**
+     * The matrix products on a species of their own ({@code -Dnorm4j.matmulBits}, narrower than the other kernels'):
+     * still the scalar reference's bits, for plain and transposed operands, float and double.
+     */
+    @ParameterizedTest(name = "matmul {0}-bit")
+    @ValueSource(ints = {128, 256})
+    void matmulSpeciesOfItsOwnIsBitIdentical(int matmulBits) {
+        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+                "jdk.incubator.vector is not in the boot layer: no vector kernels to test");
+        String preferred = KernelProvider.vectorOrNull().name(); // "vector (512-bit float species, ..."
+        int preferredBits = Integer.parseInt(preferred.substring("vector (".length(), preferred.indexOf("-bit")));
+        assumeTrue(matmulBits < preferredBits, () -> matmulBits + "-bit is not narrower than " + preferred);
+        Kernels v = load("norm4j.matmulBits", matmulBits);
+        assertTrue(v.name().contains("; " + matmulBits + "-bit matmul species"), v.name());
+        Random r = random(matmulBits, 3, 11);
+        for (int[] mkn : new int[][] {{32, 78, 40}, {7, 33, 70}, {40, 5, 3}}) {
+            int m = mkn[0];
+            int k = mkn[1];
+            int n = mkn[2];
+            float[] af = floats(r, m * k, 0);
+            float[] bf = floats(r, k * n, 0);
+            double[] ad = doubles(r, m * k, 0);
+            double[] bd = doubles(r, k * n, 0);
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0;
+                boolean tb = (t & 2) != 0;
+                String what = m + "x" + k + "x" + n + (ta ? " transposeA" : "") + (tb ? " transposeB" : "");
+                float[] cs = new float[m * n];
+                float[] cv = new float[m * n];
+                SCALAR.matmul(af, bf, cs, m, k, n, ta, tb, 0, m);
+                v.matmul(af, bf, cv, m, k, n, ta, tb, 0, m);
+                assertArrayEquals(cs, cv, "float " + what);
+                double[] ds = new double[m * n];
+                double[] dv = new double[m * n];
+                SCALAR.matmul(ad, bd, ds, m, k, n, ta, tb, 0, m);
+                v.matmul(ad, bd, dv, m, k, n, ta, tb, 0, m);
+                assertArrayEquals(ds, dv, "double " + what);
+            }
+        }
     }
 }

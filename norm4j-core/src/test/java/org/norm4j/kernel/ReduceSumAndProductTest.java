@@ -151,7 +151,7 @@ class ReduceSumAndProductTest {
     @Test
     void columnKernelMatchesTheScalarLoopsFromZero() {
         Kernels scalar = KernelProvider.scalar();
-        ColumnSums cs = ColumnSums.get();
+        Kernels cs = KernelProvider.get();
         for (int cols : new int[] {1, 3, 8, 9, 16, 33, 64, 70, 128, 130}) {
             for (int rows : new int[] {1, 2, 5, 256}) {
                 int off = 3;

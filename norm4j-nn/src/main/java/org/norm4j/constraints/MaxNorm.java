@@ -35,11 +35,6 @@ public final class MaxNorm extends NormConstraint {
     }
 
     @Override
-    public String className() {
-        return "MaxNorm";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("max_value", maxValue);

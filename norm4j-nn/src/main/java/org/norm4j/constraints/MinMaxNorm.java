@@ -43,11 +43,6 @@ public final class MinMaxNorm extends NormConstraint {
     }
 
     @Override
-    public String className() {
-        return "MinMaxNorm";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("min_value", minValue);

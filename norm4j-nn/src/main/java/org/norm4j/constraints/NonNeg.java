@@ -12,11 +12,6 @@ public final class NonNeg implements Constraint {
     }
 
     @Override
-    public String className() {
-        return "NonNeg";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         return new LinkedHashMap<>();
     }

@@ -27,11 +27,6 @@ public final class UnitNorm extends NormConstraint {
     }
 
     @Override
-    public String className() {
-        return "UnitNorm";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("axis", axisConfig());

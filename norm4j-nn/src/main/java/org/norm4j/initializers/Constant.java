@@ -45,11 +45,6 @@ public final class Constant implements Initializer {
     }
 
     @Override
-    public String className() {
-        return "Constant";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("value", value);

@@ -30,11 +30,6 @@ public final class GlorotNormal extends VarianceScaling {
     }
 
     @Override
-    public String className() {
-        return "GlorotNormal";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         return configWithSeed();
     }

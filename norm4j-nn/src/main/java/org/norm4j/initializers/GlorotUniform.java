@@ -29,11 +29,6 @@ public final class GlorotUniform extends VarianceScaling {
     }
 
     @Override
-    public String className() {
-        return "GlorotUniform";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         return configWithSeed();
     }

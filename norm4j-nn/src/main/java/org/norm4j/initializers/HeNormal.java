@@ -29,11 +29,6 @@ public final class HeNormal extends VarianceScaling {
     }
 
     @Override
-    public String className() {
-        return "HeNormal";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         return configWithSeed();
     }

@@ -29,11 +29,6 @@ public final class HeUniform extends VarianceScaling {
     }
 
     @Override
-    public String className() {
-        return "HeUniform";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         return configWithSeed();
     }

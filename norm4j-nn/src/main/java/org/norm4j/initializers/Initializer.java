@@ -33,8 +33,13 @@ public interface Initializer {
         return apply(Shape.of(shape), DType.FLOAT32);
     }
 
-    /** The Keras class name, e.g. {@code "GlorotUniform"}; the {@code class_name} of the serialized form. */
-    String className();
+    /**
+     * The Keras class name, e.g. {@code "GlorotUniform"}; the {@code class_name} of the serialized form. By default
+     * the Java class's simple name (Keras's name for every built-in one); an anonymous class must override it.
+     */
+    default String className() {
+        return getClass().getSimpleName();
+    }
 
     /**
      * {@code get_config()}: the constructor arguments with Keras's keys ({@code seed}, {@code mean},

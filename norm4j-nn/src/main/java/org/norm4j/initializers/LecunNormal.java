@@ -29,11 +29,6 @@ public final class LecunNormal extends VarianceScaling {
     }
 
     @Override
-    public String className() {
-        return "LecunNormal";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         return configWithSeed();
     }

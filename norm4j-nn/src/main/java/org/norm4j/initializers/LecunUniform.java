@@ -29,11 +29,6 @@ public final class LecunUniform extends VarianceScaling {
     }
 
     @Override
-    public String className() {
-        return "LecunUniform";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         return configWithSeed();
     }

@@ -1,6 +1,5 @@
 package org.norm4j.initializers;
 
-import java.util.Map;
 import java.util.Objects;
 import org.norm4j.DType;
 import org.norm4j.Shape;
@@ -15,9 +14,7 @@ import org.norm4j.Tensor;
  * Tensor w = new RandomNormal(0.0, 1.0, 42L).apply(Shape.of(3, 3), DType.FLOAT32);
  * }</pre>
  */
-public final class RandomNormal extends RandomInitializer {
-    private final double mean;
-    private final double stddev;
+public final class RandomNormal extends NormalInitializer {
 
     /** {@code RandomNormal()}: mean 0, stddev 0.05, no seed. */
     public RandomNormal() {
@@ -32,13 +29,7 @@ public final class RandomNormal extends RandomInitializer {
      * @param seed the seed, or {@code null} (default) to draw one from {@link Seeds} at each call
      */
     public RandomNormal(double mean, double stddev, Long seed) {
-        super(seed);
-        if (!(stddev >= 0) || Double.isInfinite(stddev) || !Double.isFinite(mean)) {
-            throw new IllegalArgumentException("RandomNormal(mean=" + mean + ", stddev=" + stddev
-                    + "): expected a finite mean and a finite stddev >= 0");
-        }
-        this.mean = mean;
-        this.stddev = stddev;
+        super(mean, stddev, seed);
     }
 
     @Override
@@ -46,15 +37,5 @@ public final class RandomNormal extends RandomInitializer {
         Objects.requireNonNull(shape, "shape must not be null");
         Objects.requireNonNull(dtype, "dtype must not be null");
         return Tensor.randomNormal(dtype, mean, stddev, drawSeed(), shape.dims());
-    }
-
-    @Override
-    public String className() {
-        return "RandomNormal";
-    }
-
-    @Override
-    public Map<String, Object> getConfig() {
-        return configWithSeed("mean", mean, "stddev", stddev);
     }
 }

@@ -49,11 +49,6 @@ public final class RandomUniform extends RandomInitializer {
     }
 
     @Override
-    public String className() {
-        return "RandomUniform";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         return configWithSeed("minval", minval, "maxval", maxval);
     }

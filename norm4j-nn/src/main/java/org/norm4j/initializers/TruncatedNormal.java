@@ -1,6 +1,5 @@
 package org.norm4j.initializers;
 
-import java.util.Map;
 import java.util.Objects;
 import org.norm4j.DType;
 import org.norm4j.Shape;
@@ -16,9 +15,7 @@ import org.norm4j.Tensor;
  * Tensor w = new TruncatedNormal(0.0, 0.02, 7L).apply(Shape.of(16, 16), DType.FLOAT32);
  * }</pre>
  */
-public final class TruncatedNormal extends RandomInitializer {
-    private final double mean;
-    private final double stddev;
+public final class TruncatedNormal extends NormalInitializer {
 
     /** {@code TruncatedNormal()}: mean 0, stddev 0.05, no seed. */
     public TruncatedNormal() {
@@ -33,13 +30,7 @@ public final class TruncatedNormal extends RandomInitializer {
      * @param seed the seed, or {@code null} (default) to draw one from {@link Seeds} at each call
      */
     public TruncatedNormal(double mean, double stddev, Long seed) {
-        super(seed);
-        if (!(stddev >= 0) || Double.isInfinite(stddev) || !Double.isFinite(mean)) {
-            throw new IllegalArgumentException("TruncatedNormal(mean=" + mean + ", stddev=" + stddev
-                    + "): expected a finite mean and a finite stddev >= 0");
-        }
-        this.mean = mean;
-        this.stddev = stddev;
+        super(mean, stddev, seed);
     }
 
     @Override
@@ -47,15 +38,5 @@ public final class TruncatedNormal extends RandomInitializer {
         Objects.requireNonNull(shape, "shape must not be null");
         Objects.requireNonNull(dtype, "dtype must not be null");
         return truncatedNormal(shape, dtype, mean, stddev, drawSeed());
-    }
-
-    @Override
-    public String className() {
-        return "TruncatedNormal";
-    }
-
-    @Override
-    public Map<String, Object> getConfig() {
-        return configWithSeed("mean", mean, "stddev", stddev);
     }
 }

@@ -149,11 +149,6 @@ public class VarianceScaling extends RandomInitializer {
     }
 
     @Override
-    public String className() {
-        return "VarianceScaling";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         return configWithSeed("scale", scale, "mode", mode, "distribution", distribution);
     }

@@ -6,13 +6,9 @@ import java.util.Objects;
 import org.norm4j.DType;
 import org.norm4j.Tensor;
 import org.norm4j.Variable;
-import org.norm4j.constraints.Constraint;
-import org.norm4j.constraints.Constraints;
 import org.norm4j.initializers.Initializer;
 import org.norm4j.initializers.Initializers;
 import org.norm4j.ops.BatchNorms;
-import org.norm4j.regularizers.Regularizer;
-import org.norm4j.regularizers.Regularizers;
 
 /**
  * {@code keras.layers.BatchNormalization}: normalizes each channel with the batch's statistics while training
@@ -67,14 +63,9 @@ public class BatchNormalization extends Layer {
     private final int[] axis;
     private final boolean axisList;
     private final Double momentum;
-    private final double epsilon;
-    private final boolean center;
-    private final boolean scale;
-    private final Initializer[] initializers;
-    private final Regularizer betaRegularizer;
-    private final Regularizer gammaRegularizer;
-    private final Constraint betaConstraint;
-    private final Constraint gammaConstraint;
+    private final NormalizationArgs args;
+    private final Initializer movingMeanInitializer;
+    private final Initializer movingVarianceInitializer;
     private final Convention convention;
     private int[] kept;
     private Variable gamma;
@@ -94,24 +85,16 @@ public class BatchNormalization extends Layer {
         this.axis = b.axis.clone();
         this.axisList = b.axisList;
         this.momentum = b.momentumSet ? b.momentum : Double.valueOf(torch ? 0.1 : 0.99);
-        this.epsilon = b.epsilon != null ? b.epsilon : (torch ? 1e-5 : 1e-3);
         if (momentum == null ? !torch : !(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException("momentum = " + momentum + ": expected a value in [0, 1]"
                     + (torch ? " or null (cumulative average)" : " (null only with Convention.PYTORCH)"));
         }
-        if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
-            throw new IllegalArgumentException("epsilon = " + epsilon + ": expected a finite value >= 0");
-        }
+        this.args = new NormalizationArgs(b, torch ? 1e-5 : 1e-3);
         if (axis.length == 0) {
             throw new IllegalArgumentException("axis = []: expected at least one axis to keep");
         }
-        this.center = b.center;
-        this.scale = b.scale;
-        this.initializers = b.initializers.clone();
-        this.betaRegularizer = b.betaRegularizer;
-        this.gammaRegularizer = b.gammaRegularizer;
-        this.betaConstraint = b.betaConstraint;
-        this.gammaConstraint = b.gammaConstraint;
+        this.movingMeanInitializer = b.movingMeanInitializer;
+        this.movingVarianceInitializer = b.movingVarianceInitializer;
     }
 
     /** A builder with Keras's defaults. */
@@ -134,14 +117,14 @@ public class BatchNormalization extends Layer {
             paramShape[norm.length == 1 ? 0 : a] = inputShape[a];
         }
         this.kept = norm;
-        if (scale) {
-            gamma = addWeight("gamma", paramShape, initializers[1], true, gammaRegularizer, gammaConstraint);
+        if (args.scale) {
+            gamma = args.gamma(this, paramShape);
         }
-        if (center) {
-            beta = addWeight("beta", paramShape, initializers[0], true, betaRegularizer, betaConstraint);
+        if (args.center) {
+            beta = args.beta(this, paramShape);
         }
-        movingMean = addWeight("moving_mean", paramShape, initializers[2], false);
-        movingVariance = addWeight("moving_variance", paramShape, initializers[3], false);
+        movingMean = addWeight("moving_mean", paramShape, movingMeanInitializer, false);
+        movingVariance = addWeight("moving_variance", paramShape, movingVarianceInitializer, false);
         if (convention == Convention.PYTORCH) {
             numBatchesTracked = addWeight("num_batches_tracked", new int[0], Initializers.get("zeros"), false);
         }
@@ -173,15 +156,15 @@ public class BatchNormalization extends Layer {
 
     @Override
     protected Tensor call(Tensor inputs, boolean training) {
-        Tensor g = scale ? read(gamma, inputs) : null;
-        Tensor b = center ? read(beta, inputs) : null;
+        Tensor g = args.scale ? read(gamma, inputs) : null;
+        Tensor b = args.center ? read(beta, inputs) : null;
         if (training && trainable()) {
-            BatchNorms.Training t = BatchNorms.training(inputs, kept, g, b, epsilon);
+            BatchNorms.Training t = BatchNorms.training(inputs, kept, g, b, args.epsilon);
             updateMovingStatistics(t, inputs.dtype());
             return t.y();
         }
         return BatchNorms.inference(inputs, kept, read(movingMean, inputs), read(movingVariance, inputs), g, b,
-                epsilon);
+                args.epsilon);
     }
 
     /** A weight's value in the input's dtype (a recorded cast, so gradients reach float32 weights). */
@@ -209,17 +192,10 @@ public class BatchNormalization extends Layer {
         Map<String, Object> c = super.getConfig();
         c.put("axis", axisList ? java.util.Arrays.stream(axis).boxed().toList() : (Object) axis[0]);
         c.put("momentum", momentum);
-        c.put("epsilon", epsilon);
-        c.put("center", center);
-        c.put("scale", scale);
-        String[] names = {"beta", "gamma", "moving_mean", "moving_variance"};
-        for (int i = 0; i < 4; i++) {
-            c.put(names[i] + "_initializer", Initializers.serialize(initializers[i]));
-        }
-        c.put("beta_regularizer", Regularizers.serialize(betaRegularizer));
-        c.put("gamma_regularizer", Regularizers.serialize(gammaRegularizer));
-        c.put("beta_constraint", Constraints.serialize(betaConstraint));
-        c.put("gamma_constraint", Constraints.serialize(gammaConstraint));
+        args.putConfigHead(c);
+        c.put("moving_mean_initializer", Initializers.serialize(movingMeanInitializer));
+        c.put("moving_variance_initializer", Initializers.serialize(movingVarianceInitializer));
+        args.putConfigTail(c);
         c.put("synchronized", false);
         if (convention != Convention.KERAS) {
             c.put("norm4j_convention", convention.name().toLowerCase(Locale.ROOT));
@@ -274,27 +250,30 @@ public class BatchNormalization extends Layer {
 
     /** The epsilon added to the variance. */
     public double epsilon() {
-        return epsilon;
+        return args.epsilon;
     }
 
-    /** Builder for {@link BatchNormalization}; setters carry the Keras argument names. */
-    public static final class Builder {
+    /**
+     * Builder for {@link BatchNormalization}; setters carry the Keras argument names. The arguments shared with the
+     * other normalization layers ({@code epsilon}, {@code center}, {@code scale}, the beta and gamma initializers,
+     * regularizers and constraints) come from {@link NormalizationArgs.Builder}; here {@code epsilon} defaults to
+     * 1e-3, or 1e-5 under {@link Convention#PYTORCH}.
+     */
+    public static final class Builder extends NormalizationArgs.Builder<Builder> {
         private int[] axis = {-1};
         private boolean axisList;
         private Double momentum;
         private boolean momentumSet;
-        private Double epsilon;
-        private boolean center = true;
-        private boolean scale = true;
-        private final Initializer[] initializers = {Initializers.get("zeros"), Initializers.get("ones"),
-            Initializers.get("zeros"), Initializers.get("ones")};
-        private Regularizer betaRegularizer;
-        private Regularizer gammaRegularizer;
-        private Constraint betaConstraint;
-        private Constraint gammaConstraint;
+        private Initializer movingMeanInitializer = Initializers.get("zeros");
+        private Initializer movingVarianceInitializer = Initializers.get("ones");
         private Convention convention = Convention.KERAS;
 
         private Builder() {
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         /** {@code axis}: the kept channel axis (default -1). */
@@ -318,69 +297,15 @@ public class BatchNormalization extends Layer {
             return this;
         }
 
-        /** {@code epsilon}: default 1e-3 (1e-5 under PYTORCH). */
-        public Builder epsilon(double epsilon) {
-            this.epsilon = epsilon;
-            return this;
-        }
-
-        /** {@code center}: whether to add {@code beta} (default true). */
-        public Builder center(boolean center) {
-            this.center = center;
-            return this;
-        }
-
-        /** {@code scale}: whether to multiply by {@code gamma} (default true). */
-        public Builder scale(boolean scale) {
-            this.scale = scale;
-            return this;
-        }
-
-        /** {@code beta_initializer} (default zeros). */
-        public Builder betaInitializer(Initializer i) {
-            initializers[0] = Objects.requireNonNull(i, "betaInitializer must not be null");
-            return this;
-        }
-
-        /** {@code gamma_initializer} (default ones). */
-        public Builder gammaInitializer(Initializer i) {
-            initializers[1] = Objects.requireNonNull(i, "gammaInitializer must not be null");
-            return this;
-        }
-
         /** {@code moving_mean_initializer} (default zeros). */
         public Builder movingMeanInitializer(Initializer i) {
-            initializers[2] = Objects.requireNonNull(i, "movingMeanInitializer must not be null");
+            this.movingMeanInitializer = Objects.requireNonNull(i, "movingMeanInitializer must not be null");
             return this;
         }
 
         /** {@code moving_variance_initializer} (default ones). */
         public Builder movingVarianceInitializer(Initializer i) {
-            initializers[3] = Objects.requireNonNull(i, "movingVarianceInitializer must not be null");
-            return this;
-        }
-
-        /** {@code beta_regularizer} (default null). */
-        public Builder betaRegularizer(Regularizer r) {
-            this.betaRegularizer = r;
-            return this;
-        }
-
-        /** {@code gamma_regularizer} (default null). */
-        public Builder gammaRegularizer(Regularizer r) {
-            this.gammaRegularizer = r;
-            return this;
-        }
-
-        /** {@code beta_constraint} (default null). */
-        public Builder betaConstraint(Constraint c) {
-            this.betaConstraint = c;
-            return this;
-        }
-
-        /** {@code gamma_constraint} (default null). */
-        public Builder gammaConstraint(Constraint c) {
-            this.gammaConstraint = c;
+            this.movingVarianceInitializer = Objects.requireNonNull(i, "movingVarianceInitializer must not be null");
             return this;
         }
 

@@ -15,7 +15,8 @@ import org.norm4j.regularizers.Regularizer;
 import org.norm4j.regularizers.Regularizers;
 
 /**
- * The arguments {@link LayerNormalization}, {@link GroupNormalization} and {@link InstanceNormalization} share,
+ * The arguments {@link LayerNormalization}, {@link GroupNormalization}, {@link InstanceNormalization} and
+ * {@link BatchNormalization} share,
  * with Keras's names and defaults ({@code epsilon=1e-3}, {@code center=true}, {@code scale=true},
  * {@code beta_initializer="zeros"}, {@code gamma_initializer="ones"}, regularizers and constraints null), and
  * the axis and config helpers of the per-sample normalization layers. Immutable.
@@ -32,7 +33,12 @@ final class NormalizationArgs {
     private final Constraint gammaConstraint;
 
     NormalizationArgs(Builder<?> b) {
-        this.epsilon = checkEpsilon(b.epsilon);
+        this(b, LayerNorms.LAYER_EPSILON);
+    }
+
+    /** With the layer's own default epsilon, used when the builder's {@code epsilon} was not set. */
+    NormalizationArgs(Builder<?> b, double defaultEpsilon) {
+        this.epsilon = checkEpsilon(b.epsilon != null ? b.epsilon : defaultEpsilon);
         this.center = b.center;
         this.scale = b.scale;
         this.betaInitializer = Objects.requireNonNull(b.betaInitializer, "betaInitializer must not be null");
@@ -55,11 +61,21 @@ final class NormalizationArgs {
 
     /** Adds the Keras keys, in Keras's order after the layer's own leading keys. */
     void putConfig(Map<String, Object> c) {
+        putConfigHead(c);
+        putConfigTail(c);
+    }
+
+    /** The keys from {@code epsilon} to {@code gamma_initializer} (a layer may add its own initializers next). */
+    void putConfigHead(Map<String, Object> c) {
         c.put("epsilon", epsilon);
         c.put("center", center);
         c.put("scale", scale);
         c.put("beta_initializer", Initializers.serialize(betaInitializer));
         c.put("gamma_initializer", Initializers.serialize(gammaInitializer));
+    }
+
+    /** The regularizer and constraint keys. */
+    void putConfigTail(Map<String, Object> c) {
         c.put("beta_regularizer", Regularizers.serialize(betaRegularizer));
         c.put("gamma_regularizer", Regularizers.serialize(gammaRegularizer));
         c.put("beta_constraint", Constraints.serialize(betaConstraint));
@@ -72,7 +88,7 @@ final class NormalizationArgs {
      * @param <B> the concrete builder
      */
     abstract static class Builder<B extends Builder<B>> {
-        private double epsilon = LayerNorms.LAYER_EPSILON;
+        private Double epsilon; // null: the layer's default
         private boolean center = true;
         private boolean scale = true;
         private Initializer betaInitializer = Initializers.get("zeros");
@@ -84,7 +100,7 @@ final class NormalizationArgs {
 
         abstract B self();
 
-        /** {@code epsilon}, added to the variance; default 1e-3. */
+        /** {@code epsilon}, added to the variance; default 1e-3 (BatchNormalization under PYTORCH: 1e-5). */
         public B epsilon(double v) {
             this.epsilon = v;
             return self();

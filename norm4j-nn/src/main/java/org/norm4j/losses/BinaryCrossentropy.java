@@ -104,11 +104,6 @@ public final class BinaryCrossentropy extends Loss {
     }
 
     @Override
-    public String className() {
-        return "BinaryCrossentropy";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = super.getConfig();
         c.put("from_logits", fromLogits);

@@ -110,11 +110,6 @@ public final class CategoricalCrossentropy extends Loss {
     }
 
     @Override
-    public String className() {
-        return "CategoricalCrossentropy";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = super.getConfig();
         c.put("from_logits", fromLogits);

@@ -101,8 +101,13 @@ public abstract class Loss {
      */
     public abstract Tensor perSampleLoss(Tensor yTrue, Tensor yPred);
 
-    /** The Keras class name, e.g. {@code "CategoricalCrossentropy"}. */
-    public abstract String className();
+    /**
+     * The Keras class name, e.g. {@code "CategoricalCrossentropy"}. By default the Java class's simple name
+     * (Keras's name for every built-in one); an anonymous class must override it.
+     */
+    public String className() {
+        return getClass().getSimpleName();
+    }
 
     /** {@code loss.get_config()}: {@code name} and {@code reduction}, then the subclass's Keras keys. */
     public Map<String, Object> getConfig() {

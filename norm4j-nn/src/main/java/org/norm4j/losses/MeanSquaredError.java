@@ -32,9 +32,4 @@ public final class MeanSquaredError extends Loss {
         requireSameShape(tp[0], tp[1], yTrue, yPred);
         return meanOverAxis(Elementwise.squaredDifference(tp[0], tp[1]), -1);
     }
-
-    @Override
-    public String className() {
-        return "MeanSquaredError";
-    }
 }

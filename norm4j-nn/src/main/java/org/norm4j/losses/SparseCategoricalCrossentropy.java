@@ -112,11 +112,6 @@ public final class SparseCategoricalCrossentropy extends Loss {
     }
 
     @Override
-    public String className() {
-        return "SparseCategoricalCrossentropy";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = super.getConfig();
         c.put("from_logits", fromLogits);

@@ -75,11 +75,6 @@ public final class BinaryAccuracy extends MeanMetricWrapper {
     }
 
     @Override
-    public String className() {
-        return "BinaryAccuracy";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = super.getConfig();
         c.put("threshold", threshold);

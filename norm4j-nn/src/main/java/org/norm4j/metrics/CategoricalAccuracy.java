@@ -44,9 +44,4 @@ public final class CategoricalAccuracy extends MeanMetricWrapper {
         }
         return out;
     }
-
-    @Override
-    public String className() {
-        return "CategoricalAccuracy";
-    }
 }

@@ -95,9 +95,4 @@ public class Mean extends Metric {
         total = 0;
         count = 0;
     }
-
-    @Override
-    public String className() {
-        return "Mean";
-    }
 }

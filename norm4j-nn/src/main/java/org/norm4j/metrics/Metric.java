@@ -51,8 +51,13 @@ public abstract class Metric {
     /** {@code metric.reset_state()}: forgets every update. */
     public abstract void resetState();
 
-    /** The Keras class name, e.g. {@code "CategoricalAccuracy"}. */
-    public abstract String className();
+    /**
+     * The Keras class name, e.g. {@code "CategoricalAccuracy"}. By default the Java class's simple name (Keras's
+     * name for every built-in one); an anonymous class must override it.
+     */
+    public String className() {
+        return getClass().getSimpleName();
+    }
 
     /** {@code metric.get_config()}: {@code name} and {@code dtype} ({@code "float32"}), then subclass keys. */
     public Map<String, Object> getConfig() {

@@ -52,9 +52,4 @@ public final class SparseCategoricalAccuracy extends MeanMetricWrapper {
         }
         return out;
     }
-
-    @Override
-    public String className() {
-        return "SparseCategoricalAccuracy";
-    }
 }

@@ -156,7 +156,11 @@ public class Sequential {
         return fit(x, y, FitOptions.builder().epochs(epochs).batchSize(batchSize).build());
     }
 
-    /** {@code model.fit(x, y, ...)}: trains and returns the per-epoch history. */
+    /**
+     * {@code model.fit(x, y, ...)}: trains and returns the per-epoch history. Each step copies its batch rows into
+     * arrays that the next full-size step overwrites (no new, zeroed batch arrays per step): a batch tensor is
+     * valid during its own step only, so a custom layer must not keep its input beyond {@code call}.
+     */
     public History fit(Tensor x, Tensor y, FitOptions options) {
         requireCompiled("fit");
         checkXY(x, y, "fit");
@@ -187,6 +191,7 @@ public class Sequential {
             cb.onTrainBegin(this);
         }
         List<Variable> trainable = trainableWeights();
+        BatchArrays batches = new BatchArrays(trainX, trainY, Math.min(bs, n));
         for (int epoch = 0; epoch < options.epochs() && !stopTraining; epoch++) {
             long t0 = System.nanoTime();
             int[] order = order(n, options.shuffle(), options.seed(), epoch);
@@ -198,32 +203,14 @@ public class Sequential {
             for (int step = 0; step < steps; step++) {
                 int from = step * bs;
                 int to = Math.min(n, from + bs);
-                Tensor xb = gather(trainX, order, from, to);
-                Tensor yb = gather(trainY, order, from, to);
-                Tensor pred;
-                Tensor lossValue;
-                List<Tensor> grads;
-                try (GradientTape tape = new GradientTape()) {
-                    pred = call(xb, true);
-                    lossValue = loss.call(yb, pred);
-                    for (Layer l : layers) {
-                        for (Tensor penalty : l.losses()) {
-                            lossValue = lossValue.add(penalty); // regularization, as Keras adds model.losses
-                        }
-                    }
-                    if (trainable.isEmpty()) {
-                        trainable = trainableWeights(); // layers are built lazily by the first call
-                    }
-                    grads = tape.gradient(lossValue, trainable);
-                }
-                optimizer.applyGradients(grads, trainable);
-                for (Layer l : layers) {
-                    l.applyConstraints(); // Keras's optimizers project constrained weights after each update
-                }
-                lossSum += lossValue.item() * (to - from);
+                Tensor xb = batches.x(trainX, order, from, to);
+                Tensor yb = batches.y(trainY, order, from, to);
+                Step st = trainStep(xb, yb, trainable);
+                trainable = st.trainable();
+                lossSum += st.loss().item() * (to - from);
                 seen += to - from;
                 for (Metric m : metrics) {
-                    m.updateState(yb, pred);
+                    m.updateState(yb, st.pred());
                 }
                 if (!options.callbacks().isEmpty()) {
                     Map<String, Double> logs = logs(lossSum / seen);
@@ -250,6 +237,52 @@ public class Sequential {
             cb.onTrainEnd(this);
         }
         return history;
+    }
+
+    /**
+     * One training step on a batch: the forward pass and the loss (plus the layers' regularization losses, as
+     * Keras adds {@code model.losses}) under a tape, the gradients, the optimizer's update, then the weight
+     * constraints (Keras's optimizers project constrained weights after each update). {@code trainable} is the
+     * list of trainable weights, empty until the first call has built the layers. The weights' values read by the
+     * forward pass are used only inside the tape block ({@link Variable#readsWithin}), so the optimizer updates
+     * them in place without first copying them; a gradient or prediction that shares a weight's array (a layer
+     * that returns a weight as is) keeps the copy.
+     */
+    private Step trainStep(Tensor xb, Tensor yb, List<Variable> trainable) {
+        Step st = Variable.readsWithin(() -> {
+            List<Variable> vars = trainable;
+            try (GradientTape tape = new GradientTape()) {
+                Tensor pred = call(xb, true);
+                Tensor lossValue = loss.call(yb, pred);
+                for (Layer l : layers) {
+                    for (Tensor penalty : l.losses()) {
+                        lossValue = lossValue.add(penalty);
+                    }
+                }
+                if (vars.isEmpty()) {
+                    vars = trainableWeights(); // layers are built lazily by the first call
+                }
+                return new Step(pred, lossValue, tape.gradient(lossValue, vars), vars);
+            }
+        });
+        for (Variable v : st.trainable()) {
+            boolean shared = v.sharesArrayWith(st.pred()) || v.sharesArrayWith(st.loss());
+            for (Tensor g : st.grads()) {
+                shared |= v.sharesArrayWith(g);
+            }
+            if (shared) {
+                v.value(); // read outside the step: the update copies first, as without readsWithin
+            }
+        }
+        optimizer.applyGradients(st.grads(), st.trainable());
+        for (Layer l : layers) {
+            l.applyConstraints();
+        }
+        return st;
+    }
+
+    /** What a training step leaves: the batch's predictions, loss and gradients, and the trainable weights. */
+    private record Step(Tensor pred, Tensor loss, List<Tensor> grads, List<Variable> trainable) {
     }
 
     private Map<String, Double> logs(double meanLoss) {
@@ -406,16 +439,57 @@ public class Sequential {
 
     /** Rows {@code order[from..to)} of {@code t}, copied into a new batch tensor. */
     static Tensor gather(Tensor t, int[] order, int from, int to) {
+        return gather(t, order, from, to, null);
+    }
+
+    /**
+     * Rows {@code order[from..to)} of {@code t}, copied into {@code dst} (an array of t's element type and exactly
+     * the batch's size, whose previous contents do not matter: every element is written) or, when {@code dst} is
+     * null, into a new array; wrapped as the batch tensor.
+     */
+    static Tensor gather(Tensor t, int[] order, int from, int to, Object dst) {
         int[] dims = t.shape().dims();
         int row = t.size() / Math.max(1, dims[0]);
         dims[0] = to - from;
-        Tensor out = Tensor.wrapNew(t.dtype(), Shape.of(dims));
+        Shape shape = Shape.of(dims);
+        Tensor out = dst == null ? Tensor.wrapNew(t.dtype(), shape)
+                : dst instanceof float[] ? Tensor.wrap((float[]) dst, shape) : Tensor.wrap((double[]) dst, shape);
         Object src = t.raw();
-        Object dst = out.raw();
+        Object data = out.raw();
         for (int i = from; i < to; i++) {
-            System.arraycopy(src, order[i] * row, dst, (i - from) * row, row);
+            System.arraycopy(src, order[i] * row, data, (i - from) * row, row);
         }
         return out;
+    }
+
+    /**
+     * The arrays of one {@code fit}'s full-size batches, reused from step to step: a batch tensor is read only
+     * during its own step (the forward pass, the tape, which is closed when the step ends, and the metrics), so the
+     * next step may overwrite it. The last, shorter batch of an epoch gets arrays of its own.
+     */
+    private static final class BatchArrays {
+        private final Object x;
+        private final Object y;
+        private final int batchSize;
+
+        BatchArrays(Tensor x, Tensor y, int batchSize) {
+            this.batchSize = batchSize;
+            this.x = newArray(x, batchSize);
+            this.y = newArray(y, batchSize);
+        }
+
+        private static Object newArray(Tensor t, int rows) {
+            int n = t.size() / Math.max(1, t.shape().dim(0)) * rows;
+            return t.dtype() == DType.FLOAT32 ? new float[n] : new double[n];
+        }
+
+        Tensor x(Tensor t, int[] order, int from, int to) {
+            return gather(t, order, from, to, to - from == batchSize ? x : null);
+        }
+
+        Tensor y(Tensor t, int[] order, int from, int to) {
+            return gather(t, order, from, to, to - from == batchSize ? y : null);
+        }
     }
 
     // ---- weights, summary, config ------------------------------------------------------------------

@@ -137,11 +137,6 @@ public final class Adam extends Optimizer {
     }
 
     @Override
-    public String className() {
-        return "Adam";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = super.getConfig();
         c.put("beta_1", beta1);

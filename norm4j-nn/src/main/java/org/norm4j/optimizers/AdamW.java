@@ -78,11 +78,6 @@ public final class AdamW extends Optimizer {
     }
 
     @Override
-    public String className() {
-        return "AdamW";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = super.getConfig();
         c.put("beta_1", adam.beta1());

@@ -347,8 +347,13 @@ public abstract class Optimizer {
         return weightDecay;
     }
 
-    /** The Keras class name, e.g. {@code "Adam"}; the {@code class_name} of the serialized form. */
-    public abstract String className();
+    /**
+     * The Keras class name, e.g. {@code "Adam"}; the {@code class_name} of the serialized form. By default the Java
+     * class's simple name (Keras's name for every built-in one); an anonymous class must override it.
+     */
+    public String className() {
+        return getClass().getSimpleName();
+    }
 
     /**
      * {@code optimizer.get_config()}: Keras 3's keys, {@code name}, {@code learning_rate}, {@code weight_decay},

@@ -137,11 +137,6 @@ public final class RMSprop extends Optimizer {
     }
 
     @Override
-    public String className() {
-        return "RMSprop";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = super.getConfig();
         c.put("rho", rho);

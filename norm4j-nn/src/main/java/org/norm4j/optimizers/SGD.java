@@ -93,11 +93,6 @@ public final class SGD extends Optimizer {
     }
 
     @Override
-    public String className() {
-        return "SGD";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = super.getConfig();
         c.put("momentum", momentum);

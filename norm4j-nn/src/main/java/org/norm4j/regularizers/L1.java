@@ -35,11 +35,6 @@ public final class L1 implements Regularizer {
     }
 
     @Override
-    public String className() {
-        return "L1";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("l1", l1);

@@ -53,11 +53,6 @@ public final class L1L2 implements Regularizer {
     }
 
     @Override
-    public String className() {
-        return "L1L2";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("l1", l1);

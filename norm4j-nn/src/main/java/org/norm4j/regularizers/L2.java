@@ -35,11 +35,6 @@ public final class L2 implements Regularizer {
     }
 
     @Override
-    public String className() {
-        return "L2";
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("l2", l2);

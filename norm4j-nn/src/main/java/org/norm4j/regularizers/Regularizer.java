@@ -23,8 +23,13 @@ public interface Regularizer {
      */
     Tensor apply(Tensor x);
 
-    /** The Keras class name, e.g. {@code "L2"}; the {@code class_name} of the serialized form. */
-    String className();
+    /**
+     * The Keras class name, e.g. {@code "L2"}; the {@code class_name} of the serialized form. By default the Java
+     * class's simple name (Keras's name for every built-in one); an anonymous class must override it.
+     */
+    default String className() {
+        return getClass().getSimpleName();
+    }
 
     /** {@code get_config()}: the arguments with Keras's keys ({@code l1}, {@code l2}), in a new mutable map. */
     Map<String, Object> getConfig();

@@ -1,16 +1,5 @@
 package org.norm4j.kernel.vector;
 
-import static jdk.incubator.vector.VectorOperators.ABS;
-import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.DIV;
-import static jdk.incubator.vector.VectorOperators.MAX;
-import static jdk.incubator.vector.VectorOperators.MIN;
-import static jdk.incubator.vector.VectorOperators.MUL;
-import static jdk.incubator.vector.VectorOperators.NEG;
-import static jdk.incubator.vector.VectorOperators.SQRT;
-import static jdk.incubator.vector.VectorOperators.SUB;
-
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -38,7 +27,7 @@ import org.norm4j.kernel.UnaryOp;
  * </ul>
  * Rows no longer than two vectors (row reductions of doubles: shorter than four) run the scalar code:
  * set-up and tails would cost more than they save. Products narrower than one vector in both {@code m}
- * and {@code n} run the scalar code too (see {@link VectorMatmul}).
+ * and {@code n} run the scalar code too (see {@link FloatMatmul}).
  *
  * <p><b>Vector width.</b> By default the species are the platform's preferred width ({@code
  * FloatVector.SPECIES_PREFERRED}). The system property {@code norm4j.vectorBits} ({@code 128}, {@code 256}
@@ -48,15 +37,20 @@ import org.norm4j.kernel.UnaryOp;
  * {@code static final} constants, because C2 only compiles Vector API calls to vector instructions when the
  * species is a compile-time constant (with the species passed in as values, {@code sum} over 1M floats
  * ran about 150x slower than with constant species, and 10x slower than the scalar loop). A JVM therefore
- * uses one width; a test that wants several loads this class once per width in its own class loader.
+ * uses one width; a test that wants several loads this class once per width in its own class loader. The matrix
+ * products have their own width, {@link #MATMUL_BITS} ({@code norm4j.matmulBits}; by default the same).
  *
- * <p>Layout of the code: the public methods choose between the scalar and the vector path; the loops
- * live in small static methods, in the nested class {@code Elementwise}, in {@link VectorLoops}
- * (reductions, normalize) and in {@link VectorMatmul} (matrix products). Each has the same shape: a main
+ * <p>Layout of the code: the public methods choose between the scalar and the vector path (those whose float and
+ * double versions are twins in {@link FloatVectorKernels} and its generated double twin, which this class
+ * extends; the others here); the loops
+ * live in small static methods: {@link FloatElementwise} and its generated double twin (elementwise ops and
+ * the normalize passes, in the element type), {@link VectorLoops} (reductions, widened to double),
+ * {@link VectorColumns} (float column reductions, accumulators in registers), {@link VectorRows} (the
+ * last-axis normalization rows) and {@link FloatMatmul} with its generated twin (matrix products). Each has the same shape: a main
  * vector loop up to a {@code loopBound}, then a scalar tail; reductions add a single-vector loop between their unrolled loop and the scalar tail.
  * {@link VectorLoops} explains what that code avoids so that the JIT keeps vectors in registers.
  */
-public final class VectorKernels extends ScalarKernels {
+public final class VectorKernels extends DoubleVectorKernels {
 
     /** Bit size of the platform's preferred species. */
     static final int PREFERRED_BITS = FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -67,27 +61,50 @@ public final class VectorKernels extends ScalarKernels {
     /** The bit size in use: the preferred size, or a narrower one from {@code norm4j.vectorBits}. */
     static final int BITS;
 
+    /**
+     * The bit size of the matrix-product species ({@link FloatMatmul} and its twin): {@code norm4j.matmulBits}
+     * (128, 256 or 512, clamped to the preferred size) when set, else {@link #BITS}. Decided once, like
+     * {@link #BITS}. The default follows measurement: on an AMD Zen 5 host (family 26, full-width AVX-512) the
+     * 512-bit species ran the [32,784]x[784,128] Dense product in 58 us against 99-129 us at 256 bits (JDK 17,
+     * one thread, 2026-12-02; docs/architecture.md). On a CPU that executes 512-bit operations as two 256-bit halves (Zen 4,
+     * family 25) compare both with {@code -Dnorm4j.matmulBits=256}; the bench records the CPU of every run.
+     */
+    static final int MATMUL_BITS;
+
     static {
         String unusable = null;
         int bits = PREFERRED_BITS;
-        String prop = System.getProperty("norm4j.vectorBits");
+        int matmul = -1;
         if (PREFERRED_BITS < 128) {
             unusable = "preferred vector size is " + PREFERRED_BITS + " bits (< 128)";
-        } else if (prop != null && !prop.isBlank()) {
-            int req = -1;
-            try {
-                req = Integer.parseInt(prop.trim());
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            if (req != 128 && req != 256 && req != 512) {
-                unusable = "-Dnorm4j.vectorBits=" + prop + " is not one of 128, 256, 512";
+        } else {
+            int req = requestedBits("norm4j.vectorBits");
+            int reqMatmul = requestedBits("norm4j.matmulBits");
+            if (req == -1 || reqMatmul == -1) {
+                String key = req == -1 ? "norm4j.vectorBits" : "norm4j.matmulBits";
+                unusable = "-D" + key + "=" + System.getProperty(key) + " is not one of 128, 256, 512";
             } else {
-                bits = Math.min(req, PREFERRED_BITS);
+                bits = req == 0 ? PREFERRED_BITS : Math.min(req, PREFERRED_BITS);
+                matmul = reqMatmul == 0 ? bits : Math.min(reqMatmul, PREFERRED_BITS);
             }
         }
         UNUSABLE = unusable;
         BITS = unusable == null ? bits : 128;
+        MATMUL_BITS = unusable == null ? matmul : 128;
+    }
+
+    /** The width a system property asks for: 128, 256 or 512; 0 when unset; -1 when it is anything else. */
+    private static int requestedBits(String key) {
+        String prop = System.getProperty(key);
+        if (prop == null || prop.isBlank()) {
+            return 0;
+        }
+        try {
+            int req = Integer.parseInt(prop.trim());
+            return req == 128 || req == 256 || req == 512 ? req : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Float species for elementwise float work. */
@@ -100,8 +117,16 @@ public final class VectorKernels extends ScalarKernels {
     static final int FL = F.length();
     static final int DL = D.length();
 
+    /** Float species of the matrix products ({@link #MATMUL_BITS}). */
+    static final VectorSpecies<Float> MF = VectorSpecies.of(float.class, VectorShape.forBitSize(MATMUL_BITS));
+    /** Double species of the matrix products. */
+    static final VectorSpecies<Double> MD = VectorSpecies.of(double.class, VectorShape.forBitSize(MATMUL_BITS));
+
+    static final int MFL = MF.length();
+    static final int MDL = MD.length();
+
     /** The scalar reference, for the shapes the vector code leaves to it. */
-    private static final ScalarKernels SCALAR = new ScalarKernels();
+    static final ScalarKernels SCALAR = new ScalarKernels();
 
     private final String name;
 
@@ -109,17 +134,18 @@ public final class VectorKernels extends ScalarKernels {
      * Creates the kernels at the width chosen when the class was initialized (see the class comment).
      *
      * @throws UnsupportedOperationException if the preferred species is narrower than 128 bits or
-     *         {@code norm4j.vectorBits} is not 128, 256 or 512; {@code KernelProvider} then uses the scalar
-     *         kernels
+     *         {@code norm4j.vectorBits} or {@code norm4j.matmulBits} is not 128, 256 or 512; {@code KernelProvider}
+     *         then uses the scalar kernels
      */
     public VectorKernels() {
         if (UNUSABLE != null) {
             throw new UnsupportedOperationException(UNUSABLE);
         }
         String forced = BITS == PREFERRED_BITS ? "" : "; -Dnorm4j.vectorBits, preferred " + PREFERRED_BITS;
+        String matmul = MATMUL_BITS == BITS ? "" : "; " + MATMUL_BITS + "-bit matmul species (-Dnorm4j.matmulBits)";
         name = "vector (" + F.vectorBitSize() + "-bit float species, " + D.vectorBitSize()
                 + "-bit double species, " + FH.vectorBitSize() + "-bit float lanes widened to double"
-                + forced + ")";
+                + forced + matmul + ")";
     }
 
     @Override
@@ -128,68 +154,6 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     // ---- elementwise -------------------------------------------------------------------------------
-
-    private static boolean vectorBinary(BinaryOp op) {
-        return op != BinaryOp.POW;
-    }
-
-    private static boolean vectorUnary(UnaryOp op) {
-        return op == UnaryOp.NEG || op == UnaryOp.ABS || op == UnaryOp.SQUARE || op == UnaryOp.SQRT;
-    }
-
-    @Override
-    public void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co,
-            int n) {
-        if (n > 2 * FL && vectorBinary(op)) {
-            if (as == 1 && bs == 1) {
-                Elementwise.binaryVV(op, a, ao, b, bo, c, co, n);
-                return;
-            } else if (as == 1 && bs == 0) {
-                Elementwise.binaryVS(op, a, ao, b[bo], c, co, n);
-                return;
-            } else if (as == 0 && bs == 1) {
-                Elementwise.binarySV(op, a[ao], b, bo, c, co, n);
-                return;
-            }
-        }
-        super.binary(op, a, ao, as, b, bo, bs, c, co, n);
-    }
-
-    @Override
-    public void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] c, int co,
-            int n) {
-        if (n > 2 * DL && vectorBinary(op)) {
-            if (as == 1 && bs == 1) {
-                Elementwise.binaryVV(op, a, ao, b, bo, c, co, n);
-                return;
-            } else if (as == 1 && bs == 0) {
-                Elementwise.binaryVS(op, a, ao, b[bo], c, co, n);
-                return;
-            } else if (as == 0 && bs == 1) {
-                Elementwise.binarySV(op, a[ao], b, bo, c, co, n);
-                return;
-            }
-        }
-        super.binary(op, a, ao, as, b, bo, bs, c, co, n);
-    }
-
-    @Override
-    public void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n) {
-        if (n > 2 * FL && vectorUnary(op)) {
-            Elementwise.unary(op, a, ao, c, co, n);
-        } else {
-            super.unary(op, a, ao, c, co, n);
-        }
-    }
-
-    @Override
-    public void unary(UnaryOp op, double[] a, int ao, double[] c, int co, int n) {
-        if (n > 2 * DL && vectorUnary(op)) {
-            Elementwise.unary(op, a, ao, c, co, n);
-        } else {
-            super.unary(op, a, ao, c, co, n);
-        }
-    }
 
     // ---- row reductions ----------------------------------------------------------------------------
     // The unrolled loops run at least once (see VectorLoops): four double vectors. A float row longer
@@ -238,30 +202,12 @@ public final class VectorKernels extends ScalarKernels {
                 : super.sumProductDeviations(dy, x, off, n, mean);
     }
 
-    @Override
-    public double extreme(float[] x, int off, int n, boolean max) {
-        if (n <= 2 * FL) {
-            return super.extreme(x, off, n, max);
-        }
-        return max ? VectorLoops.max(x, off, n) : VectorLoops.min(x, off, n);
-    }
-
-    @Override
-    public double extreme(double[] x, int off, int n, boolean max) {
-        if (n <= 2 * DL) {
-            return super.extreme(x, off, n, max);
-        }
-        return max ? VectorLoops.max(x, off, n) : VectorLoops.min(x, off, n);
-    }
-
     // ---- column reductions (vectorized over the columns j) -----------------------------------------
 
     @Override
     public void sumColumns(float[] x, int off, int rows, int cols, double[] acc, int ao) {
-        if (cols > 2 * DL) {
-            VectorLoops.sumColumns(x, off, rows, cols, acc, ao);
-        } else {
-            super.sumColumns(x, off, rows, cols, acc, ao);
+        if (rows > 0) {
+            VectorColumns.sumColumns(x, off, rows, cols, acc, ao);
         }
     }
 
@@ -277,10 +223,8 @@ public final class VectorKernels extends ScalarKernels {
     @Override
     public void sumSquaredDeviationsColumns(float[] x, int off, int rows, int cols, double[] mean, int mo,
             double[] acc, int ao) {
-        if (cols > 2 * DL) {
-            VectorLoops.sumSquaredDeviationsColumns(x, off, rows, cols, mean, mo, acc, ao);
-        } else {
-            super.sumSquaredDeviationsColumns(x, off, rows, cols, mean, mo, acc, ao);
+        if (rows > 0) {
+            VectorColumns.sumSquaredDeviationsColumns(x, off, rows, cols, mean, mo, acc, ao);
         }
     }
 
@@ -295,30 +239,18 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     @Override
-    public void extremeColumns(float[] x, int off, int rows, int cols, boolean max, double[] acc, int ao) {
-        if (cols > 2 * DL) {
-            VectorLoops.extremeColumns(x, off, rows, cols, max, acc, ao);
-        } else {
-            super.extremeColumns(x, off, rows, cols, max, acc, ao);
-        }
-    }
-
-    @Override
-    public void extremeColumns(double[] x, int off, int rows, int cols, boolean max, double[] acc, int ao) {
-        if (cols > 2 * DL) {
-            VectorLoops.extremeColumns(x, off, rows, cols, max, acc, ao);
-        } else {
-            super.extremeColumns(x, off, rows, cols, max, acc, ao);
-        }
-    }
-
-    @Override
     public void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
             int mo, double[] acc, int ao) {
-        if (cols > 2 * DL) {
-            VectorLoops.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, acc, ao);
-        } else {
-            super.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, acc, ao);
+        if (rows > 0) {
+            VectorColumns.sumProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, acc, ao);
+        }
+    }
+
+    @Override
+    public void sumAndProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
+            int mo, double[] accSum, double[] accProduct, int ao) {
+        if (rows > 0) {
+            VectorColumns.sumAndProductDeviationsColumns(dy, x, off, rows, cols, mean, mo, accSum, accProduct, ao);
         }
     }
 
@@ -334,532 +266,7 @@ public final class VectorKernels extends ScalarKernels {
 
     // ---- fused normalize ---------------------------------------------------------------------------
 
-    @Override
-    public void scaleShift(float[] x, int off, int n, float center, float scale, float shift, float[] y) {
-        if (n > 2 * FL) {
-            VectorLoops.scaleShift(x, off, n, center, scale, shift, y);
-        } else {
-            super.scaleShift(x, off, n, center, scale, shift, y);
-        }
-    }
-
-    @Override
-    public void scaleShift(double[] x, int off, int n, double center, double scale, double shift, double[] y) {
-        if (n > 2 * DL) {
-            VectorLoops.scaleShift(x, off, n, center, scale, shift, y);
-        } else {
-            super.scaleShift(x, off, n, center, scale, shift, y);
-        }
-    }
-
-    @Override
-    public void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale,
-            float[] shift, float[] y) {
-        if (cols > 2 * FL) {
-            VectorLoops.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
-        } else {
-            super.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
-        }
-    }
-
-    @Override
-    public void scaleShiftColumns(double[] x, int off, int rows, int cols, double[] center, double[] scale,
-            double[] shift, double[] y) {
-        if (cols > 2 * DL) {
-            VectorLoops.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
-        } else {
-            super.scaleShiftColumns(x, off, rows, cols, center, scale, shift, y);
-        }
-    }
-
-    @Override
-    public void normalizeBackward(float[] dy, float[] x, int off, int n, float a, float center, float b, float c,
-            float[] dx) {
-        if (n > 2 * FL) {
-            VectorLoops.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
-        } else {
-            super.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
-        }
-    }
-
-    @Override
-    public void normalizeBackward(double[] dy, double[] x, int off, int n, double a, double center, double b,
-            double c, double[] dx) {
-        if (n > 2 * DL) {
-            VectorLoops.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
-        } else {
-            super.normalizeBackward(dy, x, off, n, a, center, b, c, dx);
-        }
-    }
-
-    @Override
-    public void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a,
-            float[] center, float[] b, float[] c, float[] dx) {
-        if (cols > 2 * FL) {
-            VectorLoops.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
-        } else {
-            super.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
-        }
-    }
-
-    @Override
-    public void normalizeBackwardColumns(double[] dy, double[] x, int off, int rows, int cols, double[] a,
-            double[] center, double[] b, double[] c, double[] dx) {
-        if (cols > 2 * DL) {
-            VectorLoops.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
-        } else {
-            super.normalizeBackwardColumns(dy, x, off, rows, cols, a, center, b, c, dx);
-        }
-    }
-
     // ---- matrix product ----------------------------------------------------------------------------
-
-    @Override
-    public void matmul(float[] a, float[] b, float[] c, int m, int k, int n, boolean transposeA, boolean transposeB,
-            int r0, int r1) {
-        VectorMatmul.matmul(SCALAR, a, b, c, m, k, n, transposeA, transposeB, r0, r1);
-    }
-
-    @Override
-    public void matmul(double[] a, double[] b, double[] c, int m, int k, int n, boolean transposeA,
-            boolean transposeB, int r0, int r1) {
-        VectorMatmul.matmul(SCALAR, a, b, c, m, k, n, transposeA, transposeB, r0, r1);
-    }
-
-    /**
-     * The loops of the elementwise kernels. Every loop has its operation fixed in
-     * the source (one loop per op): C2 intrinsifies a Vector API call only when its operator, like its
-     * species, is a constant. Callers guarantee the row is longer than two vectors.
-     */
-    private static final class Elementwise {
-        private Elementwise() {
-        }
-
-        // ---- binary: vector op vector, vector op scalar, scalar op vector --------------------------
-
-        static void binaryVV(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] c, int co, int n) {
-            int i = 0;
-            int bound = F.loopBound(n);
-            switch (op) {
-                case ADD:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(ADD, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SUB:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(SUB, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MUL:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(MUL, y).intoArray(c, co + i);
-                    }
-                    break;
-                case DIV:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(DIV, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MAX:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(MAX, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MIN:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(MIN, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARED_DIFFERENCE:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        FloatVector d = x.lanewise(SUB, y);
-                        d.lanewise(MUL, d).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break; // the scalar tail below does all of it
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, a[ao + i], b[bo + i]);
-            }
-        }
-
-        static void binaryVS(BinaryOp op, float[] a, int ao, float s, float[] c, int co, int n) {
-            int i = 0;
-            int bound = F.loopBound(n);
-            FloatVector y = FloatVector.broadcast(F, s);
-            switch (op) {
-                case ADD:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(ADD, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SUB:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(SUB, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MUL:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(MUL, y).intoArray(c, co + i);
-                    }
-                    break;
-                case DIV:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(DIV, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MAX:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(MAX, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MIN:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(MIN, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARED_DIFFERENCE:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        FloatVector d = x.lanewise(SUB, y);
-                        d.lanewise(MUL, d).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break; // the scalar tail below does all of it
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, a[ao + i], s);
-            }
-        }
-
-        static void binarySV(BinaryOp op, float s, float[] b, int bo, float[] c, int co, int n) {
-            int i = 0;
-            int bound = F.loopBound(n);
-            FloatVector x = FloatVector.broadcast(F, s);
-            switch (op) {
-                case ADD:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(ADD, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SUB:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(SUB, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MUL:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(MUL, y).intoArray(c, co + i);
-                    }
-                    break;
-                case DIV:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(DIV, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MAX:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(MAX, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MIN:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        x.lanewise(MIN, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARED_DIFFERENCE:
-                    for (; i < bound; i += FL) {
-                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
-                        FloatVector d = x.lanewise(SUB, y);
-                        d.lanewise(MUL, d).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break; // the scalar tail below does all of it
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, s, b[bo + i]);
-            }
-        }
-
-        static void binaryVV(BinaryOp op, double[] a, int ao, double[] b, int bo, double[] c, int co, int n) {
-            int i = 0;
-            int bound = D.loopBound(n);
-            switch (op) {
-                case ADD:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(ADD, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SUB:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(SUB, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MUL:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(MUL, y).intoArray(c, co + i);
-                    }
-                    break;
-                case DIV:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(DIV, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MAX:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(MAX, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MIN:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(MIN, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARED_DIFFERENCE:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        DoubleVector d = x.lanewise(SUB, y);
-                        d.lanewise(MUL, d).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break; // the scalar tail below does all of it
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, a[ao + i], b[bo + i]);
-            }
-        }
-
-        static void binaryVS(BinaryOp op, double[] a, int ao, double s, double[] c, int co, int n) {
-            int i = 0;
-            int bound = D.loopBound(n);
-            DoubleVector y = DoubleVector.broadcast(D, s);
-            switch (op) {
-                case ADD:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(ADD, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SUB:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(SUB, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MUL:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(MUL, y).intoArray(c, co + i);
-                    }
-                    break;
-                case DIV:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(DIV, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MAX:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(MAX, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MIN:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(MIN, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARED_DIFFERENCE:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        DoubleVector d = x.lanewise(SUB, y);
-                        d.lanewise(MUL, d).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break; // the scalar tail below does all of it
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, a[ao + i], s);
-            }
-        }
-
-        static void binarySV(BinaryOp op, double s, double[] b, int bo, double[] c, int co, int n) {
-            int i = 0;
-            int bound = D.loopBound(n);
-            DoubleVector x = DoubleVector.broadcast(D, s);
-            switch (op) {
-                case ADD:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(ADD, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SUB:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(SUB, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MUL:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(MUL, y).intoArray(c, co + i);
-                    }
-                    break;
-                case DIV:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(DIV, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MAX:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(MAX, y).intoArray(c, co + i);
-                    }
-                    break;
-                case MIN:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        x.lanewise(MIN, y).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARED_DIFFERENCE:
-                    for (; i < bound; i += DL) {
-                        DoubleVector y = DoubleVector.fromArray(D, b, bo + i);
-                        DoubleVector d = x.lanewise(SUB, y);
-                        d.lanewise(MUL, d).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break; // the scalar tail below does all of it
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, s, b[bo + i]);
-            }
-        }
-
-        // ---- unary ---------------------------------------------------------------------------------
-
-        /** NEG, ABS, SQUARE, SQRT. A correctly rounded float sqrt equals the double sqrt rounded to float. */
-        static void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n) {
-            int i = 0;
-            int bound = F.loopBound(n);
-            switch (op) {
-                case NEG:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(NEG).intoArray(c, co + i);
-                    }
-                    break;
-                case ABS:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(ABS).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARE:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(MUL, x).intoArray(c, co + i);
-                    }
-                    break;
-                case SQRT:
-                    for (; i < bound; i += FL) {
-                        FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                        x.lanewise(SQRT).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break;
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, a[ao + i]);
-            }
-        }
-
-        static void unary(UnaryOp op, double[] a, int ao, double[] c, int co, int n) {
-            int i = 0;
-            int bound = D.loopBound(n);
-            switch (op) {
-                case NEG:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(NEG).intoArray(c, co + i);
-                    }
-                    break;
-                case ABS:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(ABS).intoArray(c, co + i);
-                    }
-                    break;
-                case SQUARE:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(MUL, x).intoArray(c, co + i);
-                    }
-                    break;
-                case SQRT:
-                    for (; i < bound; i += DL) {
-                        DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                        x.lanewise(SQRT).intoArray(c, co + i);
-                    }
-                    break;
-                default:
-                    break;
-            }
-            for (; i < n; i++) {
-                c[co + i] = apply(op, a[ao + i]);
-            }
-        }
-    }
 
     // ---- normalization rows (loops in VectorRows) ----------------------------------------------------
 
@@ -869,7 +276,7 @@ public final class VectorKernels extends ScalarKernels {
         if (n <= 2 * FL || (gamma == null) != (beta == null)) {
             super.normalizeRowAffine(x, off, n, mean, inv, residual, gamma, beta, y);
         } else if (gamma == null) { // a = inv, b = 0 - residual * inv: the scaleShift order
-            VectorLoops.scaleShift(x, off, n, mean, inv, 0f - residual * inv, y);
+            FloatElementwise.scaleShift(x, off, n, mean, inv, 0f - residual * inv, y);
         } else {
             VectorRows.affine(x, off, n, mean, inv, residual, gamma, beta, y);
         }
@@ -881,31 +288,9 @@ public final class VectorKernels extends ScalarKernels {
         if (n <= 2 * DL || (gamma == null) != (beta == null)) {
             super.normalizeRowAffine(x, off, n, mean, inv, gamma, beta, y);
         } else if (gamma == null) {
-            VectorLoops.scaleShift(x, off, n, mean, inv, 0.0, y);
+            DoubleElementwise.scaleShift(x, off, n, mean, inv, 0.0, y);
         } else {
             VectorRows.affine(x, off, n, mean, inv, gamma, beta, y);
-        }
-    }
-
-    @Override
-    public void normalizeRowScale(float[] x, int off, int n, float inv, float[] gamma, float[] y) {
-        if (n <= 2 * FL) {
-            super.normalizeRowScale(x, off, n, inv, gamma, y);
-        } else if (gamma == null) {
-            VectorRows.scale(x, off, n, inv, y);
-        } else {
-            VectorRows.scale(x, off, n, inv, gamma, y);
-        }
-    }
-
-    @Override
-    public void normalizeRowScale(double[] x, int off, int n, double inv, double[] gamma, double[] y) {
-        if (n <= 2 * DL) {
-            super.normalizeRowScale(x, off, n, inv, gamma, y);
-        } else if (gamma == null) {
-            VectorRows.scale(x, off, n, inv, y);
-        } else {
-            VectorRows.scale(x, off, n, inv, gamma, y);
         }
     }
 
@@ -959,23 +344,4 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
-    @Override
-    public void normalizeColumnGradSums(float[] dy, float[] x, int off, int rows, int cols, double[] center,
-            double[] weight, int ro, double[] dg, double[] db, int ao) {
-        if (rows < 1 || cols < 2 * DL) {
-            super.normalizeColumnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
-        } else {
-            VectorRows.columnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
-        }
-    }
-
-    @Override
-    public void normalizeColumnGradSums(double[] dy, double[] x, int off, int rows, int cols, double[] center,
-            double[] weight, int ro, double[] dg, double[] db, int ao) {
-        if (rows < 1 || cols < 2 * DL) {
-            super.normalizeColumnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
-        } else {
-            VectorRows.columnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
-        }
-    }
 }

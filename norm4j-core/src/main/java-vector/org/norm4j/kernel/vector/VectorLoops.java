@@ -18,7 +18,7 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * The reduction and normalize loops of {@link VectorKernels}, on its species (the matrix product lives in
- * {@link VectorMatmul}). Callers guarantee that the row (for column kernels: the column count) is longer
+ * {@link FloatMatmul}). Callers guarantee that the row (for column kernels: the column count) is longer
  * than two vectors.
  *
  * <p>Float data is always widened to double lanes (a {@link VectorKernels#FH} load converted to
@@ -37,7 +37,7 @@ import jdk.incubator.vector.FloatVector;
  * has devirtualized it, which for most values takes a type profile; a call it cannot devirtualize stays a
  * real call and its vectors get boxed, on every iteration when they are loop-carried (measured: 10-20x
  * slower and about 20 MB allocated per 1M-element call, depending on which kernel warmed up first).
- * Hence these rules, here and in {@code VectorKernels.Elementwise}:
+ * Hence these rules, here and in {@link FloatElementwise}:
  * <ul>
  *   <li>no helper methods taking or returning vectors;
  *   <li>{@code x.lanewise(ADD, y)} rather than {@code x.add(y)}: the convenience methods dispatch inside
@@ -278,107 +278,7 @@ final class VectorLoops {
         return s;
     }
 
-    // ---- max / min ---------------------------------------------------------------------------------
-    // In the element type (the result is one of the elements). Lanewise MAX/MIN and their lane reductions
-    // follow Math.max/Math.min, which are commutative and associative (a NaN anywhere wins, +0.0 > -0.0),
-    // so any order of combination gives the scalar result. Two accumulators, for the latency reason above.
-
-    static float max(float[] x, int off, int n) {
-        FloatVector m0 = FloatVector.fromArray(F, x, off); // max/min are idempotent: the loop may see it again
-        FloatVector m1 = m0;
-        int i = 0;
-        int bound = n & -(2 * FL);
-        do { // the caller guarantees one iteration; see the class comment for why do-while
-            m0 = FloatVector.fromArray(F, x, off + i).lanewise(MAX, m0);
-            m1 = FloatVector.fromArray(F, x, off + i + FL).lanewise(MAX, m1);
-            i += 2 * FL;
-        } while (i < bound);
-        float m = m0.lanewise(MAX, m1).reduceLanes(MAX);
-        for (int tail = F.loopBound(n); i < tail; i += FL) { // no loop-carried vector here
-            m = Math.max(m, FloatVector.fromArray(F, x, off + i).reduceLanes(MAX));
-        }
-        for (; i < n; i++) {
-            m = Math.max(m, x[off + i]);
-        }
-        return m;
-    }
-
-    static float min(float[] x, int off, int n) {
-        FloatVector m0 = FloatVector.fromArray(F, x, off); // max/min are idempotent: the loop may see it again
-        FloatVector m1 = m0;
-        int i = 0;
-        int bound = n & -(2 * FL);
-        do { // the caller guarantees one iteration; see the class comment for why do-while
-            m0 = FloatVector.fromArray(F, x, off + i).lanewise(MIN, m0);
-            m1 = FloatVector.fromArray(F, x, off + i + FL).lanewise(MIN, m1);
-            i += 2 * FL;
-        } while (i < bound);
-        float m = m0.lanewise(MIN, m1).reduceLanes(MIN);
-        for (int tail = F.loopBound(n); i < tail; i += FL) { // no loop-carried vector here
-            m = Math.min(m, FloatVector.fromArray(F, x, off + i).reduceLanes(MIN));
-        }
-        for (; i < n; i++) {
-            m = Math.min(m, x[off + i]);
-        }
-        return m;
-    }
-
-    static double max(double[] x, int off, int n) {
-        DoubleVector m0 = DoubleVector.fromArray(D, x, off); // max/min are idempotent: the loop may see it again
-        DoubleVector m1 = m0;
-        int i = 0;
-        int bound = n & -(2 * DL);
-        do { // the caller guarantees one iteration; see the class comment for why do-while
-            m0 = DoubleVector.fromArray(D, x, off + i).lanewise(MAX, m0);
-            m1 = DoubleVector.fromArray(D, x, off + i + DL).lanewise(MAX, m1);
-            i += 2 * DL;
-        } while (i < bound);
-        double m = m0.lanewise(MAX, m1).reduceLanes(MAX);
-        for (int tail = D.loopBound(n); i < tail; i += DL) { // no loop-carried vector here
-            m = Math.max(m, DoubleVector.fromArray(D, x, off + i).reduceLanes(MAX));
-        }
-        for (; i < n; i++) {
-            m = Math.max(m, x[off + i]);
-        }
-        return m;
-    }
-
-    static double min(double[] x, int off, int n) {
-        DoubleVector m0 = DoubleVector.fromArray(D, x, off); // max/min are idempotent: the loop may see it again
-        DoubleVector m1 = m0;
-        int i = 0;
-        int bound = n & -(2 * DL);
-        do { // the caller guarantees one iteration; see the class comment for why do-while
-            m0 = DoubleVector.fromArray(D, x, off + i).lanewise(MIN, m0);
-            m1 = DoubleVector.fromArray(D, x, off + i + DL).lanewise(MIN, m1);
-            i += 2 * DL;
-        } while (i < bound);
-        double m = m0.lanewise(MIN, m1).reduceLanes(MIN);
-        for (int tail = D.loopBound(n); i < tail; i += DL) { // no loop-carried vector here
-            m = Math.min(m, DoubleVector.fromArray(D, x, off + i).reduceLanes(MIN));
-        }
-        for (; i < n; i++) {
-            m = Math.min(m, x[off + i]);
-        }
-        return m;
-    }
-
     // ---- column reductions: rows in order, columns across lanes ------------------------------------
-
-    static void sumColumns(float[] x, int off, int rows, int cols, double[] acc, int ao) {
-        int bound = D.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int base = off + r * cols;
-            int j = 0;
-            for (; j < bound; j += DL) {
-                DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, base + j).convertShape(F2D, D, 0);
-                DoubleVector.fromArray(D, acc, ao + j).lanewise(ADD, v).intoArray(acc, ao + j);
-            }
-            for (; j < cols; j++) {
-                acc[ao + j] += x[base + j];
-            }
-        }
-    }
 
     static void sumColumns(double[] x, int off, int rows, int cols, double[] acc, int ao) {
         int bound = D.loopBound(cols);
@@ -391,24 +291,6 @@ final class VectorLoops {
             }
             for (; j < cols; j++) {
                 acc[ao + j] += x[base + j];
-            }
-        }
-    }
-
-    static void sumSquaredDeviationsColumns(float[] x, int off, int rows, int cols, double[] mean, int mo,
-            double[] acc, int ao) {
-        int bound = D.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int base = off + r * cols;
-            int j = 0;
-            for (; j < bound; j += DL) {
-                DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, base + j).convertShape(F2D, D, 0);
-                DoubleVector d = v.lanewise(SUB, DoubleVector.fromArray(D, mean, mo + j));
-                DoubleVector.fromArray(D, acc, ao + j).lanewise(ADD, d.lanewise(MUL, d)).intoArray(acc, ao + j);
-            }
-            for (; j < cols; j++) {
-                double d = x[base + j] - mean[mo + j];
-                acc[ao + j] += d * d;
             }
         }
     }
@@ -475,24 +357,6 @@ final class VectorLoops {
         }
     }
 
-    static void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
-            int mo, double[] acc, int ao) {
-        int bound = D.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int base = off + r * cols;
-            int j = 0;
-            for (; j < bound; j += DL) {
-                DoubleVector g = (DoubleVector) FloatVector.fromArray(FH, dy, base + j).convertShape(F2D, D, 0);
-                DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, base + j).convertShape(F2D, D, 0);
-                DoubleVector t = g.lanewise(MUL, v.lanewise(SUB, DoubleVector.fromArray(D, mean, mo + j)));
-                DoubleVector.fromArray(D, acc, ao + j).lanewise(ADD, t).intoArray(acc, ao + j);
-            }
-            for (; j < cols; j++) {
-                acc[ao + j] += (double) dy[base + j] * (x[base + j] - mean[mo + j]);
-            }
-        }
-    }
-
     static void sumProductDeviationsColumns(double[] dy, double[] x, int off, int rows, int cols, double[] mean,
             int mo, double[] acc, int ao) {
         int bound = D.loopBound(cols);
@@ -507,150 +371,6 @@ final class VectorLoops {
             }
             for (; j < cols; j++) {
                 acc[ao + j] += dy[base + j] * (x[base + j] - mean[mo + j]);
-            }
-        }
-    }
-
-    // ---- fused normalize: (x - center) * scale + shift, one rounding per operation, never FMA --------
-
-    static void scaleShift(float[] x, int off, int n, float center, float scale, float shift, float[] y) {
-        FloatVector cv = FloatVector.broadcast(F, center);
-        FloatVector sv = FloatVector.broadcast(F, scale);
-        FloatVector tv = FloatVector.broadcast(F, shift);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector v = FloatVector.fromArray(F, x, off + i).lanewise(SUB, cv);
-            v.lanewise(MUL, sv).lanewise(ADD, tv).intoArray(y, off + i);
-        }
-        for (int p = off + i, end = off + n; p < end; p++) {
-            y[p] = (x[p] - center) * scale + shift;
-        }
-    }
-
-    static void scaleShift(double[] x, int off, int n, double center, double scale, double shift, double[] y) {
-        DoubleVector cv = DoubleVector.broadcast(D, center);
-        DoubleVector sv = DoubleVector.broadcast(D, scale);
-        DoubleVector tv = DoubleVector.broadcast(D, shift);
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector v = DoubleVector.fromArray(D, x, off + i).lanewise(SUB, cv);
-            v.lanewise(MUL, sv).lanewise(ADD, tv).intoArray(y, off + i);
-        }
-        for (int p = off + i, end = off + n; p < end; p++) {
-            y[p] = (x[p] - center) * scale + shift;
-        }
-    }
-
-    static void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale,
-            float[] shift, float[] y) {
-        int bound = F.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int base = off + r * cols;
-            int j = 0;
-            for (; j < bound; j += FL) {
-                FloatVector v = FloatVector.fromArray(F, x, base + j);
-                FloatVector cj = FloatVector.fromArray(F, center, j);
-                FloatVector sj = FloatVector.fromArray(F, scale, j);
-                FloatVector tj = FloatVector.fromArray(F, shift, j);
-                v.lanewise(SUB, cj).lanewise(MUL, sj).lanewise(ADD, tj).intoArray(y, base + j);
-            }
-            for (; j < cols; j++) {
-                y[base + j] = (x[base + j] - center[j]) * scale[j] + shift[j];
-            }
-        }
-    }
-
-    static void scaleShiftColumns(double[] x, int off, int rows, int cols, double[] center, double[] scale,
-            double[] shift, double[] y) {
-        int bound = D.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int base = off + r * cols;
-            int j = 0;
-            for (; j < bound; j += DL) {
-                DoubleVector v = DoubleVector.fromArray(D, x, base + j);
-                DoubleVector cj = DoubleVector.fromArray(D, center, j);
-                DoubleVector sj = DoubleVector.fromArray(D, scale, j);
-                DoubleVector tj = DoubleVector.fromArray(D, shift, j);
-                v.lanewise(SUB, cj).lanewise(MUL, sj).lanewise(ADD, tj).intoArray(y, base + j);
-            }
-            for (; j < cols; j++) {
-                y[base + j] = (x[base + j] - center[j]) * scale[j] + shift[j];
-            }
-        }
-    }
-
-    // ---- normalize backward: (dy - c)*a + (x - center)*b, left to right, never FMA ------------------
-
-    static void normalizeBackward(float[] dy, float[] x, int off, int n, float a, float center, float b, float c,
-            float[] dx) {
-        FloatVector av = FloatVector.broadcast(F, a);
-        FloatVector cv = FloatVector.broadcast(F, center);
-        FloatVector bv = FloatVector.broadcast(F, b);
-        FloatVector kv = FloatVector.broadcast(F, c);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector t = FloatVector.fromArray(F, x, off + i).lanewise(SUB, cv).lanewise(MUL, bv);
-            FloatVector g = FloatVector.fromArray(F, dy, off + i).lanewise(SUB, kv).lanewise(MUL, av);
-            g.lanewise(ADD, t).intoArray(dx, off + i);
-        }
-        for (int p = off + i, end = off + n; p < end; p++) {
-            dx[p] = (dy[p] - c) * a + (x[p] - center) * b;
-        }
-    }
-
-    static void normalizeBackward(double[] dy, double[] x, int off, int n, double a, double center, double b,
-            double c, double[] dx) {
-        DoubleVector av = DoubleVector.broadcast(D, a);
-        DoubleVector cv = DoubleVector.broadcast(D, center);
-        DoubleVector bv = DoubleVector.broadcast(D, b);
-        DoubleVector kv = DoubleVector.broadcast(D, c);
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector t = DoubleVector.fromArray(D, x, off + i).lanewise(SUB, cv).lanewise(MUL, bv);
-            DoubleVector g = DoubleVector.fromArray(D, dy, off + i).lanewise(SUB, kv).lanewise(MUL, av);
-            g.lanewise(ADD, t).intoArray(dx, off + i);
-        }
-        for (int p = off + i, end = off + n; p < end; p++) {
-            dx[p] = (dy[p] - c) * a + (x[p] - center) * b;
-        }
-    }
-
-    static void normalizeBackwardColumns(float[] dy, float[] x, int off, int rows, int cols, float[] a,
-            float[] center, float[] b, float[] c, float[] dx) {
-        int bound = F.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int base = off + r * cols;
-            int j = 0;
-            for (; j < bound; j += FL) {
-                FloatVector cj = FloatVector.fromArray(F, center, j);
-                FloatVector bj = FloatVector.fromArray(F, b, j);
-                FloatVector t = FloatVector.fromArray(F, x, base + j).lanewise(SUB, cj).lanewise(MUL, bj);
-                FloatVector g = FloatVector.fromArray(F, dy, base + j).lanewise(SUB, FloatVector.fromArray(F, c, j))
-                        .lanewise(MUL, FloatVector.fromArray(F, a, j));
-                g.lanewise(ADD, t).intoArray(dx, base + j);
-            }
-            for (; j < cols; j++) {
-                dx[base + j] = (dy[base + j] - c[j]) * a[j] + (x[base + j] - center[j]) * b[j];
-            }
-        }
-    }
-
-    static void normalizeBackwardColumns(double[] dy, double[] x, int off, int rows, int cols, double[] a,
-            double[] center, double[] b, double[] c, double[] dx) {
-        int bound = D.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int base = off + r * cols;
-            int j = 0;
-            for (; j < bound; j += DL) {
-                DoubleVector cj = DoubleVector.fromArray(D, center, j);
-                DoubleVector bj = DoubleVector.fromArray(D, b, j);
-                DoubleVector t = DoubleVector.fromArray(D, x, base + j).lanewise(SUB, cj).lanewise(MUL, bj);
-                DoubleVector g = DoubleVector.fromArray(D, dy, base + j).lanewise(SUB, DoubleVector.fromArray(D, c, j))
-                        .lanewise(MUL, DoubleVector.fromArray(D, a, j));
-                g.lanewise(ADD, t).intoArray(dx, base + j);
-            }
-            for (; j < cols; j++) {
-                dx[base + j] = (dy[base + j] - c[j]) * a[j] + (x[base + j] - center[j]) * b[j];
             }
         }
     }

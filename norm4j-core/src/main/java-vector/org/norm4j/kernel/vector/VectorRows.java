@@ -66,54 +66,6 @@ final class VectorRows {
         }
     }
 
-    static void scale(float[] x, int off, int n, float inv, float[] gamma, float[] y) {
-        FloatVector iv = FloatVector.broadcast(F, inv);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector xr = FloatVector.fromArray(F, x, off + i).lanewise(MUL, iv);
-            xr.lanewise(MUL, FloatVector.fromArray(F, gamma, i)).intoArray(y, off + i);
-        }
-        for (; i < n; i++) {
-            float xr = x[off + i] * inv;
-            y[off + i] = xr * gamma[i];
-        }
-    }
-
-    static void scale(float[] x, int off, int n, float inv, float[] y) {
-        FloatVector iv = FloatVector.broadcast(F, inv);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, x, off + i).lanewise(MUL, iv).intoArray(y, off + i);
-        }
-        for (; i < n; i++) {
-            y[off + i] = x[off + i] * inv;
-        }
-    }
-
-    static void scale(double[] x, int off, int n, double inv, double[] gamma, double[] y) {
-        DoubleVector iv = DoubleVector.broadcast(D, inv);
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector xr = DoubleVector.fromArray(D, x, off + i).lanewise(MUL, iv);
-            xr.lanewise(MUL, DoubleVector.fromArray(D, gamma, i)).intoArray(y, off + i);
-        }
-        for (; i < n; i++) {
-            double xr = x[off + i] * inv;
-            y[off + i] = xr * gamma[i];
-        }
-    }
-
-    static void scale(double[] x, int off, int n, double inv, double[] y) {
-        DoubleVector iv = DoubleVector.broadcast(D, inv);
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, x, off + i).lanewise(MUL, iv).intoArray(y, off + i);
-        }
-        for (; i < n; i++) {
-            y[off + i] = x[off + i] * inv;
-        }
-    }
-
     // ---- backward ----------------------------------------------------------------------------------
 
     /** Gamma present; {@code n >= 2 * DL}. */

@@ -2,31 +2,30 @@ package org.norm4j.kernel.vector;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.F2D;
-import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.MUL;
 import static jdk.incubator.vector.VectorOperators.SUB;
 import static org.norm4j.kernel.vector.VectorKernels.D;
 import static org.norm4j.kernel.vector.VectorKernels.DL;
-import static org.norm4j.kernel.vector.VectorKernels.F;
 import static org.norm4j.kernel.vector.VectorKernels.FH;
-import static org.norm4j.kernel.vector.VectorKernels.FL;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import org.norm4j.kernel.ColumnSums;
 
 /**
- * {@link ColumnSums} on the Vector API: groups of eight double vectors (64 columns with 512-bit vectors, so a
+ * The float32 column reductions of {@link VectorKernels}, with the accumulators kept in registers: groups of eight double vectors (64 columns with 512-bit vectors, so a
  * 64-channel block is swept once, row after row, as memory streams best) are accumulated over all rows in
  * registers, then groups of four (two for the two-input sum), then one vector at a time, then scalar columns. The loops follow
  * {@link VectorLoops}'s code-shape rules (accumulators as arguments, do-while bodies, no vector helpers).
  * Per column the additions are in row order from 0, as in the scalar reference. The caller guarantees
- * {@code rows >= 1}.
+ * {@code rows >= 1}. Where {@code acc} starts at 0 the results are bit-identical to the scalar column loops
+ * (which add each row into {@code acc} in memory); otherwise the block's partial sum is added to {@code acc} once,
+ * within a rounding of those loops, as {@link org.norm4j.kernel.Kernels} allows.
  */
-public final class VectorColumnSums implements ColumnSums {
+final class VectorColumns {
+    private VectorColumns() {
+    }
 
-    @Override
-    public void sumColumns(float[] x, int off, int rows, int cols, double[] acc, int ao) {
+    static void sumColumns(float[] x, int off, int rows, int cols, double[] acc, int ao) {
         int j = 0;
         for (; j + 8 * DL <= cols; j += 8 * DL) {
             DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
@@ -100,8 +99,7 @@ public final class VectorColumnSums implements ColumnSums {
         }
     }
 
-    @Override
-    public void sumSquaredDeviationsColumns(float[] x, int off, int rows, int cols, double[] mean, int mo,
+    static void sumSquaredDeviationsColumns(float[] x, int off, int rows, int cols, double[] mean, int mo,
             double[] acc, int ao) {
         int j = 0;
         for (; j + 8 * DL <= cols; j += 8 * DL) {
@@ -204,8 +202,7 @@ public final class VectorColumnSums implements ColumnSums {
         }
     }
 
-    @Override
-    public void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
+    static void sumProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
             int mo, double[] acc, int ao) {
         int j = 0;
         for (; j + 8 * DL <= cols; j += 8 * DL) {
@@ -315,8 +312,7 @@ public final class VectorColumnSums implements ColumnSums {
      * Per column each sum gets the additions of {@link #sumColumns} and {@link #sumProductDeviationsColumns}, in
      * the same order, so the bits are theirs.
      */
-    @Override
-    public void sumAndProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
+    static void sumAndProductDeviationsColumns(float[] dy, float[] x, int off, int rows, int cols, double[] mean,
             int mo, double[] accSum, double[] accProduct, int ao) {
         int j = 0;
         for (; j + 8 * DL <= cols; j += 8 * DL) {
@@ -420,66 +416,4 @@ public final class VectorColumnSums implements ColumnSums {
             accProduct[ao + j] += q;
         }
     }
-
-    /**
-     * Normalize, channels last: for each group of two float vectors of columns the six constant vectors are
-     * loaded once and the rows of the chunk are swept in order; then single vectors, then scalar columns. Meant
-     * for cache-sized chunks ({@code Channels} passes 8 K elements), since each group sweeps the chunk once.
-     * (Four-vector groups were tried: C2 then failed to intrinsify the last group's store, which fell back to
-     * a boxed per-lane loop and made the pass 3x slower than the {@code Kernels} loop.) Per element
-     * {@code (x - center) * scale + shift} in float, separate operations (no FMA): the scalar loop's bits.
-     */
-    @Override
-    public void scaleShiftColumns(float[] x, int off, int rows, int cols, float[] center, float[] scale,
-            float[] shift, float[] y) {
-        if (cols < FL) { // fewer columns than one vector: the row-major scalar loop keeps to one pass
-            for (int p = off, end = off + rows * cols; p < end; p += cols) {
-                for (int j = 0; j < cols; j++) {
-                    y[p + j] = (x[p + j] - center[j]) * scale[j] + shift[j];
-                }
-            }
-            return;
-        }
-        if (rows <= 0) {
-            return;
-        }
-        int j = 0;
-        for (; j + 2 * FL <= cols; j += 2 * FL) {
-            FloatVector c0 = FloatVector.fromArray(F, center, j + 0 * FL);
-            FloatVector s0 = FloatVector.fromArray(F, scale, j + 0 * FL);
-            FloatVector t0 = FloatVector.fromArray(F, shift, j + 0 * FL);
-            FloatVector c1 = FloatVector.fromArray(F, center, j + 1 * FL);
-            FloatVector s1 = FloatVector.fromArray(F, scale, j + 1 * FL);
-            FloatVector t1 = FloatVector.fromArray(F, shift, j + 1 * FL);
-            int p = off + j;
-            int r = 0;
-            do {
-                FloatVector.fromArray(F, x, p + 0 * FL).lanewise(SUB, c0).lanewise(MUL, s0).lanewise(ADD, t0)
-                        .intoArray(y, p + 0 * FL);
-                FloatVector.fromArray(F, x, p + 1 * FL).lanewise(SUB, c1).lanewise(MUL, s1).lanewise(ADD, t1)
-                        .intoArray(y, p + 1 * FL);
-                p += cols;
-            } while (++r < rows);
-        }
-        for (; j + FL <= cols; j += FL) {
-            FloatVector c0 = FloatVector.fromArray(F, center, j);
-            FloatVector s0 = FloatVector.fromArray(F, scale, j);
-            FloatVector t0 = FloatVector.fromArray(F, shift, j);
-            int p = off + j;
-            int r = 0;
-            do {
-                FloatVector.fromArray(F, x, p).lanewise(SUB, c0).lanewise(MUL, s0).lanewise(ADD, t0).intoArray(y, p);
-                p += cols;
-            } while (++r < rows);
-        }
-        for (; j < cols; j++) {
-            float cj = center[j];
-            float sj = scale[j];
-            float tj = shift[j];
-            for (int r = 0, p = off + j; r < rows; r++, p += cols) {
-                y[p] = (x[p] - cj) * sj + tj;
-            }
-        }
-    }
-
 }

@@ -8,10 +8,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ColumnSums} (registers) against the scalar {@link Kernels} column loops (memory), and
+ * The {@link Kernels} in use (vector: float column sums with accumulators in registers) against the scalar column loops (memory), and
  * {@link BlockMoments} against a plain two-pass computation in double.
  */
-class ColumnSumsTest {
+class ColumnKernelsTest {
     private static float[] data(int n, long seed, double offset) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] f = new float[n];
@@ -24,7 +24,7 @@ class ColumnSumsTest {
     @Test
     void bitIdenticalToTheScalarColumnLoopsFromZero() {
         Kernels scalar = KernelProvider.scalar();
-        ColumnSums cs = ColumnSums.get();
+        Kernels cs = KernelProvider.get();
         for (int cols : new int[] {1, 3, 7, 8, 9, 16, 31, 32, 33, 64, 70, 100}) {
             for (int rows : new int[] {1, 2, 5, 64}) {
                 int off = 3;
