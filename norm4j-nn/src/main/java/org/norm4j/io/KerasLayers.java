@@ -73,7 +73,7 @@ public final class KerasLayers {
         register(new Spec("Reshape", keys("target_shape"), Map.of(), Map.of()));
         register(new Spec("Rescaling", keys("scale", "offset"), Map.of(), Map.of()));
         register(new Spec("Normalization", keys("axis", "invert", "mean", "variance"), Map.of(),
-                fixed("zero_variance_policy", "keras", "ddof", 0)));
+                fixed("zero_variance_policy", "keras", "ddof", 0, "nan_policy", "propagate")));
         List<String> bn = new ArrayList<>(List.of("axis", "momentum", "epsilon", "center", "scale",
                 "moving_mean_initializer", "moving_variance_initializer", "synchronized", "renorm",
                 "renorm_clipping", "renorm_momentum"));
