@@ -11,7 +11,7 @@ import org.norm4j.ops.Pools;
 /**
  * Finite-difference checks (float64, {@link GradCheck}) of conv2d, its two backward ops (through their own tape
  * entries: second-order use), and pooling, on seeded random geometries: strides, dilations, groups, all paddings,
- * both layouts.
+ * both layouts. The assertions live in {@link GradCheck#check} (analytic vs central differences, stated tolerance).
  */
 class ConvolutionsGradTest {
     private static Padding padding(Random rnd) {
