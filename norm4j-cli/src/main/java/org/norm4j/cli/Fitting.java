@@ -3,16 +3,17 @@ package org.norm4j.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.norm4j.stats.ExactMoments;
 import org.norm4j.stats.ExactQuantiles;
 import org.norm4j.stats.NanPolicy;
 import org.norm4j.stats.ScalingMethod;
-import org.norm4j.stats.StreamingMoments;
 import org.norm4j.stats.ZeroVariancePolicy;
 import org.norm4j.stats.io.StatsFile;
 import org.norm4j.stats.sketch.KllQuantiles;
 
 /**
- * What {@code norm4j fit} accumulates over the chunks of a file, whatever its format: the moments and, for the
+ * What {@code norm4j fit} accumulates over the chunks of a file, whatever its format: the moments (exactly
+ * rounded, {@link ExactMoments}: the same bits as the Spark scalers, on any split of the data) and, for the
  * robust method, the values for exact quantiles within the memory budget, or beyond it KLL sketches; then the
  * stats file and the warnings (constant features, approximate quantiles).
  */
@@ -28,7 +29,8 @@ final class Fitting {
     private final String source;
     private final int kllK;
     private final PrintWriter err;
-    private StreamingMoments moments;
+    private ExactMoments moments;
+    private long rows;
     private ExactQuantiles quantiles;
     private KllQuantiles sketch;
 
@@ -47,13 +49,15 @@ final class Fitting {
 
     /** Starts accumulating {@code features} features. */
     void start(int features) {
-        moments = new StreamingMoments(features, nanPolicy);
+        moments = new ExactMoments(features, nanPolicy);
+        rows = 0;
         quantiles = method == ScalingMethod.ROBUST ? new ExactQuantiles(features, nanPolicy) : null;
     }
 
     /** Adds {@code rows} rows of the features, row-major. */
     void update(double[] buf, int rows) {
         moments.update(buf, rows);
+        this.rows += rows;
         if (sketch != null) {
             sketch.update(buf, rows);
         } else if (quantiles != null) {
@@ -65,7 +69,7 @@ final class Fitting {
                         + "the memory budget of %.1f MiB after %d rows; continuing with KLL sketches (k = %d, "
                         + "normalized rank error %.4f at 99%% confidence), recorded in the stats file; raise "
                         + "--memory-budget (and -Xmx) for exact values%n", source, budgetBytes / 1048576.0,
-                        moments.count(), kllK, sketch.normalizedRankError());
+                        this.rows, kllK, sketch.normalizedRankError());
                 err.flush();
             }
         }
@@ -82,8 +86,8 @@ final class Fitting {
             q = new StatsFile.Quantiles(sketch.median(), sketch.percentile(range[0]), sketch.percentile(range[1]),
                     "kll", sketch.k(), sketch.normalizedRankError());
         }
-        return new StatsFile(method, options, ddof, policy, layout, cols, names, moments, q, skipped,
-                List.of(source));
+        return new StatsFile(method, options, ddof, policy, layout, cols, names, moments.toStreamingMoments(), q,
+                skipped, List.of(source));
     }
 
     /**

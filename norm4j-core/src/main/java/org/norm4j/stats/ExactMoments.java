@@ -255,4 +255,24 @@ public final class ExactMoments implements Serializable {
         }
         return r;
     }
+
+    /**
+     * These statistics in the form the stats file and {@code Normalization} keep ({@link StreamingMoments}): the
+     * exactly rounded mean and M2 of each feature, its min and max, and its counts (every row under PROPAGATE).
+     * The command's {@code fit}, the Spark scalers and anything else that fits through this class give the same
+     * bits for the same values, however they were split.
+     */
+    public StreamingMoments toStreamingMoments() {
+        long[] c = counts();
+        long[] nans = nanCounts();
+        long rows = 0;
+        for (int j = 0; j < c.length; j++) {
+            rows = Math.max(rows, c[j] + nans[j]);
+        }
+        if (nanPolicy() == NanPolicy.PROPAGATE) {
+            java.util.Arrays.fill(c, rows);
+        }
+        return StreamingMoments.fromState(new StreamingMoments.State(rows, c, mean(), m2(), min(), max(),
+                nanPolicy()));
+    }
 }

@@ -151,7 +151,7 @@ public abstract class Norm4jEstimator<S extends Norm4jEstimator<S>> extends Esti
             StatsFile.Options options, int ddof, StatsFile.Quantiles quantiles) {
         return new StatsFile(method(), options, ddof, policy(), SparkModels.input(features, moments.features()),
                 SparkModels.columns(moments.features()), SparkModels.names(features, moments.features()),
-                SparkModels.streaming(moments, nan), quantiles, 0, List.of("spark:" + String.join(",",
+                moments.toStreamingMoments(), quantiles, 0, List.of("spark:" + String.join(",",
                 features.names())));
     }
 

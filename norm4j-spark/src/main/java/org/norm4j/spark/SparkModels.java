@@ -25,10 +25,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.norm4j.stats.ExactMoments;
 import org.norm4j.stats.FeatureScaler;
-import org.norm4j.stats.NanPolicy;
-import org.norm4j.stats.StreamingMoments;
 import org.norm4j.stats.io.StatsFile;
 
 /** Helpers shared by the norm4j Spark stages: schemas, stats-file building, and ML persistence. */
@@ -82,25 +79,6 @@ final class SparkModels {
 
     static String[] names(SparkStats.Features features, int f) {
         return features.vector() ? new String[f] : features.names().clone();
-    }
-
-    /** The exactly rounded moments in the stats file's form (the mean and M2 rounded once each). */
-    static StreamingMoments streaming(ExactMoments m, NanPolicy nan) {
-        long[] counts = m.counts();
-        long[] nans = m.nanCounts();
-        long rows = 0;
-        for (int j = 0; j < counts.length; j++) {
-            rows = Math.max(rows, counts[j] + nans[j]);
-        }
-        long[] stateCounts = nan == NanPolicy.PROPAGATE ? filled(counts.length, rows) : counts;
-        return StreamingMoments.fromState(new StreamingMoments.State(rows, stateCounts, m.mean(), m.m2(), m.min(),
-                m.max(), nan));
-    }
-
-    private static long[] filled(int n, long v) {
-        long[] a = new long[n];
-        Arrays.fill(a, v);
-        return a;
     }
 
     /** A stats file's scaling, shipped to executors as its JSON text and rebuilt there once per task. */
