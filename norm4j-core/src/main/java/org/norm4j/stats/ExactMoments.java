@@ -265,14 +265,19 @@ public final class ExactMoments implements Serializable {
     public StreamingMoments toStreamingMoments() {
         long[] c = counts();
         long[] nans = nanCounts();
+        double[] lo = min();
+        double[] hi = max();
         long rows = 0;
         for (int j = 0; j < c.length; j++) {
             rows = Math.max(rows, c[j] + nans[j]);
+            if (c[j] == 0 && (nans[j] == 0 || nanPolicy() == NanPolicy.IGNORE)) {
+                lo[j] = Double.POSITIVE_INFINITY; // a feature without values: StreamingMoments' empty min and max
+                hi[j] = Double.NEGATIVE_INFINITY;
+            }
         }
         if (nanPolicy() == NanPolicy.PROPAGATE) {
             java.util.Arrays.fill(c, rows);
         }
-        return StreamingMoments.fromState(new StreamingMoments.State(rows, c, mean(), m2(), min(), max(),
-                nanPolicy()));
+        return StreamingMoments.fromState(new StreamingMoments.State(rows, c, mean(), m2(), lo, hi, nanPolicy()));
     }
 }

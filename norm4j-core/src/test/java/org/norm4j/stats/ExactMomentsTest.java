@@ -187,4 +187,24 @@ class ExactMomentsTest {
         assertEquals(s.mean()[0], e.mean()[0], 1e-13 * e.mean()[0], "float64 running mean within rounding");
         assertEquals(s.variance(0)[0], e.variance(0)[0], 1e-13 * e.variance(0)[0]);
     }
+
+    @Test
+    void toStreamingMomentsKeepsTheBitsAndTheEmptyFeatureConvention() {
+        ExactMoments e = new ExactMoments(3, NanPolicy.IGNORE);
+        e.update(new double[] {1e9 + 0.5, 2, Double.NaN}).update(new double[] {1e9 + 1.25, Double.NaN, Double.NaN});
+        StreamingMoments s = e.toStreamingMoments();
+        assertEquals(2, s.count());
+        assertEquals(List.of(2L, 1L, 0L), List.of(s.counts()[0], s.counts()[1], s.counts()[2]));
+        assertEquals(1e9 + 0.875, s.mean()[0], 0.0);
+        assertEquals(0.28125, s.m2()[0], 0.0); // (0.375^2) * 2, exact
+        assertEquals(2.0, s.mean()[1], 0.0);
+        assertTrue(Double.isNaN(s.mean()[2]), "a feature without values has a NaN mean");
+        assertEquals(Double.POSITIVE_INFINITY, s.state().min()[2], 0.0);
+        assertEquals(Double.NEGATIVE_INFINITY, s.state().max()[2], 0.0);
+        ExactMoments p = new ExactMoments(1, NanPolicy.PROPAGATE);
+        p.update(new double[] {1}).update(new double[] {Double.NaN});
+        StreamingMoments ps = p.toStreamingMoments();
+        assertEquals(2, ps.counts()[0]);
+        assertTrue(Double.isNaN(ps.mean()[0]), "NaN propagates");
+    }
 }

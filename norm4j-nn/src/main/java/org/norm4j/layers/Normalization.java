@@ -16,6 +16,7 @@ import org.norm4j.Variable;
 import org.norm4j.initializers.Initializer;
 import org.norm4j.ops.Manipulation;
 import org.norm4j.stats.NanPolicy;
+import org.norm4j.stats.ExactMoments;
 import org.norm4j.stats.StreamingMoments;
 import org.norm4j.stats.ZeroVariancePolicy;
 
@@ -58,9 +59,10 @@ import org.norm4j.stats.ZeroVariancePolicy;
  * holding the number of values per feature that the last {@code adapt} saw (float64 here, an int in Keras; Keras
  * 3 keeps it only for old saved models and leaves it 0). They are saved and loaded with the model.
  *
- * <p>{@code adapt} computes the statistics in float64 with {@link StreamingMoments} (two-pass per batch, exact
- * Chan et al. merge across batches), so a stream of batches of any sizes gives the statistics of the whole data
- * to rounding, whatever the offset; it <em>replaces</em> earlier statistics. A feature whose values are all
+ * <p>{@code adapt} computes exactly rounded statistics ({@link ExactMoments}: the true mean and variance of the
+ * float64 values, rounded once), so a stream of batches of any sizes gives the same bits as one batch, as
+ * {@code norm4j fit} and the Spark scalers on the same data, whatever the offset; it <em>replaces</em> earlier
+ * statistics. A feature whose values are all
  * equal (min == max) gets exactly its value as mean and exactly 0 as variance; a warning (java.util.logging,
  * WARNING, logger {@code org.norm4j.layers.Normalization}) names every constant feature: stored variance 0, or
  * under SKLEARN scikit-learn's constant-feature test.
@@ -313,7 +315,7 @@ public class Normalization extends Layer {
             throw new IllegalArgumentException("Normalization layer '" + name() + "': adapt() received an empty "
                     + "iterable (no batches): expected at least one batch");
         }
-        StreamingMoments acc = null;
+        ExactMoments acc = null;
         long index = 0;
         while (batches.hasNext()) {
             Tensor batch = batches.next();
@@ -326,16 +328,18 @@ public class Normalization extends Layer {
             }
             checkAdaptShape(batch, index);
             if (acc == null) {
-                acc = new StreamingMoments(Math.max(1, sizeOf(keptShape)), nanPolicy);
+                acc = new ExactMoments(Math.max(1, sizeOf(keptShape)), nanPolicy);
             }
-            acc.update(toRows(batch));
+            double[] rows = toRows(batch).toDoubleArray();
+            acc.update(rows, rows.length / acc.features());
             index++;
         }
-        if (acc.count() == 0) {
+        StreamingMoments moments = acc.toStreamingMoments();
+        if (moments.count() == 0) {
             throw new IllegalArgumentException("Normalization layer '" + name() + "': adapt() received " + index
                     + " batch(es) holding no values: expected at least one value per feature");
         }
-        store(acc);
+        store(moments);
         return this;
     }
 
