@@ -115,7 +115,20 @@ class SparkScalersTest {
             assertArrayEquals(bits(s.mean()), bits(v.mean()), "vector column = numeric columns, " + where);
             assertArrayEquals(bits(s.variance()), bits(v.variance()), "vector column variance, " + where);
         }
-        // and within float64 rounding of norm4j's streaming (Chan) moments, the engine of Normalization.adapt
+        // the same bits as Normalization.adapt on one machine (in batches of 3 000 rows: any split)
+        org.norm4j.layers.Normalization layer = org.norm4j.layers.Normalization.builder().nanPolicy(NanPolicy.IGNORE)
+                .build();
+        double[] all = flat();
+        List<org.norm4j.Tensor> batches = new ArrayList<>();
+        for (int r = 0; r < ROWS; r += 3000) {
+            int n = Math.min(3000, ROWS - r);
+            batches.add(org.norm4j.Tensor.of(java.util.Arrays.copyOfRange(all, r * 2, (r + n) * 2), n, 2));
+        }
+        layer.adapt(batches);
+        StatsFile fitted = scaler.fit(data).stats();
+        assertArrayEquals(bits(layer.adaptedMoments().mean()), bits(fitted.mean()), "mean vs Normalization.adapt");
+        assertArrayEquals(bits(layer.adaptedMoments().m2()), bits(fitted.moments().m2()), "M2 vs adapt");
+        // and within float64 rounding of norm4j's streaming (Chan) moments, used to merge stats files
         StreamingMoments chan = new StreamingMoments(2, NanPolicy.IGNORE);
         chan.update(flat(), ROWS);
         StatsFile s = scaler.fit(data).stats();
