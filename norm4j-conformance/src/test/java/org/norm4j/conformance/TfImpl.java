@@ -252,17 +252,22 @@ final class TfImpl {
                     }
                 }
                 r.fetch(f);
-                for (Output<?> o : dx) r.fetch(o);
-                try (Result res = r.run()) {
-                    Arr[] grads = new Arr[in.length];
-                    for (int i = 0, k = 1; i < in.length; i++) if (in[i] != null) grads[i] = arr(res.get(k++));
-                    return new GradResult(arr(res.get(0)), grads);
-                }
+                return runGradients(r, dx, in);
             }
         } catch (RuntimeException e) {
             throw wrap(e);
         } finally {
             for (Tensor t : owned) t.close();
+        }
+    }
+
+    /** Fetches the gradients {@code dx} after the already fetched value, runs, and returns both. */
+    private static GradResult runGradients(Session.Runner r, Output<?>[] dx, Arr[] in) {
+        for (Output<?> o : dx) r.fetch(o);
+        try (Result res = r.run()) {
+            Arr[] grads = new Arr[in.length];
+            for (int i = 0, k = 1; i < in.length; i++) if (in[i] != null) grads[i] = arr(res.get(k++));
+            return new GradResult(arr(res.get(0)), grads);
         }
     }
 
@@ -288,12 +293,7 @@ final class TfImpl {
                 Session.Runner r = s.runner().fetch(f);
                 for (int i = 0; i < in.length; i++) if (in[i] != null) owned.add(tensor(in[i]));
                 for (int i = 0, k = 0; i < in.length; i++) if (in[i] != null) r.feed(ph.get(i), owned.get(k++));
-                for (Output<?> o : dx) r.fetch(o);
-                try (Result res = r.run()) {
-                    Arr[] grads = new Arr[in.length];
-                    for (int i = 0, k = 1; i < in.length; i++) if (in[i] != null) grads[i] = arr(res.get(k++));
-                    return new GradResult(arr(res.get(0)), grads);
-                }
+                return runGradients(r, dx, in);
             }
         } catch (RuntimeException e) {
             throw wrap(e);
