@@ -64,6 +64,7 @@ final class NpzArchive {
                         + Text.printable(String.join(", ", arrays)));
             }
             Path tmp = Files.createTempFile("norm4j-npz-", ".npy");
+            tmp.toFile().deleteOnExit(); // also on SIGINT/SIGTERM (JVM shutdown); only SIGKILL leaves it
             try (InputStream in = z.getInputStream(z.getEntry(pick + ".npy"));
                     OutputStream out = Files.newOutputStream(tmp)) {
                 in.transferTo(out);
