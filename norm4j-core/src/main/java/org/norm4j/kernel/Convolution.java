@@ -56,6 +56,10 @@ public final class Convolution {
 
     /** {@code y = conv2d(x, filter)}: {@code x}, {@code filter} and {@code y} all float[] or all double[]. */
     public static void forward(Geometry g, Object x, Object filter, Object y) {
+        if (direct(g)) {
+            directForward(g, x, filter, y);
+            return;
+        }
         int per = g.imagesPerChunk();
         int positions = g.oh() * g.ow();
         Object cols = scratch(0, x, (long) per * positions * g.patch());
@@ -105,6 +109,10 @@ public final class Convolution {
      * the output gradient {@code dy}.
      */
     public static void backwardFilter(Geometry g, Object x, Object dy, Object dfilter) {
+        if (direct(g)) {
+            directFilterGradient(g, x, dy, dfilter);
+            return;
+        }
         int per = g.imagesPerChunk();
         int positions = g.oh() * g.ow();
         Object cols = scratch(0, x, (long) per * positions * g.patch());
@@ -123,6 +131,98 @@ public final class Convolution {
                 }
             }
             place(sum, g.patch(), g.og(), dfilter, 0, g.o(), grp * g.og());
+        }
+    }
+
+    /**
+     * Whether the direct kernels ({@link Kernels#convForward}, {@link Kernels#convFilterGradient}) run this shape:
+     * one group of at most {@link #DIRECT_MAX_CHANNELS} input channels, where the patch matrix would be copied
+     * element by element in runs shorter than a vector and the product's {@code k} is a handful of taps.
+     */
+    static boolean direct(Geometry g) {
+        return g.groups() == 1 && g.c() <= DIRECT_MAX_CHANNELS;
+    }
+
+    /** Input channels up to which the direct kernels run (measured: docs/performance.md, Convolution). */
+    static final int DIRECT_MAX_CHANNELS = 16;
+
+    /** {@link #forward} by {@link Kernels#convForward}, one task per image. */
+    private static void directForward(Geometry g, Object x, Object filter, Object y) {
+        Direct d = new Direct(g, x);
+        Kernels k = KernelProvider.get();
+        Parallel.forEach(g.n(), g.macs(), n -> {
+            int r0 = n * g.oh();
+            if (y instanceof float[]) {
+                k.convForward((float[]) d.x, d.rowBase, g.ow(), d.xs, d.taps, (float[]) filter, g.o(), (float[]) y,
+                        r0, r0 + g.oh());
+            } else {
+                k.convForward((double[]) d.x, d.rowBase, g.ow(), d.xs, d.taps, (double[]) filter, g.o(),
+                        (double[]) y, r0, r0 + g.oh());
+            }
+        });
+    }
+
+    /** {@link #backwardFilter} by {@link Kernels#convFilterGradient}, one task per four filter rows. */
+    private static void directFilterGradient(Geometry g, Object x, Object dy, Object dfilter) {
+        Direct d = new Direct(g, x);
+        Kernels k = KernelProvider.get();
+        int rows = g.patch();
+        Parallel.forEach((rows + 3) / 4, g.macs(), t -> {
+            int p0 = 4 * t;
+            int p1 = Math.min(rows, p0 + 4);
+            if (dy instanceof float[]) {
+                k.convFilterGradient((float[]) d.x, d.rowBase, g.ow(), d.xs, d.taps, (float[]) dy, g.o(),
+                        (float[]) dfilter, p0, p1);
+            } else {
+                k.convFilterGradient((double[]) d.x, d.rowBase, g.ow(), d.xs, d.taps, (double[]) dy, g.o(),
+                        (double[]) dfilter, p0, p1);
+            }
+        });
+    }
+
+    /**
+     * The direct kernels' view of the input: {@code x} itself, or where the geometry pads, a zero-padded copy
+     * (per-thread scratch; zeros where im2col would copy zeros, so the bits are those of the im2col path); the
+     * offset of each output row's first patch ({@code n * oh + oy}), the step between neighbouring patches and
+     * the offset of each tap {@code (ky, kx, c)} from a patch's origin.
+     */
+    private static final class Direct {
+        final Object x;
+        final int[] rowBase;
+        final int xs;
+        final int[] taps;
+
+        Direct(Geometry g, Object input) {
+            int hp = Math.max(g.padTop() + g.h(), (g.oh() - 1) * g.strideH() + (g.kh() - 1) * g.dilationH() + 1);
+            int wp = Math.max(g.padLeft() + g.w(), (g.ow() - 1) * g.strideW() + (g.kw() - 1) * g.dilationW() + 1);
+            int c = g.c();
+            if (hp == g.h() && wp == g.w()) {
+                x = input;
+            } else {
+                x = scratch(0, input, (long) g.n() * hp * wp * c);
+                fillZero(x);
+                for (int n = 0; n < g.n(); n++) {
+                    for (int iy = 0; iy < g.h(); iy++) {
+                        System.arraycopy(input, (n * g.h() + iy) * g.w() * c, x,
+                                ((n * hp + iy + g.padTop()) * wp + g.padLeft()) * c, g.w() * c);
+                    }
+                }
+            }
+            rowBase = new int[g.n() * g.oh()];
+            for (int n = 0, r = 0; n < g.n(); n++) {
+                for (int oy = 0; oy < g.oh(); oy++, r++) {
+                    rowBase[r] = (n * hp + oy * g.strideH()) * wp * c;
+                }
+            }
+            xs = g.strideW() * c;
+            taps = new int[g.patch()];
+            for (int ky = 0, p = 0; ky < g.kh(); ky++) {
+                for (int kx = 0; kx < g.kw(); kx++) {
+                    for (int ch = 0; ch < c; ch++, p++) {
+                        taps[p] = (ky * g.dilationH() * wp + kx * g.dilationW()) * c + ch;
+                    }
+                }
+            }
         }
     }
 

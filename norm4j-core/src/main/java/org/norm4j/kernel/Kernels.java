@@ -269,4 +269,34 @@ public interface Kernels {
     /** Double version of {@link #matmul(float[], float[], float[], int, int, int, boolean, boolean, int, int)}. */
     void matmul(double[] a, double[] b, double[] c, int m, int k, int n, boolean transposeA, boolean transposeB,
             int r0, int r1);
+
+    // ---- direct convolution ------------------------------------------------------------------------
+
+    /**
+     * Direct convolution, output rows {@code [r0, r1)}: {@code y[(r*width + i)*o + j] = sum_p x[rowBase[r] +
+     * i*xs + taps[p]] * w[p*o + j]} for {@code i < width}, {@code j < o}, {@code p < taps.length}: a product
+     * whose left matrix (the patches) is read in place from {@code x} through the tap offsets, never copied.
+     * Each output element is accumulated in the element type, from zero, in increasing {@code p}, a separate
+     * multiply and add (no FMA): the same bits as {@link #matmul} of the copied patch matrix, in every
+     * implementation.
+     */
+    void convForward(float[] x, int[] rowBase, int width, int xs, int[] taps, float[] w, int o, float[] y, int r0,
+            int r1);
+
+    /** Double version of {@link #convForward(float[], int[], int, int, int[], float[], int, float[], int, int)}. */
+    void convForward(double[] x, int[] rowBase, int width, int xs, int[] taps, double[] w, int o, double[] y,
+            int r0, int r1);
+
+    /**
+     * Filter gradient of {@link #convForward}, filter rows {@code [p0, p1)}: {@code dw[p*o + j] = sum over r <
+     * rowBase.length, i < width of x[rowBase[r] + i*xs + taps[p]] * dy[(r*width + i)*o + j]}, accumulated in the
+     * element type, from zero, in increasing {@code (r, i)}, a separate multiply and add: the same bits as
+     * {@link #matmul} of the transposed patch matrix by {@code dy}, in every implementation.
+     */
+    void convFilterGradient(float[] x, int[] rowBase, int width, int xs, int[] taps, float[] dy, int o, float[] dw,
+            int p0, int p1);
+
+    /** Double version of {@link #convFilterGradient(float[], int[], int, int, int[], float[], int, float[], int, int)}. */
+    void convFilterGradient(double[] x, int[] rowBase, int width, int xs, int[] taps, double[] dy, int o,
+            double[] dw, int p0, int p1);
 }

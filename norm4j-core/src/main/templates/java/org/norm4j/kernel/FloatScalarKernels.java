@@ -304,4 +304,41 @@ public abstract class FloatScalarKernels implements Kernels {
             }
         }
     }
+
+    // ---- direct convolution ------------------------------------------------------------------------
+
+    @Override
+    public void convForward(float[] x, int[] rowBase, int width, int xs, int[] taps, float[] w, int o, float[] y,
+            int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            for (int i = 0; i < width; i++) {
+                int at = rowBase[r] + i * xs;
+                int out = (r * width + i) * o;
+                for (int j = 0; j < o; j++) {
+                    float s = 0f;
+                    for (int p = 0; p < taps.length; p++) {
+                        s += x[at + taps[p]] * w[p * o + j];
+                    }
+                    y[out + j] = s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void convFilterGradient(float[] x, int[] rowBase, int width, int xs, int[] taps, float[] dy, int o,
+            float[] dw, int p0, int p1) {
+        for (int p = p0; p < p1; p++) {
+            for (int j = 0; j < o; j++) {
+                float s = 0f;
+                for (int r = 0; r < rowBase.length; r++) {
+                    for (int i = 0, at = rowBase[r] + taps[p], q = r * width * o + j; i < width; i++, at += xs,
+                            q += o) {
+                        s += x[at] * dy[q];
+                    }
+                }
+                dw[p * o + j] = s;
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@ package org.norm4j.kernel.vector;
 
 import static org.norm4j.kernel.vector.VectorKernels.DL;
 import static org.norm4j.kernel.vector.VectorKernels.FL;
+import static org.norm4j.kernel.vector.VectorKernels.MFL;
 import static org.norm4j.kernel.vector.VectorKernels.SCALAR;
 
 import org.norm4j.kernel.BinaryOp;
@@ -138,6 +139,26 @@ public abstract class FloatVectorKernels extends ScalarKernels {
             super.normalizeColumnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
         } else {
             VectorRows.columnGradSums(dy, x, off, rows, cols, center, weight, ro, dg, db, ao);
+        }
+    }
+
+    @Override
+    public void convForward(float[] x, int[] rowBase, int width, int xs, int[] taps, float[] w, int o, float[] y,
+            int r0, int r1) {
+        if (o >= MFL && taps.length > 0) {
+            FloatConv.forward(x, rowBase, width, xs, taps, w, o, y, r0, r1);
+        } else {
+            super.convForward(x, rowBase, width, xs, taps, w, o, y, r0, r1);
+        }
+    }
+
+    @Override
+    public void convFilterGradient(float[] x, int[] rowBase, int width, int xs, int[] taps, float[] dy, int o,
+            float[] dw, int p0, int p1) {
+        if (o >= MFL && width > 0) {
+            FloatConv.filterGradient(x, rowBase, width, xs, taps, dy, o, dw, p0, p1);
+        } else {
+            super.convFilterGradient(x, rowBase, width, xs, taps, dy, o, dw, p0, p1);
         }
     }
 }
