@@ -39,6 +39,10 @@ public final class Pooling {
      * window is the window's maximum.
      */
     public static void maxForward(Geometry g, Object x, Object y) {
+        if (x instanceof float[]) {
+            maxForwardFloat(g, (float[]) x, (float[]) y);
+            return;
+        }
         eachWindowMax(g, x, null, (n, out, arg, best) -> {
             for (int ch = 0; ch < g.c(); ch++) {
                 set(y, out + ch, best[ch]);
@@ -51,6 +55,10 @@ public final class Pooling {
      * column by column) holding the window's maximum; {@code dx} is written whole.
      */
     public static void maxBackward(Geometry g, Object x, Object dy, Object dx) {
+        if (x instanceof float[]) {
+            maxBackwardFloat(g, (float[]) x, (float[]) dy, (float[]) dx);
+            return;
+        }
         eachWindowMax(g, x, dx, (n, out, arg, best) -> {
             for (int ch = 0; ch < g.c(); ch++) {
                 set(dx, arg[ch], get(dx, arg[ch]) + get(dy, out + ch));
@@ -63,6 +71,84 @@ public final class Pooling {
         eachWindowMax(g, x, null, (n, at, arg, best) -> {
             for (int ch = 0; ch < g.c(); ch++) {
                 set(out, at + ch, get(gx, arg[ch]));
+            }
+        });
+    }
+
+    /**
+     * {@link #maxForward} for float, typed: each window's maxima built in place in {@code y}, channels innermost
+     * (the first position copied, each further one replacing a smaller value, or a number by NaN), so no
+     * per-element type test and no scratch.
+     */
+    private static void maxForwardFloat(Geometry g, float[] x, float[] y) {
+        int c = g.c();
+        Parallel.forEach(g.n(), work(g), n -> {
+            for (int oy = 0; oy < g.oh(); oy++) {
+                for (int ox = 0; ox < g.ow(); ox++) {
+                    int out = ((n * g.oh() + oy) * g.ow() + ox) * c;
+                    boolean first = true;
+                    for (int iy = g.y0(oy), y1 = g.y1(oy); iy < y1; iy++) {
+                        for (int ix = g.x0(ox), x1 = g.x1(ox); ix < x1; ix++) {
+                            int at = ((n * g.h() + iy) * g.w() + ix) * c;
+                            if (first) {
+                                System.arraycopy(x, at, y, out, c);
+                                first = false;
+                                continue;
+                            }
+                            for (int ch = 0; ch < c; ch++) {
+                                float v = x[at + ch];
+                                float b = y[out + ch];
+                                if (v > b || (v != v && b == b)) {
+                                    y[out + ch] = v;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * {@link #maxBackward} for float, typed: per window, each channel's first maximum (as {@link #argmax}) found
+     * in float, its gradient added there; the image's part of {@code dx} zeroed first.
+     */
+    private static void maxBackwardFloat(Geometry g, float[] x, float[] dy, float[] dx) {
+        int c = g.c();
+        int plane = g.h() * g.w() * c;
+        Parallel.forEach(g.n(), work(g), n -> {
+            java.util.Arrays.fill(dx, n * plane, (n + 1) * plane, 0f);
+            int[] arg = new int[c];
+            float[] best = new float[c];
+            for (int oy = 0; oy < g.oh(); oy++) {
+                for (int ox = 0; ox < g.ow(); ox++) {
+                    boolean first = true;
+                    for (int iy = g.y0(oy), y1 = g.y1(oy); iy < y1; iy++) {
+                        for (int ix = g.x0(ox), x1 = g.x1(ox); ix < x1; ix++) {
+                            int at = ((n * g.h() + iy) * g.w() + ix) * c;
+                            if (first) {
+                                System.arraycopy(x, at, best, 0, c);
+                                for (int ch = 0; ch < c; ch++) {
+                                    arg[ch] = at + ch;
+                                }
+                                first = false;
+                                continue;
+                            }
+                            for (int ch = 0; ch < c; ch++) {
+                                float v = x[at + ch];
+                                float b = best[ch];
+                                if (v > b || (v != v && b == b)) {
+                                    best[ch] = v;
+                                    arg[ch] = at + ch;
+                                }
+                            }
+                        }
+                    }
+                    int out = ((n * g.oh() + oy) * g.ow() + ox) * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        dx[arg[ch]] += dy[out + ch];
+                    }
+                }
             }
         });
     }

@@ -32,10 +32,26 @@ public final class Activations {
     public static Tensor relu(Tensor x) {
         Tensor y = pointwise(Pointwise.Fn.RELU, x);
         if (GradientTape.anyRecording()) {
-            GradientTape.record("Relu", y, (g, need) -> new Tensor[] {
-                Elementwise.mul(g, Elementwise.mapConstant(x, v -> v > 0 ? 1 : 0))}, x);
+            GradientTape.record("Relu", y, (g, need) -> new Tensor[] {reluGrad(g, x)}, x);
         }
         return y;
+    }
+
+    /**
+     * TensorFlow's {@code ReluGrad}: {@code g * (x > 0 ? 1 : 0)} in one pass (the product with a constant mask,
+     * without making the mask). Its own gradient: with respect to {@code g}, {@code ReluGrad(gg, x)}; none with
+     * respect to {@code x} (the mask is constant).
+     */
+    private static Tensor reluGrad(Tensor g, Tensor x) {
+        if (!g.shape().equals(x.shape()) || g.dtype() != x.dtype()) {
+            return Elementwise.mul(g, Elementwise.mapConstant(x, v -> v > 0 ? 1 : 0));
+        }
+        Tensor dx = Tensor.wrapNew(g.dtype(), g.shape());
+        Pointwise.reluGrad(g.raw(), x.raw(), dx.raw(), g.size());
+        if (GradientTape.anyRecording()) {
+            GradientTape.record("ReluGrad", dx, (gg, need) -> new Tensor[] {reluGrad(gg, x), null}, g, x);
+        }
+        return dx;
     }
 
     /** {@code keras.activations.sigmoid(x)}: {@code 1 / (1 + exp(-x))}. Gradient: {@code g * y * (1 - y)}. */
