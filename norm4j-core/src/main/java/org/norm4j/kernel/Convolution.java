@@ -88,17 +88,17 @@ public final class Convolution {
         int positions = g.oh() * g.ow();
         Object dcols = scratch(0, dy, (long) per * positions * g.patch());
         Object dyc = scratch(1, dy, (long) per * positions * g.og());
-        Object wg = g.groups() == 1 ? filter : scratch(2, dy, (long) g.patch() * g.og());
+        Object wt = scratch(2, dy, (long) g.patch() * g.og());
         fillZero(dx);
         for (int grp = 0; grp < g.groups(); grp++) {
-            if (g.groups() > 1) {
-                columns(filter, g.patch(), g.o(), grp * g.og(), g.og(), wg);
-            }
+            // the group's filter transposed once, [og, patch], so that the product reads it by rows (the
+            // transposed operand would be packed, and the product transposed back, on every call)
+            transpose(filter, g.patch(), g.o(), grp * g.og(), g.og(), wt);
             for (int n0 = 0; n0 < g.n(); n0 += per) {
                 int images = Math.min(per, g.n() - n0);
                 int rows = images * positions;
                 Object src = take(g, dy, n0, images, grp, dyc);
-                Products.matmul(src, wg, dcols, rows, g.og(), g.patch(), false, true);
+                Products.matmul(src, wt, dcols, rows, g.og(), g.patch(), false, false);
                 col2im(g, dcols, n0, images, grp, dx);
             }
         }
@@ -287,6 +287,27 @@ public final class Convolution {
     private static void columns(Object src, int rows, int cols, int c0, int width, Object dst) {
         for (int r = 0; r < rows; r++) {
             System.arraycopy(src, r * cols + c0, dst, r * width, width);
+        }
+    }
+
+    /** {@code dst[j, r] = src[r, c0 + j]}: columns {@code [c0, c0 + width)} of {@code src[rows, cols]}, transposed. */
+    private static void transpose(Object src, int rows, int cols, int c0, int width, Object dst) {
+        if (src instanceof float[]) {
+            float[] s = (float[]) src;
+            float[] d = (float[]) dst;
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < width; j++) {
+                    d[j * rows + r] = s[r * cols + c0 + j];
+                }
+            }
+        } else {
+            double[] s = (double[]) src;
+            double[] d = (double[]) dst;
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < width; j++) {
+                    d[j * rows + r] = s[r * cols + c0 + j];
+                }
+            }
         }
     }
 
