@@ -270,6 +270,16 @@ public interface Kernels {
     void matmul(double[] a, double[] b, double[] c, int m, int k, int n, boolean transposeA, boolean transposeB,
             int r0, int r1);
 
+    /**
+     * TensorFlow's {@code ReluGrad}: {@code dx[off+i] = g[off+i] * (x[off+i] > 0 ? 1 : 0)} for {@code i < n}, the
+     * product with the mask (so a NaN or infinite {@code g} where {@code x} is not above zero gives NaN, and a
+     * negative {@code g} there gives {@code -0}); bit-identical in every implementation.
+     */
+    void reluGrad(float[] g, float[] x, float[] dx, int off, int n);
+
+    /** Double version of {@link #reluGrad(float[], float[], float[], int, int)}. */
+    void reluGrad(double[] g, double[] x, double[] dx, int off, int n);
+
     // ---- direct convolution ------------------------------------------------------------------------
 
     /**

@@ -60,29 +60,19 @@ public final class Pointwise {
     }
 
     /**
-     * TensorFlow's {@code ReluGrad}: {@code dx[i] = g[i] * (x[i] > 0 ? 1 : 0)} for {@code i < n} (so a NaN or
-     * infinite {@code g} where {@code x <= 0} gives NaN, as the product with the mask does); all three float[] or
-     * all double[].
+     * TensorFlow's {@code ReluGrad} ({@link Kernels#reluGrad}) over {@code n} elements in fixed chunks; all three
+     * float[] or all double[].
      */
     public static void reluGrad(Object g, Object x, Object dx, int n) {
         int tasks = (n + CHUNK - 1) / CHUNK;
+        Kernels k = KernelProvider.get();
         Parallel.forEach(tasks, (long) n * 2, t -> {
             int s = t * CHUNK;
             int e = Math.min(n, s + CHUNK);
             if (g instanceof float[]) {
-                float[] a = (float[]) g;
-                float[] b = (float[]) x;
-                float[] c = (float[]) dx;
-                for (int i = s; i < e; i++) {
-                    c[i] = a[i] * (b[i] > 0 ? 1f : 0f);
-                }
+                k.reluGrad((float[]) g, (float[]) x, (float[]) dx, s, e - s);
             } else {
-                double[] a = (double[]) g;
-                double[] b = (double[]) x;
-                double[] c = (double[]) dx;
-                for (int i = s; i < e; i++) {
-                    c[i] = a[i] * (b[i] > 0 ? 1.0 : 0.0);
-                }
+                k.reluGrad((double[]) g, (double[]) x, (double[]) dx, s, e - s);
             }
         });
     }

@@ -39,48 +39,30 @@ public final class Pooling {
      * window is the window's maximum.
      */
     public static void maxForward(Geometry g, Object x, Object y) {
-        if (x instanceof float[]) {
-            maxForwardFloat(g, (float[]) x, (float[]) y);
-            return;
-        }
-        eachWindowMax(g, x, null, (n, out, arg, best) -> {
-            for (int ch = 0; ch < g.c(); ch++) {
-                set(y, out + ch, best[ch]);
-            }
-        });
+        maxForward(g, x, y, null);
     }
 
     /**
-     * TensorFlow's {@code MaxPoolGrad}: each window's gradient goes to the first position (row by row, then
-     * column by column) holding the window's maximum; {@code dx} is written whole.
+     * {@link #maxForward} that also records, unless {@code arg} is null, in {@code arg} (one int per output) the
+     * flat index in {@code x} of each output's first maximum (row by row, then column by column; the first NaN if
+     * there is one: TensorFlow's rule for {@code MaxPoolGrad}), for {@link #maxBackwardAt} and
+     * {@link #maxGatherAt}. Float is typed (each window's maxima built in place, channels innermost, no
+     * per-element type test); double goes through the generic window walk.
      */
-    public static void maxBackward(Geometry g, Object x, Object dy, Object dx) {
-        if (x instanceof float[]) {
-            maxBackwardFloat(g, (float[]) x, (float[]) dy, (float[]) dx);
+    public static void maxForward(Geometry g, Object x, Object y, int[] arg) {
+        if (!(x instanceof float[])) {
+            eachWindowMax(g, x, (n, out, at, best) -> {
+                for (int ch = 0; ch < g.c(); ch++) {
+                    set(y, out + ch, best[ch]);
+                    if (arg != null) {
+                        arg[out + ch] = at[ch];
+                    }
+                }
+            });
             return;
         }
-        eachWindowMax(g, x, dx, (n, out, arg, best) -> {
-            for (int ch = 0; ch < g.c(); ch++) {
-                set(dx, arg[ch], get(dx, arg[ch]) + get(dy, out + ch));
-            }
-        });
-    }
-
-    /** {@code out[window] = gx[first maximum of the window]}: the gradient of {@code MaxPoolGrad} in dy. */
-    public static void maxGather(Geometry g, Object x, Object gx, Object out) {
-        eachWindowMax(g, x, null, (n, at, arg, best) -> {
-            for (int ch = 0; ch < g.c(); ch++) {
-                set(out, at + ch, get(gx, arg[ch]));
-            }
-        });
-    }
-
-    /**
-     * {@link #maxForward} for float, typed: each window's maxima built in place in {@code y}, channels innermost
-     * (the first position copied, each further one replacing a smaller value, or a number by NaN), so no
-     * per-element type test and no scratch.
-     */
-    private static void maxForwardFloat(Geometry g, float[] x, float[] y) {
+        float[] xf = (float[]) x;
+        float[] yf = (float[]) y;
         int c = g.c();
         Parallel.forEach(g.n(), work(g), n -> {
             for (int oy = 0; oy < g.oh(); oy++) {
@@ -91,15 +73,21 @@ public final class Pooling {
                         for (int ix = g.x0(ox), x1 = g.x1(ox); ix < x1; ix++) {
                             int at = ((n * g.h() + iy) * g.w() + ix) * c;
                             if (first) {
-                                System.arraycopy(x, at, y, out, c);
+                                System.arraycopy(xf, at, yf, out, c);
+                                for (int ch = 0; arg != null && ch < c; ch++) {
+                                    arg[out + ch] = at + ch;
+                                }
                                 first = false;
                                 continue;
                             }
                             for (int ch = 0; ch < c; ch++) {
-                                float v = x[at + ch];
-                                float b = y[out + ch];
+                                float v = xf[at + ch];
+                                float b = yf[out + ch];
                                 if (v > b || (v != v && b == b)) {
-                                    y[out + ch] = v;
+                                    yf[out + ch] = v;
+                                    if (arg != null) {
+                                        arg[out + ch] = at + ch;
+                                    }
                                 }
                             }
                         }
@@ -110,47 +98,37 @@ public final class Pooling {
     }
 
     /**
-     * {@link #maxBackward} for float, typed: per window, each channel's first maximum (as {@link #argmax}) found
-     * in float, its gradient added there; the image's part of {@code dx} zeroed first.
+     * TensorFlow's {@code MaxPoolGrad} from the positions recorded by {@link #maxForward(Geometry, Object, Object,
+     * int[])}: each image's part of {@code dx} zeroed, then each window's gradient added at its first maximum, in
+     * output order; {@code dx} is written whole.
      */
-    private static void maxBackwardFloat(Geometry g, float[] x, float[] dy, float[] dx) {
-        int c = g.c();
-        int plane = g.h() * g.w() * c;
-        Parallel.forEach(g.n(), work(g), n -> {
-            java.util.Arrays.fill(dx, n * plane, (n + 1) * plane, 0f);
-            int[] arg = new int[c];
-            float[] best = new float[c];
-            for (int oy = 0; oy < g.oh(); oy++) {
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    boolean first = true;
-                    for (int iy = g.y0(oy), y1 = g.y1(oy); iy < y1; iy++) {
-                        for (int ix = g.x0(ox), x1 = g.x1(ox); ix < x1; ix++) {
-                            int at = ((n * g.h() + iy) * g.w() + ix) * c;
-                            if (first) {
-                                System.arraycopy(x, at, best, 0, c);
-                                for (int ch = 0; ch < c; ch++) {
-                                    arg[ch] = at + ch;
-                                }
-                                first = false;
-                                continue;
-                            }
-                            for (int ch = 0; ch < c; ch++) {
-                                float v = x[at + ch];
-                                float b = best[ch];
-                                if (v > b || (v != v && b == b)) {
-                                    best[ch] = v;
-                                    arg[ch] = at + ch;
-                                }
-                            }
-                        }
-                    }
-                    int out = ((n * g.oh() + oy) * g.ow() + ox) * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        dx[arg[ch]] += dy[out + ch];
-                    }
+    public static void maxBackwardAt(Geometry g, int[] arg, Object dy, Object dx) {
+        int plane = g.h() * g.w() * g.c();
+        int outs = g.oh() * g.ow() * g.c();
+        Parallel.forEach(g.n(), (long) g.n() * (plane + outs), n -> {
+            if (dx instanceof float[]) {
+                float[] d = (float[]) dx;
+                float[] e = (float[]) dy;
+                java.util.Arrays.fill(d, n * plane, (n + 1) * plane, 0f);
+                for (int i = n * outs, end = i + outs; i < end; i++) {
+                    d[arg[i]] += e[i];
+                }
+            } else {
+                double[] d = (double[]) dx;
+                double[] e = (double[]) dy;
+                java.util.Arrays.fill(d, n * plane, (n + 1) * plane, 0.0);
+                for (int i = n * outs, end = i + outs; i < end; i++) {
+                    d[arg[i]] += e[i];
                 }
             }
         });
+    }
+
+    /** {@link #maxGather} from the recorded positions: {@code out[i] = gx[arg[i]]}. */
+    public static void maxGatherAt(int[] arg, Object gx, Object out) {
+        for (int i = 0; i < arg.length; i++) {
+            set(out, i, get(gx, arg[i]));
+        }
     }
 
     /** What to do with one window's maxima: {@code out} is the window's first output index. */
@@ -159,17 +137,11 @@ public final class Pooling {
     }
 
     /**
-     * One task per image: zeroes the image's part of {@code zero} (if not null), then for every window in order
-     * finds each channel's first maximum and hands it to {@code body}.
+     * One task per image: for every window in order finds each channel's first maximum and hands it to
+     * {@code body}.
      */
-    private static void eachWindowMax(Geometry g, Object x, Object zero, WindowMax body) {
+    private static void eachWindowMax(Geometry g, Object x, WindowMax body) {
         Parallel.forEach(g.n(), work(g), n -> {
-            if (zero != null) {
-                int plane = g.h() * g.w() * g.c();
-                for (int i = 0; i < plane; i++) {
-                    set(zero, n * plane + i, 0.0);
-                }
-            }
             int[] arg = new int[g.c()];
             double[] best = new double[g.c()];
             for (int oy = 0; oy < g.oh(); oy++) {

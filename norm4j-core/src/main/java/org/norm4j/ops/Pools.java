@@ -79,32 +79,40 @@ public final class Pools {
         Pooling.Geometry g = new Pooling.Geometry(d[0], d[1], d[2], d[3], k[0], k[1], s[0], s[1], rows[0],
                 cols[0], rows[1], cols[1]);
         Tensor y = Tensor.wrapNew(x.dtype(), Shape.of(d[0], rows[1], cols[1], d[3]));
-        if (max) {
+        boolean recording = GradientTape.anyRecording();
+        // while recording, the forward keeps each output's first-maximum position for the backward
+        int[] arg = max && recording ? new int[y.size()] : null;
+        if (arg != null) {
+            Pooling.maxForward(g, x.raw(), y.raw(), arg);
+        } else if (max) {
             Pooling.maxForward(g, x.raw(), y.raw());
         } else {
             Pooling.avgForward(g, x.raw(), y.raw());
         }
-        if (GradientTape.anyRecording()) {
+        if (recording) {
             GradientTape.record(max ? "MaxPool" : "AvgPool", y,
-                    (dy, need) -> new Tensor[] {max ? maxPoolGrad(g, x, dy) : avgPoolGrad(g, x, dy)}, x);
+                    (dy, need) -> new Tensor[] {max ? maxPoolGrad(g, arg, x, dy) : avgPoolGrad(g, x, dy)}, x);
         }
         return y;
     }
 
-    /** TensorFlow's {@code MaxPoolGrad}; its own gradient routes {@code gx} through the same positions. */
-    private static Tensor maxPoolGrad(Pooling.Geometry g, Tensor x, Tensor dy) {
+    /**
+     * TensorFlow's {@code MaxPoolGrad}, from the first-maximum positions the forward recorded; its own gradient
+     * routes {@code gx} through the same positions.
+     */
+    private static Tensor maxPoolGrad(Pooling.Geometry g, int[] arg, Tensor x, Tensor dy) {
         Tensor dx = Tensor.wrapNew(dy.dtype(), x.shape());
-        Pooling.maxBackward(g, x.raw(), dy.raw(), dx.raw());
+        Pooling.maxBackwardAt(g, arg, dy.raw(), dx.raw());
         if (GradientTape.anyRecording()) {
-            GradientTape.record("MaxPoolGrad", dx, (gx, need) -> new Tensor[] {null, gatherMax(g, x, gx)}, x, dy);
+            GradientTape.record("MaxPoolGrad", dx, (gx, need) -> new Tensor[] {null, gatherMax(g, arg, gx)}, x, dy);
         }
         return dx;
     }
 
     /** {@code gx} at each window's first maximum: the gradient of MaxPoolGrad with respect to dy. */
-    private static Tensor gatherMax(Pooling.Geometry g, Tensor x, Tensor gx) {
+    private static Tensor gatherMax(Pooling.Geometry g, int[] arg, Tensor gx) {
         Tensor out = Tensor.wrapNew(gx.dtype(), Shape.of(g.n(), g.oh(), g.ow(), g.c()));
-        Pooling.maxGather(g, x.raw(), gx.raw(), out.raw());
+        Pooling.maxGatherAt(arg, gx.raw(), out.raw());
         return out;
     }
 

@@ -305,6 +305,13 @@ public abstract class FloatScalarKernels implements Kernels {
         }
     }
 
+    @Override
+    public void reluGrad(float[] g, float[] x, float[] dx, int off, int n) {
+        for (int i = off, end = off + n; i < end; i++) {
+            dx[i] = g[i] * (x[i] > 0 ? 1f : 0f);
+        }
+    }
+
     // ---- direct convolution ------------------------------------------------------------------------
 
     @Override

@@ -4,6 +4,7 @@ package org.norm4j.kernel.vector;
 import static jdk.incubator.vector.VectorOperators.ABS;
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.DIV;
+import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.MIN;
 import static jdk.incubator.vector.VectorOperators.MUL;
@@ -241,6 +242,20 @@ final class FloatElementwise {
         }
         for (; i < n; i++) {
             c[co + i] = apply(op, a[ao + i]);
+        }
+    }
+
+    /** {@link org.norm4j.kernel.Kernels#reluGrad}: {@code g} times the mask {@code x > 0} as 1 or 0 (a blend). */
+    static void reluGrad(float[] g, float[] x, float[] dx, int off, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector factor = zero.blend(one, FloatVector.fromArray(F, x, off + i).compare(GT, zero));
+            FloatVector.fromArray(F, g, off + i).lanewise(MUL, factor).intoArray(dx, off + i);
+        }
+        for (int p = off + i, end = off + n; p < end; p++) {
+            dx[p] = g[p] * (x[p] > 0 ? 1f : 0f);
         }
     }
 

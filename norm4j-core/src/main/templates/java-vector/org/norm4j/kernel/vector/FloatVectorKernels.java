@@ -143,6 +143,15 @@ public abstract class FloatVectorKernels extends ScalarKernels {
     }
 
     @Override
+    public void reluGrad(float[] g, float[] x, float[] dx, int off, int n) {
+        if (n > 2 * FL) {
+            FloatElementwise.reluGrad(g, x, dx, off, n);
+        } else {
+            super.reluGrad(g, x, dx, off, n);
+        }
+    }
+
+    @Override
     public void convForward(float[] x, int[] rowBase, int width, int xs, int[] taps, float[] w, int o, float[] y,
             int r0, int r1) {
         if (o >= MFL && taps.length > 0) {

@@ -13,14 +13,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The direct-convolution kernels ({@link Kernels#convForward}, {@link Kernels#convFilterGradient}) of the Vector
- * API implementation against {@link ScalarKernels}, at 128, 256 and 512 bits (as {@link KernelsDifferentialTest}:
+ * The kernels added for the CNN (direct convolution, {@link Kernels#convForward} and
+ * {@link Kernels#convFilterGradient}; {@link Kernels#reluGrad}) of the Vector API implementation against
+ * {@link ScalarKernels}, at 128, 256 and 512 bits (as {@link KernelsDifferentialTest}:
  * one class loader per width), on seeded random data with NaN, infinities and signed zeros: bit-identical
  * (compared through {@code floatToIntBits}), and the outputs outside the requested rows left untouched. Output
  * channel counts around the lane counts exercise the two-vector, one-vector and scalar column paths; tap counts
  * 1, 4, 5, 9 and 18 the four-row and one-row blocks.
  */
-class ConvKernelsDifferentialTest {
+class CnnKernelsDifferentialTest {
     private static final Kernels SCALAR = new ScalarKernels();
     private static final float[] SPECIAL_F = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY,
         Float.NEGATIVE_INFINITY, Float.MIN_VALUE, Float.MAX_VALUE, 1f, -1f};
@@ -100,6 +101,42 @@ class ConvKernelsDifferentialTest {
         SCALAR.convFilterGradient(xd, g.rowBase(), g.width(), g.xs(), g.taps(), dyd, o, dwds, p0, p);
         v.convFilterGradient(xd, g.rowBase(), g.width(), g.xs(), g.taps(), dyd, o, dwdv, p0, p);
         assertArrayEquals(dwds, dwdv, "double filter gradient");
+    }
+
+    static Stream<Arguments> widthsAndLengths() {
+        return KernelsDifferentialTest.widthsAndLengths();
+    }
+
+    @ParameterizedTest(name = "{0}-bit, n={1}")
+    @MethodSource("widthsAndLengths")
+    void reluGradIsBitIdentical(int bits, int n) {
+        Kernels v = KernelsDifferentialTest.vector(bits);
+        Random r = new Random(bits * 17L + n);
+        int off = 3;
+        float[] gf = floats(r, off + n + 5);
+        float[] xf = floats(r, off + n + 5);
+        float[] s = filled(gf.length, 7f), w = s.clone();
+        SCALAR.reluGrad(gf, xf, s, off, n);
+        v.reluGrad(gf, xf, w, off, n);
+        assertArrayEquals(s, w, "float");
+        assertEquals(7f, w[off - 1], "float: before the range untouched");
+        assertEquals(7f, w[off + n], "float: after the range untouched");
+        double[] gd = doubles(r, off + n + 5);
+        double[] xd = doubles(r, off + n + 5);
+        double[] sd = filled(gd.length, 7.0), wd = sd.clone();
+        SCALAR.reluGrad(gd, xd, sd, off, n);
+        v.reluGrad(gd, xd, wd, off, n);
+        assertArrayEquals(sd, wd, "double");
+    }
+
+    /** ReluGrad's product with the mask: -0 for a negative g, NaN for a NaN or infinite g, 0 where x is NaN. */
+    @org.junit.jupiter.api.Test
+    void reluGradReferenceOnSpecialValues() {
+        float[] g = {1f, -2f, Float.NaN, Float.POSITIVE_INFINITY, 3f, 4f};
+        float[] x = {1f, -0f, 5f, -1f, Float.NaN, 0f};
+        float[] dx = new float[6];
+        SCALAR.reluGrad(g, x, dx, 0, 6);
+        assertArrayEquals(new float[] {1f, -0f, Float.NaN, Float.NaN, 0f, 0f}, dx);
     }
 
     /** The scalar reference itself on a case small enough to add up by hand: 1 x 2 patches of a 1 x 3 row. */
