@@ -280,6 +280,17 @@ public interface Kernels {
     /** Double version of {@link #reluGrad(float[], float[], float[], int, int)}. */
     void reluGrad(double[] g, double[] x, double[] dx, int off, int n);
 
+    /**
+     * One max-pooling window for channels {@code [0, c)}: over the window's positions {@code pos[0..count)} (flat
+     * indices of each position's channel 0, in window order), {@code y[out + ch]} = the first maximum of
+     * {@code x[pos[t] + ch]} and {@code arg[argOut + ch]} its flat index (a NaN beats every number and the first NaN
+     * stays: TensorFlow's rule for {@code MaxPoolGrad}); {@code count >= 1}. Bit-identical in every implementation.
+     */
+    void maxPoolWindow(float[] x, int[] pos, int count, int c, float[] y, int out, int[] arg, int argOut);
+
+    /** Double version of {@link #maxPoolWindow(float[], int[], int, int, float[], int, int[], int)}. */
+    void maxPoolWindow(double[] x, int[] pos, int count, int c, double[] y, int out, int[] arg, int argOut);
+
     // ---- direct convolution ------------------------------------------------------------------------
 
     /**

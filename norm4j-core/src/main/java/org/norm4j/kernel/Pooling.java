@@ -46,8 +46,8 @@ public final class Pooling {
      * {@link #maxForward} that also records, unless {@code arg} is null, in {@code arg} (one int per output) the
      * flat index in {@code x} of each output's first maximum (row by row, then column by column; the first NaN if
      * there is one: TensorFlow's rule for {@code MaxPoolGrad}), for {@link #maxBackwardAt} and
-     * {@link #maxGatherAt}. Float is typed (each window's maxima built in place, channels innermost, no
-     * per-element type test); double goes through the generic window walk.
+     * {@link #maxGatherAt}. Float goes window by window through {@link Kernels#maxPoolWindow} (vectorized over
+     * channels, no branch on the data, no per-element type test); double through the generic window walk.
      */
     public static void maxForward(Geometry g, Object x, Object y, int[] arg) {
         if (!(x instanceof float[])) {
@@ -64,34 +64,20 @@ public final class Pooling {
         float[] xf = (float[]) x;
         float[] yf = (float[]) y;
         int c = g.c();
+        Kernels k = KernelProvider.get();
         Parallel.forEach(g.n(), work(g), n -> {
+            int[] pos = new int[g.ph() * g.pw()];
+            int[] own = arg == null ? new int[c] : arg;
             for (int oy = 0; oy < g.oh(); oy++) {
                 for (int ox = 0; ox < g.ow(); ox++) {
-                    int out = ((n * g.oh() + oy) * g.ow() + ox) * c;
-                    boolean first = true;
+                    int count = 0;
                     for (int iy = g.y0(oy), y1 = g.y1(oy); iy < y1; iy++) {
                         for (int ix = g.x0(ox), x1 = g.x1(ox); ix < x1; ix++) {
-                            int at = ((n * g.h() + iy) * g.w() + ix) * c;
-                            if (first) {
-                                System.arraycopy(xf, at, yf, out, c);
-                                for (int ch = 0; arg != null && ch < c; ch++) {
-                                    arg[out + ch] = at + ch;
-                                }
-                                first = false;
-                                continue;
-                            }
-                            for (int ch = 0; ch < c; ch++) {
-                                float v = xf[at + ch];
-                                float b = yf[out + ch];
-                                if (v > b || (v != v && b == b)) {
-                                    yf[out + ch] = v;
-                                    if (arg != null) {
-                                        arg[out + ch] = at + ch;
-                                    }
-                                }
-                            }
+                            pos[count++] = ((n * g.h() + iy) * g.w() + ix) * c;
                         }
                     }
+                    int out = ((n * g.oh() + oy) * g.ow() + ox) * c;
+                    k.maxPoolWindow(xf, pos, count, c, yf, out, own, arg == null ? 0 : out);
                 }
             }
         });

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The kernels added for the CNN (direct convolution, {@link Kernels#convForward} and
- * {@link Kernels#convFilterGradient}; {@link Kernels#reluGrad}) of the Vector API implementation against
+ * {@link Kernels#convFilterGradient}; {@link Kernels#reluGrad}; {@link Kernels#maxPoolWindow}) of the Vector API implementation against
  * {@link ScalarKernels}, at 128, 256 and 512 bits (as {@link KernelsDifferentialTest}:
  * one class loader per width), on seeded random data with NaN, infinities and signed zeros: bit-identical
  * (compared through {@code floatToIntBits}), and the outputs outside the requested rows left untouched. Output
@@ -127,6 +127,60 @@ class CnnKernelsDifferentialTest {
         SCALAR.reluGrad(gd, xd, sd, off, n);
         v.reluGrad(gd, xd, wd, off, n);
         assertArrayEquals(sd, wd, "double");
+    }
+
+    /**
+     * Max-pool windows of 1 to 9 positions over channel counts around the lane counts, on data with many ties
+     * (small integers), NaN and signed zeros: the same maxima and the same first-maximum positions.
+     */
+    @ParameterizedTest(name = "{0}-bit, c={1}")
+    @MethodSource("widthsAndLengths")
+    void maxPoolWindowIsBitIdentical(int bits, int c) {
+        Kernels v = KernelsDifferentialTest.vector(bits);
+        Random r = new Random(bits * 13L + c);
+        int positions = 12;
+        float[] xf = new float[positions * c + 4];
+        double[] xd = new double[xf.length];
+        for (int i = 0; i < xf.length; i++) {
+            int kind = r.nextInt(20);
+            xf[i] = kind == 0 ? Float.NaN : kind == 1 ? -0f : kind == 2 ? 0f : r.nextInt(4) - 2;
+            xd[i] = xf[i];
+        }
+        for (int count = 1; count <= 9; count++) {
+            int[] pos = new int[count];
+            for (int t = 0; t < count; t++) {
+                pos[t] = 2 + r.nextInt(positions) * c; // any order, repeats allowed
+            }
+            float[] ys = filled(c + 2, 7f), yv = ys.clone();
+            int[] as = new int[c + 2], av = new int[c + 2];
+            SCALAR.maxPoolWindow(xf, pos, count, c, ys, 1, as, 2);
+            v.maxPoolWindow(xf, pos, count, c, yv, 1, av, 2);
+            assertArrayEquals(ys, yv, "float maxima, count " + count);
+            assertArrayEquals(as, av, "float positions, count " + count);
+            double[] ds = filled(c + 2, 7.0), dv = ds.clone();
+            int[] bs = new int[c + 2], bv = new int[c + 2];
+            SCALAR.maxPoolWindow(xd, pos, count, c, ds, 1, bs, 2);
+            v.maxPoolWindow(xd, pos, count, c, dv, 1, bv, 2);
+            assertArrayEquals(ds, dv, "double maxima, count " + count);
+            assertArrayEquals(bs, bv, "double positions, count " + count);
+        }
+    }
+
+    /** The first maximum wins a tie; the first NaN beats every number and stays. */
+    @org.junit.jupiter.api.Test
+    void maxPoolWindowReferenceOnTiesAndNaN() {
+        float[] x = {1f, 2f, 3f, 3f, Float.NaN, 5f, Float.NaN, 9f};
+        float[] y = new float[2];
+        int[] arg = new int[2];
+        // channel 0 sees 1, 3, NaN, NaN at 0, 2, 4, 6; channel 1 sees 2, 3, 5, 9 at 1, 3, 5, 7
+        SCALAR.maxPoolWindow(x, new int[] {0, 2, 4, 6}, 4, 2, y, 0, arg, 0);
+        assertArrayEquals(new float[] {Float.NaN, 9f}, y);
+        assertArrayEquals(new int[] {4, 7}, arg);
+        SCALAR.maxPoolWindow(x, new int[] {2, 0}, 2, 1, y, 0, arg, 0); // 3 at 2, then 1: tie-free, first
+        assertEquals(3f, y[0]);
+        assertEquals(2, arg[0]);
+        SCALAR.maxPoolWindow(new float[] {4f, 4f}, new int[] {1, 0}, 2, 1, y, 0, arg, 0); // tie: first position
+        assertEquals(1, arg[0]);
     }
 
     /** ReluGrad's product with the mask: -0 for a negative g, NaN for a NaN or infinite g, 0 where x is NaN. */

@@ -312,6 +312,23 @@ public abstract class FloatScalarKernels implements Kernels {
         }
     }
 
+    @Override
+    public void maxPoolWindow(float[] x, int[] pos, int count, int c, float[] y, int out, int[] arg, int argOut) {
+        for (int ch = 0; ch < c; ch++) {
+            int best = pos[0] + ch;
+            float b = x[best];
+            for (int t = 1; t < count; t++) {
+                float v = x[pos[t] + ch];
+                if (v > b || (v != v && b == b)) {
+                    b = v;
+                    best = pos[t] + ch;
+                }
+            }
+            y[out + ch] = b;
+            arg[argOut + ch] = best;
+        }
+    }
+
     // ---- direct convolution ------------------------------------------------------------------------
 
     @Override

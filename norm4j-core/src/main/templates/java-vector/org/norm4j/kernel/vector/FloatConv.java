@@ -2,11 +2,17 @@
 package org.norm4j.kernel.vector;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.IS_NAN;
 import static jdk.incubator.vector.VectorOperators.MUL;
 import static org.norm4j.kernel.vector.VectorKernels.MF;
 import static org.norm4j.kernel.vector.VectorKernels.MFL;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The direct-convolution kernels of {@link VectorKernels} for {@code float} ({@link
@@ -18,9 +24,50 @@ import jdk.incubator.vector.FloatVector;
  * of output channels, the shape of {@link FloatMatmul}'s blocks, which C2 keeps intrinsic on JDK 17 (see there for
  * why no larger blocks). Every output element is accumulated from zero in the contract's order, multiply then add
  * (never FMA), exactly as in {@link org.norm4j.kernel.ScalarKernels}, so the results are bit-identical.
+ *
+ * <p>Also the max-pooling window ({@link org.norm4j.kernel.Kernels#maxPoolWindow}): the running maximum and its
+ * position per channel in a float vector and an int vector of the same lane count, updated by blends under the
+ * comparison's mask, so no branch depends on the data.
  */
 final class FloatConv {
+    /** Int lanes as many as the float lanes: the positions of {@link #maxPoolWindow}. */
+    private static final VectorSpecies<Integer> INDEX = VectorSpecies.of(int.class,
+            VectorShape.forBitSize(MFL * Integer.SIZE));
+
     private FloatConv() {
+    }
+
+    /** {@link org.norm4j.kernel.Kernels#maxPoolWindow}; {@code c >= MFL}, {@code count >= 1}. */
+    static void maxPoolWindow(float[] x, int[] pos, int count, int c, float[] y, int out, int[] arg, int argOut) {
+        IntVector lanes = IntVector.zero(INDEX).addIndex(1);
+        int ch = 0;
+        for (int bound = c - c % MFL; ch < bound; ch += MFL) {
+            int at = pos[0] + ch;
+            FloatVector best = FloatVector.fromArray(MF, x, at);
+            IntVector where = lanes.add(at);
+            for (int t = 1; t < count; t++) {
+                at = pos[t] + ch;
+                FloatVector v = FloatVector.fromArray(MF, x, at);
+                VectorMask<Float> take = v.compare(GT, best).or(v.test(IS_NAN).andNot(best.test(IS_NAN)));
+                best = best.blend(v, take);
+                where = where.blend(lanes.add(at), take.cast(INDEX));
+            }
+            best.intoArray(y, out + ch);
+            where.intoArray(arg, argOut + ch);
+        }
+        for (; ch < c; ch++) {
+            int bestAt = pos[0] + ch;
+            float b = x[bestAt];
+            for (int t = 1; t < count; t++) {
+                float v = x[pos[t] + ch];
+                if (v > b || (v != v && b == b)) {
+                    b = v;
+                    bestAt = pos[t] + ch;
+                }
+            }
+            y[out + ch] = b;
+            arg[argOut + ch] = bestAt;
+        }
     }
 
     /** {@link org.norm4j.kernel.Kernels#convForward}; {@code o >= MFL}, at least one tap. */

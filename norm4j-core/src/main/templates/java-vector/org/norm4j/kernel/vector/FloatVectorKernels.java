@@ -152,6 +152,15 @@ public abstract class FloatVectorKernels extends ScalarKernels {
     }
 
     @Override
+    public void maxPoolWindow(float[] x, int[] pos, int count, int c, float[] y, int out, int[] arg, int argOut) {
+        if (c >= MFL) {
+            FloatConv.maxPoolWindow(x, pos, count, c, y, out, arg, argOut);
+        } else {
+            super.maxPoolWindow(x, pos, count, c, y, out, arg, argOut);
+        }
+    }
+
+    @Override
     public void convForward(float[] x, int[] rowBase, int width, int xs, int[] taps, float[] w, int o, float[] y,
             int r0, int r1) {
         if (o >= MFL && taps.length > 0) {
