@@ -2,6 +2,7 @@
 import gzip
 import os
 import struct
+import sys
 
 import numpy as np
 
@@ -41,3 +42,15 @@ def cpu_model():
     except OSError:
         pass
     return "unknown CPU"
+
+
+def parse_args(script):
+    """(variant, images, threads, data directory) from sys.argv: none|batchnorm [IMAGES] [THREADS] [DATA_DIR]."""
+    if len(sys.argv) < 2 or sys.argv[1] not in ("none", "batchnorm"):
+        sys.exit(f"usage: {script} none|batchnorm [IMAGES] [THREADS] [DATA_DIR]")
+    images = int(sys.argv[2]) if len(sys.argv) > 2 else 60000
+    threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+    data = sys.argv[4] if len(sys.argv) > 4 else "/usr/share/datasets/fashion-mnist"
+    if images < 32 or threads < 1:
+        sys.exit(f"images {images}, threads {threads}: expected images >= 32 and threads >= 1")
+    return sys.argv[1], images, threads, data

@@ -11,20 +11,16 @@ warm-up). Prints one line like CnnEpoch's.
 """
 import os
 import platform
-import sys
 import time
+
+from idx import cpu_model, load_train, parse_args
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in ("none", "batchnorm"):
-        sys.exit("usage: keras_epoch.py none|batchnorm [IMAGES] [THREADS] [DATA_DIR]")
-    variant = sys.argv[1]
-    images = int(sys.argv[2]) if len(sys.argv) > 2 else 60000
-    threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
-    data = sys.argv[4] if len(sys.argv) > 4 else "/usr/share/datasets/fashion-mnist"
+    variant, images, threads, data = parse_args("keras_epoch.py")
     backend = os.environ["KERAS_BACKEND"]
     if backend == "tensorflow":
         import tensorflow as tf
@@ -32,7 +28,6 @@ def main():
         tf.config.threading.set_inter_op_parallelism_threads(threads)
     import keras
     import numpy as np
-    from idx import cpu_model, load_train
 
     keras.utils.set_random_seed(42)
     x, y = load_train(data, images)

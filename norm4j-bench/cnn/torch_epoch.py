@@ -7,14 +7,13 @@ Rescaling(1/255) -> Conv2d(1, 32, 3) -> [BatchNorm2d] -> relu -> MaxPool2d(2) ->
 BatchNorm as Keras's defaults (momentum 0.99 = PyTorch's 0.01, epsilon 1e-3). Prints one line like CnnEpoch's.
 """
 import platform
-import sys
 import time
 
 import numpy as np
 import torch
 from torch import nn
 
-from idx import cpu_model, load_train
+from idx import cpu_model, load_train, parse_args
 
 
 def model(bn):
@@ -28,12 +27,7 @@ def model(bn):
 
 
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in ("none", "batchnorm"):
-        sys.exit("usage: torch_epoch.py none|batchnorm [IMAGES] [THREADS] [DATA_DIR]")
-    variant = sys.argv[1]
-    images = int(sys.argv[2]) if len(sys.argv) > 2 else 60000
-    threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
-    data = sys.argv[4] if len(sys.argv) > 4 else "/usr/share/datasets/fashion-mnist"
+    variant, images, threads, data = parse_args("torch_epoch.py")
     torch.set_num_threads(threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(42)

@@ -162,14 +162,18 @@ public final class Convolution {
         });
     }
 
-    /** {@link #backwardFilter} by {@link Kernels#convFilterGradient}, one task per four filter rows. */
+    /**
+     * {@link #backwardFilter} by {@link Kernels#convFilterGradient}, one task per four filter rows, the last
+     * task taking the remainder (9 taps: tasks of 4 and 5 rows, which two threads share evenly).
+     */
     private static void directFilterGradient(Geometry g, Object x, Object dy, Object dfilter) {
         Direct d = new Direct(g, x);
         Kernels k = KernelProvider.get();
         int rows = g.patch();
-        Parallel.forEach((rows + 3) / 4, g.macs(), t -> {
+        int tasks = Math.max(1, rows / 4);
+        Parallel.forEach(tasks, g.macs(), t -> {
             int p0 = 4 * t;
-            int p1 = Math.min(rows, p0 + 4);
+            int p1 = t == tasks - 1 ? rows : p0 + 4;
             if (dy instanceof float[]) {
                 k.convFilterGradient((float[]) d.x, d.rowBase, g.ow(), d.xs, d.taps, (float[]) dy, g.o(),
                         (float[]) dfilter, p0, p1);

@@ -2,9 +2,9 @@ package org.norm4j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.norm4j.kernel.KernelsDifferentialTest.filled;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -220,17 +220,5 @@ class CnnKernelsDifferentialTest {
             x[i] = r.nextInt(40) == 0 ? SPECIAL_D[r.nextInt(SPECIAL_D.length)] : r.nextGaussian() * 10;
         }
         return x;
-    }
-
-    private static float[] filled(int len, float v) {
-        float[] a = new float[len];
-        Arrays.fill(a, v);
-        return a;
-    }
-
-    private static double[] filled(int len, double v) {
-        double[] a = new double[len];
-        Arrays.fill(a, v);
-        return a;
     }
 }

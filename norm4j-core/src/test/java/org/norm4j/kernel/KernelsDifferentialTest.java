@@ -162,13 +162,13 @@ class KernelsDifferentialTest {
         return x;
     }
 
-    private static float[] filled(int len, float v) {
+    static float[] filled(int len, float v) {
         float[] a = new float[len];
         Arrays.fill(a, v);
         return a;
     }
 
-    private static double[] filled(int len, double v) {
+    static double[] filled(int len, double v) {
         double[] a = new double[len];
         Arrays.fill(a, v);
         return a;

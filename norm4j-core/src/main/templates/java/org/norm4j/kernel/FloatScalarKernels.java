@@ -314,7 +314,13 @@ public abstract class FloatScalarKernels implements Kernels {
 
     @Override
     public void maxPoolWindow(float[] x, int[] pos, int count, int c, float[] y, int out, int[] arg, int argOut) {
-        for (int ch = 0; ch < c; ch++) {
+        maxPoolChannels(x, pos, count, 0, c, y, out, arg, argOut);
+    }
+
+    /** {@link #maxPoolWindow(float[], int[], int, int, float[], int, int[], int)} for channels {@code [ch0, c)}. */
+    public static void maxPoolChannels(float[] x, int[] pos, int count, int ch0, int c, float[] y, int out, int[] arg,
+            int argOut) {
+        for (int ch = ch0; ch < c; ch++) {
             int best = pos[0] + ch;
             float b = x[best];
             for (int t = 1; t < count; t++) {

@@ -13,6 +13,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.norm4j.kernel.ScalarKernels;
 
 /**
  * The direct-convolution kernels of {@link VectorKernels} for {@code float} ({@link
@@ -55,19 +56,7 @@ final class FloatConv {
             best.intoArray(y, out + ch);
             where.intoArray(arg, argOut + ch);
         }
-        for (; ch < c; ch++) {
-            int bestAt = pos[0] + ch;
-            float b = x[bestAt];
-            for (int t = 1; t < count; t++) {
-                float v = x[pos[t] + ch];
-                if (v > b || (v != v && b == b)) {
-                    b = v;
-                    bestAt = pos[t] + ch;
-                }
-            }
-            y[out + ch] = b;
-            arg[argOut + ch] = bestAt;
-        }
+        ScalarKernels.maxPoolChannels(x, pos, count, ch, c, y, out, arg, argOut);
     }
 
     /** {@link org.norm4j.kernel.Kernels#convForward}; {@code o >= MFL}, at least one tap. */

@@ -35,7 +35,9 @@ public abstract class FloatVectorKernels extends ScalarKernels {
     @Override
     public void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co,
             int n) {
-        if (n > 2 * FL && vectorBinary(op)) {
+        // from two whole vectors: a bias add over 32 channels (the demo CNN's first convolution, 16 float lanes)
+        // runs row by row with n = 32
+        if (n >= 2 * FL && vectorBinary(op)) {
             if (as == 1 && bs == 1) {
                 FloatElementwise.binaryVV(op, a, ao, b, bo, c, co, n);
                 return;
