@@ -358,8 +358,17 @@ public abstract class FloatScalarKernels implements Kernels {
     @Override
     public void convFilterGradient(float[] x, int[] rowBase, int width, int xs, int[] taps, float[] dy, int o,
             float[] dw, int p0, int p1) {
+        convFilterGradientColumns(x, rowBase, width, xs, taps, dy, o, dw, p0, p1, 0);
+    }
+
+    /**
+     * {@link #convFilterGradient(float[], int[], int, int, int[], float[], int, float[], int, int)} for the output
+     * channels {@code [j0, o)} only.
+     */
+    public static void convFilterGradientColumns(float[] x, int[] rowBase, int width, int xs, int[] taps,
+            float[] dy, int o, float[] dw, int p0, int p1, int j0) {
         for (int p = p0; p < p1; p++) {
-            for (int j = 0; j < o; j++) {
+            for (int j = j0; j < o; j++) {
                 float s = 0f;
                 for (int r = 0; r < rowBase.length; r++) {
                     for (int i = 0, at = rowBase[r] + taps[p], q = r * width * o + j; i < width; i++, at += xs,

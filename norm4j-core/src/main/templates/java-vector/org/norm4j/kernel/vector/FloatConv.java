@@ -212,7 +212,7 @@ final class FloatConv {
                 }
             }
         }
-        gradientTail(x, rowBase, width, xs, taps, p0, p1, dy, o, dw, o1);
+        ScalarKernels.convFilterGradientColumns(x, rowBase, width, xs, taps, dy, o, dw, p0, p1, o1);
     }
 
     /**
@@ -296,22 +296,5 @@ final class FloatConv {
             q += o;
         } while (++i < width);
         c.intoArray(dw, ci);
-    }
-
-    /** Output channels {@code [j0, o)} of filter rows {@code [p0, p1)}, scalar, same order. */
-    private static void gradientTail(float[] x, int[] rowBase, int width, int xs, int[] taps, int p0, int p1,
-            float[] dy, int o, float[] dw, int j0) {
-        for (int p = p0; p < p1; p++) {
-            for (int j = j0; j < o; j++) {
-                float s = 0f;
-                for (int r = 0; r < rowBase.length; r++) {
-                    for (int i = 0, at = rowBase[r] + taps[p], q = r * width * o + j; i < width; i++, at += xs,
-                            q += o) {
-                        s += x[at] * dy[q];
-                    }
-                }
-                dw[p * o + j] = s;
-            }
-        }
     }
 }
