@@ -280,21 +280,21 @@ public final class LayerNorms {
             y = dest != null ? v.out(dest, dt, dest) : Tensor.wrapNew(dt, x.shape());
         } else if (v.lastAxis()) {
             sv = new Saved(x.raw(), Rows.Stats.of(v.stats));
-            Object out = dest != null ? dest : dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
+            Object out = dest != null ? dest : Tensor.newArray(dt, x.size());
             Rows.forward(kind.mode, sv.data(), v.stats, v.count, eps, raw(gamma), raw(beta), sv.st(), out);
             y = v.out(out, dt, dest);
         } else {
             Object data = v.in(x);
             double[][] st = v.moments(data, kind.mode.centredStats());
-            sv = new Saved(data, new Rows.Stats(st[0], st[1], new double[v.stats]));
-            Object meanT = dt == DType.FLOAT32 ? new float[v.stats] : new double[v.stats];
+            sv = new Saved(data, new Rows.Stats(st[0], st[1], Tensor.newDoubles(v.stats)));
+            Object meanT = Tensor.newArray(dt, v.stats);
             Object residual = dt == DType.FLOAT32 ? new float[v.stats] : null;
-            Object invT = dt == DType.FLOAT32 ? new float[v.stats] : new double[v.stats];
+            Object invT = Tensor.newArray(dt, v.stats);
             for (int s = 0; s < v.stats; s++) {
                 Rows.statistic(kind.mode, st[0][s], st[1][s], v.count, eps, s, sv.r(), meanT, residual, invT);
             }
             Object out = dest != null && v.perm == null ? dest
-                    : dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
+                    : Tensor.newArray(dt, x.size());
             boolean scaleLast = !kind.centred();
             v.kernel.apply(data, meanT, residual, invT, raw(gamma), raw(beta), scaleLast, out);
             y = v.out(out, dt, dest);
@@ -348,26 +348,27 @@ public final class LayerNorms {
         }
         Object dy = v.in(dyT);
         int n = v.stats;
-        double[] sumCenter = kind.centred() ? sv.mean() : new double[n];
+        double[] sumCenter = kind.centred() ? sv.mean() : Tensor.newDoubles(n);
         Tensor dx = null;
         double[][] cs = null;
         double[][] shared = null; // channels-last GroupNorm: the column sums both backward reductions start from
         if (need[0] && v.lastAxis()) {
-            cs = needGamma || needBeta ? new double[][] {new double[v.count], new double[v.count]} : null;
-            Object out = dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
+            cs = needGamma || needBeta ? new double[][] {Tensor.newDoubles(v.count), Tensor.newDoubles(v.count)}
+                    : null;
+            Object out = Tensor.newArray(dt, x.size());
             Rows.backward(kind.mode, dy, sv.data(), n, v.count, raw(gamma), eps, sv.st(), sumCenter, cs, out);
             dx = v.out(out, dt, null);
         } else if (need[0]) {
             shared = needGamma || needBeta ? v.kernel.sharedColumnSums(dy, sv.data(), sumCenter) : null;
             double[][] sums = v.kernel.sampleSums(dy, sv.data(), raw(gamma), sumCenter, shared);
             double[] ctr = kind == Kind.RMS || kind == Kind.UNIT ? sumCenter : sv.mean();
-            double[] b = new double[n];
-            double[] cc = new double[n];
+            double[] b = Tensor.newDoubles(n);
+            double[] cc = Tensor.newDoubles(n);
             for (int s = 0; s < n; s++) {
                 Rows.gradientFactors(kind.mode, v.count, eps, sv.r()[s], sv.second()[s], sums[0][s], sums[1][s], b, s,
                         cc, s);
             }
-            Object out = dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
+            Object out = Tensor.newArray(dt, x.size());
             v.kernel.backward(dy, sv.data(), raw(gamma), sv.r(), ctr, b, cc, out);
             dx = v.out(out, dt, null);
         }
@@ -550,7 +551,7 @@ public final class LayerNorms {
             if (perm == null) {
                 return t.raw();
             }
-            Object dst = t.dtype() == DType.FLOAT32 ? new float[t.size()] : new double[t.size()];
+            Object dst = Tensor.newArray(t.dtype(), t.size());
             Strided.permute(t.raw(), dims, perm, dst);
             return dst;
         }
@@ -564,7 +565,7 @@ public final class LayerNorms {
                     inverse[perm[i]] = i;
                 }
                 int size = dt == DType.FLOAT32 ? ((float[]) data).length : ((double[]) data).length;
-                back = dest != null ? dest : dt == DType.FLOAT32 ? new float[size] : new double[size];
+                back = dest != null ? dest : Tensor.newArray(dt, size);
                 Strided.permute(data, viewDims, inverse, back);
             }
             return dt == DType.FLOAT32 ? Tensor.wrap((float[]) back, Shape.of(dims))
@@ -580,7 +581,8 @@ public final class LayerNorms {
                 if (centred) {
                     return Reduce.moments(data, plan);
                 }
-                return new double[][] {new double[stats], Reduce.sumSquaredDeviations(data, plan, new double[stats])};
+                return new double[][] {Tensor.newDoubles(stats),
+                    Reduce.sumSquaredDeviations(data, plan, Tensor.newDoubles(stats))};
             }
             // group normalization: moments per (sample, channel) from one read (Reduce.moments), merged per
             // (sample, group) in channel order with the exact pairwise formula M2 = sum(M2_c + n_c (mean_c -
@@ -588,13 +590,13 @@ public final class LayerNorms {
             Object nc = data;
             if (plan.permutation != null) {
                 int size = plan.outSize * plan.count;
-                nc = data instanceof float[] ? new float[size] : new double[size];
+                nc = Tensor.newArray(data instanceof float[] ? DType.FLOAT32 : DType.FLOAT64, size);
                 Strided.permute(data, plan.dims(), plan.permutation, nc);
             }
             double[][] perChannel = Reduce.moments(nc, plan);
             int perGroup = channels / groups;
-            double[] mean = new double[stats];
-            double[] m2 = new double[stats];
+            double[] mean = Tensor.newDoubles(stats);
+            double[] m2 = Tensor.newDoubles(stats);
             for (int i = 0; i < perChannel[0].length; i++) {
                 mean[(i / channels) * groups + (i % channels) / perGroup] += perChannel[0][i];
             }

@@ -158,7 +158,7 @@ public final class Nn {
     private static Tensor divNoNan(Tensor a, Tensor b) {
         double[] av = a.rawDoubles();
         double[] bv = b.rawDoubles();
-        double[] out = new double[av.length];
+        double[] out = Tensor.newDoubles(av.length);
         for (int i = 0; i < out.length; i++) {
             out[i] = bv[i] == 0 ? 0 : av[i] / bv[i];
         }
@@ -250,7 +250,7 @@ public final class Nn {
         boolean differentiate = GradientTape.anyRecording() && GradientTape.anyTracked(x, inv, addend);
         if (!differentiate && out.equals(x.shape()) && isLastAxisVector(inv, x) && isLastAxisVector(addend, x)) {
             // one fused pass: (x - 0) * inv + addend, bit-identical to x * inv + addend
-            Object zero = x.dtype() == DType.FLOAT32 ? new float[c] : new double[c];
+            Object zero = Tensor.newArray(x.dtype(), c);
             Tensor y = Tensor.wrapNew(x.dtype(), x.shape());
             Channels.scaleShift(x.raw(), x.size() / Math.max(1, c), c, 1, zero, expand(inv, c).raw(),
                     expand(addend, c).raw(), y.raw());
@@ -379,8 +379,8 @@ public final class Nn {
         }
         ChannelNorm r = new ChannelNorm(x.dtype());
         int c = v.channels;
-        double[] mu = new double[c];
-        double[] var = new double[c];
+        double[] mu = Tensor.newDoubles(c);
+        double[] var = Tensor.newDoubles(c);
         long n = v.count();
         if (isTraining) {
             if (n == 0) {
@@ -392,8 +392,8 @@ public final class Nn {
             System.arraycopy(mean.toDoubleArray(), 0, mu, 0, c);
             System.arraycopy(variance.toDoubleArray(), 0, var, 0, c);
         }
-        double[] factor = new double[c];
-        double[] shift = new double[c];
+        double[] factor = Tensor.newDoubles(c);
+        double[] shift = Tensor.newDoubles(c);
         r.normalizeConstants(mu, var, epsilon, scale.toDoubleArray(), offset.toDoubleArray(), null, factor, shift);
         Tensor y = wrapOrNew(yOut, x);
         Channels.scaleShift(x.raw(), v.outer, c, v.inner, r.array(mu), r.array(factor), r.array(shift), y.raw());
@@ -405,8 +405,8 @@ public final class Nn {
                     epsilon, dataFormat, false);
         }
         double adjust = MovingAverages.bessel(n, r.f32);
-        double[] bm = new double[c];
-        double[] bv = new double[c];
+        double[] bm = Tensor.newDoubles(c);
+        double[] bv = Tensor.newDoubles(c);
         double[] m0 = exponentialAvgFactor == 1.0 ? null : mean.toDoubleArray();
         double[] v0 = exponentialAvgFactor == 1.0 ? null : variance.toDoubleArray();
         for (int i = 0; i < c; i++) {
@@ -537,10 +537,10 @@ public final class Nn {
         double[] var = reserveSpace2.toDoubleArray();
         double[][] sums = Reduce.sumAndProductDeviations(yBackprop.raw(), x.raw(), v.plan(), mu); // dy read once
         double[] sumDy = sums[0];
-        double[] a = new double[c];
-        double[] b = new double[c];
-        double[] cc = new double[c];
-        double[] dScale = new double[c];
+        double[] a = Tensor.newDoubles(c);
+        double[] b = Tensor.newDoubles(c);
+        double[] cc = Tensor.newDoubles(c);
+        double[] dScale = Tensor.newDoubles(c);
         ChannelNorm.backwardConstants(scale.toDoubleArray(), r.inverseStd(var, epsilon), sumDy, sums[1], v.count(),
                 isTraining, null, null, mu, a, b, cc, dScale);
         Tensor dx = wrapOrNew(dxOut, x);

@@ -64,7 +64,7 @@ public final class Reductions {
         if (dtype == DType.FLOAT64) {
             return Tensor.wrap(v, shape);
         }
-        float[] f = new float[v.length];
+        float[] f = Tensor.newFloats(v.length);
         for (int i = 0; i < v.length; i++) {
             f[i] = (float) v[i];
         }
