@@ -1,5 +1,6 @@
 package org.norm4j.losses;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.Map;
 import org.norm4j.Tensor;
 import org.norm4j.ops.Elementwise;
@@ -105,11 +106,10 @@ public final class BinaryCrossentropy extends Loss {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("from_logits", fromLogits);
-        c.put("label_smoothing", labelSmoothing);
-        c.put("axis", axis);
-        return c;
+        return KerasObjects.put(super.getConfig(),
+                "from_logits", fromLogits,
+                "label_smoothing", labelSmoothing,
+                "axis", axis);
     }
 
     /** Builder for {@link BinaryCrossentropy}, with Keras's defaults. */
