@@ -60,12 +60,7 @@ public final class Reduce {
         double[] sums = new double[outer * nb * inner];
         double[] products = new double[outer * nb * inner];
         Kernels k = KernelProvider.get();
-        Parallel.forEach(outer * nb, (long) outer * mid * inner, task -> {
-            int o = task / nb;
-            int b = task % nb;
-            int r0 = b * rowsPerBlock;
-            int rows = Math.min(rowsPerBlock, mid - r0);
-            int off = (o * mid + r0) * inner;
+        omiBlocks(plan, (task, o, off, rows) -> {
             if (inner == 1) {
                 sums[task] = row(k, dy, null, off, rows, What.SUM, 0);
                 products[task] = row(k, x, dy, off, rows, What.SPD, mean[o]);
@@ -118,6 +113,27 @@ public final class Reduce {
             products[slot] = first ? p : products[slot] + p;
         });
         return new double[][] {mergeBlocks(sums, kk, na, 1, What.SUM), mergeBlocks(products, kk, na, 1, What.SUM)};
+    }
+
+    interface OmiBlock { // one block of rows of the [outer, mid, inner] pattern: its task, outer index, offset, rows
+        void accept(int task, int o, int off, int rows);
+    }
+
+    /**
+     * Runs the blocks of the {@code [outer, mid, inner]} pattern ({@code mid > 0}) as tasks fixed by the shape: task
+     * {@code o * nb + b} is block {@code b} (at most {@link #BLOCK} elements of whole rows of {@code inner}) of
+     * {@code o}.
+     */
+    static void omiBlocks(ReductionPlan plan, OmiBlock block) {
+        int mid = plan.d1;
+        int inner = plan.d2;
+        int rowsPerBlock = Math.max(1, BLOCK / inner);
+        int nb = (mid + rowsPerBlock - 1) / rowsPerBlock;
+        Parallel.forEach(plan.d0 * nb, (long) plan.d0 * mid * inner, task -> {
+            int o = task / nb;
+            int r0 = (task % nb) * rowsPerBlock;
+            block.accept(task, o, (o * mid + r0) * inner, Math.min(rowsPerBlock, mid - r0));
+        });
     }
 
     private interface RkrRow { // one row of b elements of the [a, k, b] pattern: offset, channel, block slot
@@ -202,13 +218,7 @@ public final class Reduce {
             Arrays.fill(partial, what == What.MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
         }
         Kernels k = KernelProvider.get();
-        long work = (long) outer * mid * inner;
-        Parallel.forEach(outer * nb, work, task -> {
-            int o = task / nb;
-            int b = task % nb;
-            int r0 = b * rowsPerBlock;
-            int rows = Math.min(rowsPerBlock, mid - r0);
-            int off = (o * mid + r0) * inner;
+        omiBlocks(plan, (task, o, off, rows) -> {
             if (inner == 1) {
                 partial[task] = row(k, x, dy, off, rows, what, mean == null ? 0 : mean[o]);
             } else {

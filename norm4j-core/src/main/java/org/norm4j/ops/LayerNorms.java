@@ -90,16 +90,7 @@ public final class LayerNorms {
      */
     public static Tensor layerNormalization(Tensor x, int[] axes, Tensor gamma, Tensor beta, double epsilon,
             boolean rmsScaling) {
-        Checks.notNull(x, "x");
-        Checks.epsilon(epsilon, "epsilon");
-        if (rmsScaling && beta != null) {
-            throw new IllegalArgumentException("beta is given with rmsScaling = true: expected beta = null (rms "
-                    + "scaling multiplies by gamma only and never centres the output)");
-        }
-        View v = View.rows(x, axes, "axes");
-        checkParam(gamma, "gamma", x, v);
-        checkParam(beta, "beta", x, v);
-        return run(rmsScaling ? Kind.RMS_SCALING : Kind.LAYER, x, v, gamma, beta, epsilon);
+        return layerInto(x, axes, gamma, beta, epsilon, rmsScaling, null, false);
     }
 
     /** {@code keras.ops.layer_normalization(x, axis=axes)}: no gamma or beta, epsilon 1e-7, axes default -1. */
@@ -123,12 +114,7 @@ public final class LayerNorms {
      */
     public static Tensor groupNormalization(Tensor x, int groups, int axis, Tensor gamma, Tensor beta,
             double epsilon) {
-        Checks.notNull(x, "x");
-        Checks.epsilon(epsilon, "epsilon");
-        View v = View.groups(x, groups, axis);
-        checkParam(gamma, "gamma", x, v);
-        checkParam(beta, "beta", x, v);
-        return run(Kind.GROUP, x, v, gamma, beta, epsilon);
+        return groupInto(x, groups, axis, gamma, beta, epsilon, null, false);
     }
 
     /**
@@ -140,11 +126,7 @@ public final class LayerNorms {
      * @param epsilon added to the mean square; the layer's default is {@link #RMS_EPSILON}, the op's 1e-7
      */
     public static Tensor rmsNormalization(Tensor x, int[] axes, Tensor scale, double epsilon) {
-        Checks.notNull(x, "x");
-        Checks.epsilon(epsilon, "epsilon");
-        View v = View.rows(x, axes, "axes");
-        checkParam(scale, "scale", x, v);
-        return run(Kind.RMS, x, v, scale, null, epsilon);
+        return rmsInto(x, axes, scale, epsilon, null, false);
     }
 
     // ---- destination variants ----------------------------------------------------------------------
@@ -164,13 +146,13 @@ public final class LayerNorms {
      */
     public static Tensor layerNormalization(Tensor x, int[] axes, Tensor gamma, Tensor beta, double epsilon,
             boolean rmsScaling, float[] out) {
-        return layerInto(x, axes, gamma, beta, epsilon, rmsScaling, out);
+        return layerInto(x, axes, gamma, beta, epsilon, rmsScaling, out, true);
     }
 
     /** Float64 version of {@link #layerNormalization(Tensor, int[], Tensor, Tensor, double, boolean, float[])}. */
     public static Tensor layerNormalization(Tensor x, int[] axes, Tensor gamma, Tensor beta, double epsilon,
             boolean rmsScaling, double[] out) {
-        return layerInto(x, axes, gamma, beta, epsilon, rmsScaling, out);
+        return layerInto(x, axes, gamma, beta, epsilon, rmsScaling, out, true);
     }
 
     /**
@@ -180,12 +162,12 @@ public final class LayerNorms {
      * float[])}.
      */
     public static Tensor rmsNormalization(Tensor x, int[] axes, Tensor scale, double epsilon, float[] out) {
-        return rmsInto(x, axes, scale, epsilon, out);
+        return rmsInto(x, axes, scale, epsilon, out, true);
     }
 
     /** Float64 version of {@link #rmsNormalization(Tensor, int[], Tensor, double, float[])}. */
     public static Tensor rmsNormalization(Tensor x, int[] axes, Tensor scale, double epsilon, double[] out) {
-        return rmsInto(x, axes, scale, epsilon, out);
+        return rmsInto(x, axes, scale, epsilon, out, true);
     }
 
     /**
@@ -196,19 +178,21 @@ public final class LayerNorms {
      */
     public static Tensor groupNormalization(Tensor x, int groups, int axis, Tensor gamma, Tensor beta,
             double epsilon, float[] out) {
-        return groupInto(x, groups, axis, gamma, beta, epsilon, out);
+        return groupInto(x, groups, axis, gamma, beta, epsilon, out, true);
     }
 
     /** Float64 version of {@link #groupNormalization(Tensor, int, int, Tensor, Tensor, double, float[])}. */
     public static Tensor groupNormalization(Tensor x, int groups, int axis, Tensor gamma, Tensor beta,
             double epsilon, double[] out) {
-        return groupInto(x, groups, axis, gamma, beta, epsilon, out);
+        return groupInto(x, groups, axis, gamma, beta, epsilon, out, true);
     }
 
     private static Tensor layerInto(Tensor x, int[] axes, Tensor gamma, Tensor beta, double epsilon,
-            boolean rmsScaling, Object out) {
+            boolean rmsScaling, Object out, boolean into) {
         Checks.notNull(x, "x");
-        Checks.destination(out, "out", x, "x", null, null);
+        if (into) {
+            Checks.destination(out, "out", x, "x", null, null);
+        }
         Checks.epsilon(epsilon, "epsilon");
         if (rmsScaling && beta != null) {
             throw new IllegalArgumentException("beta is given with rmsScaling = true: expected beta = null (rms "
@@ -220,9 +204,11 @@ public final class LayerNorms {
         return run(rmsScaling ? Kind.RMS_SCALING : Kind.LAYER, x, v, gamma, beta, epsilon, out);
     }
 
-    private static Tensor rmsInto(Tensor x, int[] axes, Tensor scale, double epsilon, Object out) {
+    private static Tensor rmsInto(Tensor x, int[] axes, Tensor scale, double epsilon, Object out, boolean into) {
         Checks.notNull(x, "x");
-        Checks.destination(out, "out", x, "x", null, null);
+        if (into) {
+            Checks.destination(out, "out", x, "x", null, null);
+        }
         Checks.epsilon(epsilon, "epsilon");
         View v = View.rows(x, axes, "axes");
         checkParam(scale, "scale", x, v);
@@ -230,9 +216,11 @@ public final class LayerNorms {
     }
 
     private static Tensor groupInto(Tensor x, int groups, int axis, Tensor gamma, Tensor beta, double epsilon,
-            Object out) {
+            Object out, boolean into) {
         Checks.notNull(x, "x");
-        Checks.destination(out, "out", x, "x", null, null);
+        if (into) {
+            Checks.destination(out, "out", x, "x", null, null);
+        }
         Checks.epsilon(epsilon, "epsilon");
         View v = View.groups(x, groups, axis);
         checkParam(gamma, "gamma", x, v);

@@ -304,7 +304,7 @@ public final class Nn {
     public static FusedBatchNormResult fusedBatchNorm(Tensor x, Tensor scale, Tensor offset, Tensor mean,
             Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor) {
         return runFusedBatchNorm(x, scale, offset, mean, variance, epsilon, dataFormat, isTraining,
-                exponentialAvgFactor, null);
+                exponentialAvgFactor, null, false);
     }
 
     /**
@@ -326,10 +326,8 @@ public final class Nn {
     public static FusedBatchNormResult fusedBatchNorm(Tensor x, Tensor scale, Tensor offset, Tensor mean,
             Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor,
             float[] yOut) {
-        Checks.notNull(x, "x");
-        Checks.destination(yOut, "yOut", x, "x", null, null);
         return runFusedBatchNorm(x, scale, offset, mean, variance, epsilon, dataFormat, isTraining,
-                exponentialAvgFactor, yOut);
+                exponentialAvgFactor, yOut, true);
     }
 
     /**
@@ -344,16 +342,17 @@ public final class Nn {
     public static FusedBatchNormResult fusedBatchNorm(Tensor x, Tensor scale, Tensor offset, Tensor mean,
             Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor,
             double[] yOut) {
-        Checks.notNull(x, "x");
-        Checks.destination(yOut, "yOut", x, "x", null, null);
         return runFusedBatchNorm(x, scale, offset, mean, variance, epsilon, dataFormat, isTraining,
-                exponentialAvgFactor, yOut);
+                exponentialAvgFactor, yOut, true);
     }
 
     private static FusedBatchNormResult runFusedBatchNorm(Tensor x, Tensor scale, Tensor offset, Tensor mean,
             Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor,
-            Object yOut) {
+            Object yOut, boolean into) {
         Checks.notNull(x, "x");
+        if (into) {
+            Checks.destination(yOut, "yOut", x, "x", null, null);
+        }
         Checks.notNull(scale, "scale");
         Checks.notNull(offset, "offset");
         Checks.epsilon(epsilon, "epsilon");
@@ -466,7 +465,7 @@ public final class Nn {
     public static FusedBatchNormGradResult fusedBatchNormGrad(Tensor yBackprop, Tensor x, Tensor scale,
             Tensor reserveSpace1, Tensor reserveSpace2, double epsilon, String dataFormat, boolean isTraining) {
         return runFusedBatchNormGrad(yBackprop, x, scale, reserveSpace1, reserveSpace2, epsilon, dataFormat,
-                isTraining, null);
+                isTraining, null, false);
     }
 
     /**
@@ -486,11 +485,8 @@ public final class Nn {
     public static FusedBatchNormGradResult fusedBatchNormGrad(Tensor yBackprop, Tensor x, Tensor scale,
             Tensor reserveSpace1, Tensor reserveSpace2, double epsilon, String dataFormat, boolean isTraining,
             float[] xBackpropOut) {
-        Checks.notNull(yBackprop, "yBackprop");
-        Checks.notNull(x, "x");
-        Checks.destination(xBackpropOut, "xBackpropOut", x, "x", yBackprop, "yBackprop");
         return runFusedBatchNormGrad(yBackprop, x, scale, reserveSpace1, reserveSpace2, epsilon, dataFormat,
-                isTraining, xBackpropOut);
+                isTraining, xBackpropOut, true);
     }
 
     /**
@@ -505,18 +501,18 @@ public final class Nn {
     public static FusedBatchNormGradResult fusedBatchNormGrad(Tensor yBackprop, Tensor x, Tensor scale,
             Tensor reserveSpace1, Tensor reserveSpace2, double epsilon, String dataFormat, boolean isTraining,
             double[] xBackpropOut) {
-        Checks.notNull(yBackprop, "yBackprop");
-        Checks.notNull(x, "x");
-        Checks.destination(xBackpropOut, "xBackpropOut", x, "x", yBackprop, "yBackprop");
         return runFusedBatchNormGrad(yBackprop, x, scale, reserveSpace1, reserveSpace2, epsilon, dataFormat,
-                isTraining, xBackpropOut);
+                isTraining, xBackpropOut, true);
     }
 
     private static FusedBatchNormGradResult runFusedBatchNormGrad(Tensor yBackprop, Tensor x, Tensor scale,
             Tensor reserveSpace1, Tensor reserveSpace2, double epsilon, String dataFormat, boolean isTraining,
-            Object dxOut) {
+            Object dxOut, boolean into) {
         Checks.notNull(yBackprop, "yBackprop");
         Checks.notNull(x, "x");
+        if (into) {
+            Checks.destination(dxOut, "xBackpropOut", x, "x", yBackprop, "yBackprop");
+        }
         Checks.notNull(scale, "scale");
         Checks.notNull(reserveSpace1, "reserveSpace1");
         Checks.notNull(reserveSpace2, "reserveSpace2");

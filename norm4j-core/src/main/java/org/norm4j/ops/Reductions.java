@@ -104,13 +104,7 @@ public final class Reductions {
      * TF's: shared equally by the elements equal to the maximum.
      */
     public static Tensor max(Tensor x, int[] axes, boolean keepDims) {
-        Prepared p = new Prepared(x, axes, keepDims, "axes");
-        p.requireNonEmpty("max", x);
-        Tensor y = fromDoubles(Reduce.extreme(p.data, p.plan, true), x.dtype(), p.outShape);
-        if (GradientTape.anyRecording()) {
-            GradientTape.record("Max", y, (g, need) -> new Tensor[] {extremeBackward(g, x, y, p)}, x);
-        }
-        return y;
+        return extreme(x, axes, keepDims, true);
     }
 
     /**
@@ -118,11 +112,15 @@ public final class Reductions {
      * TF's: shared equally by the elements equal to the minimum.
      */
     public static Tensor min(Tensor x, int[] axes, boolean keepDims) {
+        return extreme(x, axes, keepDims, false);
+    }
+
+    private static Tensor extreme(Tensor x, int[] axes, boolean keepDims, boolean max) {
         Prepared p = new Prepared(x, axes, keepDims, "axes");
-        p.requireNonEmpty("min", x);
-        Tensor y = fromDoubles(Reduce.extreme(p.data, p.plan, false), x.dtype(), p.outShape);
+        p.requireNonEmpty(max ? "max" : "min", x);
+        Tensor y = fromDoubles(Reduce.extreme(p.data, p.plan, max), x.dtype(), p.outShape);
         if (GradientTape.anyRecording()) {
-            GradientTape.record("Min", y, (g, need) -> new Tensor[] {extremeBackward(g, x, y, p)}, x);
+            GradientTape.record(max ? "Max" : "Min", y, (g, need) -> new Tensor[] {extremeBackward(g, x, y, p)}, x);
         }
         return y;
     }
