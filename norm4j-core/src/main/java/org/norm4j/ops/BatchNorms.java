@@ -366,15 +366,8 @@ public final class BatchNorms {
                 adjacent &= isKept[i] || dims[i] == 1;
             }
             if (adjacent) {
-                int outer = 1;
-                int inner = 1;
-                for (int i = 0; i < kept[0]; i++) {
-                    outer *= dims[i];
-                }
-                for (int i = kept[kept.length - 1] + 1; i < dims.length; i++) {
-                    inner *= dims[i];
-                }
-                return new View(outer, channels, inner, null, dims, stat);
+                return new View(Shape.product(dims, 0, kept[0]), channels,
+                        Shape.product(dims, kept[kept.length - 1] + 1, dims.length), null, dims, stat);
             }
             int[] perm = new int[dims.length];
             int p = 0;

@@ -495,14 +495,8 @@ public final class LayerNorms {
                 throw new IllegalArgumentException("Number of channels (" + c + ") of x " + x.shape()
                         + " is not a multiple of groups = " + groups + ": expected groups to divide it");
             }
-            int p = 1;
-            int t = 1;
-            for (int i = 1; i < axis; i++) {
-                p *= dims[i];
-            }
-            for (int i = axis + 1; i < dims.length; i++) {
-                t *= dims[i];
-            }
+            int p = Shape.product(dims, 1, axis);
+            int t = Shape.product(dims, axis + 1, dims.length);
             int n = dims[0];
             int[] bcast = new int[dims.length];
             Arrays.fill(bcast, 1);

@@ -579,14 +579,8 @@ public final class Nn {
         private ChannelView(int[] dims, int axis) {
             this.dims = dims;
             this.axis = axis;
-            int o = 1;
-            int in = 1;
-            for (int i = 0; i < axis; i++) {
-                o *= dims[i];
-            }
-            for (int i = axis + 1; i < dims.length; i++) {
-                in *= dims[i];
-            }
+            int o = Shape.product(dims, 0, axis);
+            int in = Shape.product(dims, axis + 1, dims.length);
             this.outer = o;
             this.channels = dims[axis];
             this.inner = in;
