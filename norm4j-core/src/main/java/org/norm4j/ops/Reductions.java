@@ -148,12 +148,7 @@ public final class Reductions {
      */
     public static Tensor variance(Tensor x, int[] axes, boolean keepDims) {
         Prepared p = new Prepared(x, axes, keepDims, "axes");
-        p.requireNonEmpty("variance", x);
-        double[] m2 = Reduce.moments(p.data, p.plan)[1];
-        for (int i = 0; i < m2.length; i++) {
-            m2[i] /= p.plan.count;
-        }
-        Tensor y = fromDoubles(m2, x.dtype(), p.outShape);
+        Tensor y = fromDoubles(biasedVariance(x, p, "variance"), x.dtype(), p.outShape);
         if (GradientTape.anyRecording()) {
             GradientTape.record("Variance", y, (g, need) -> new Tensor[] {Elementwise.mul(kept(g, p),
                 Elementwise.mul(centred(x, p), Elementwise.scalarLike(2.0 / p.plan.count, x)))}, x);
@@ -167,12 +162,10 @@ public final class Reductions {
      */
     public static Tensor std(Tensor x, int[] axes, boolean keepDims) {
         Prepared p = new Prepared(x, axes, keepDims, "axes");
-        p.requireNonEmpty("std", x);
-        double[] m2 = Reduce.moments(p.data, p.plan)[1];
+        double[] m2 = biasedVariance(x, p, "std");
         for (int i = 0; i < m2.length; i++) {
-            double v = m2[i] / p.plan.count;
             // float32: round the variance first, as TensorFlow's sqrt(reduce_variance) does
-            m2[i] = x.dtype() == DType.FLOAT32 ? Math.sqrt((float) v) : Math.sqrt(v);
+            m2[i] = x.dtype() == DType.FLOAT32 ? Math.sqrt((float) m2[i]) : Math.sqrt(m2[i]);
         }
         Tensor y = fromDoubles(m2, x.dtype(), p.outShape);
         if (GradientTape.anyRecording()) {
@@ -180,6 +173,16 @@ public final class Reductions {
                 centred(x, p), Elementwise.mul(kept(y, p), Elementwise.scalarLike(p.plan.count, x))))}, x);
         }
         return y;
+    }
+
+    /** The biased variance {@code m2 / N} of each output, in double. */
+    private static double[] biasedVariance(Tensor x, Prepared p, String op) {
+        p.requireNonEmpty(op, x);
+        double[] m2 = Reduce.moments(p.data, p.plan)[1];
+        for (int i = 0; i < m2.length; i++) {
+            m2[i] /= p.plan.count;
+        }
+        return m2;
     }
 
     /** {@code t} (shaped like the reduction's output) reshaped to the kept-dims shape; recorded. */

@@ -101,10 +101,7 @@ public class Dense extends Layer {
 
     @Override
     public Map<String, Object> getConfig() {
-        return KerasObjects.put(super.getConfig(),
-                "units", units,
-                "activation", activationName,
-                "use_bias", useBias,
+        return KerasObjects.put(super.getConfig(), "units", units, "activation", activationName, "use_bias", useBias,
                 "kernel_initializer", Initializers.serialize(kernelInitializer),
                 "bias_initializer", Initializers.serialize(biasInitializer));
     }

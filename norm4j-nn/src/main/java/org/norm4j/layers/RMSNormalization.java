@@ -76,8 +76,7 @@ public class RMSNormalization extends Layer {
 
     @Override
     public Map<String, Object> getConfig() {
-        return KerasObjects.put(super.getConfig(),
-                "axis", NormalizationArgs.axisConfig(axis, axisIsList),
+        return KerasObjects.put(super.getConfig(), "axis", NormalizationArgs.axisConfig(axis, axisIsList),
                 "epsilon", epsilon);
     }
 

@@ -53,10 +53,7 @@ public final class BinaryCrossentropy extends Crossentropy {
         Tensor t = tp[0];
         Tensor x = tp[1];
         requireSameShape(t, x, yTrue, yPred);
-        if (labelSmoothing() > 0) {
-            t = Elementwise.add(Elementwise.mul(t, Tensor.scalar(1 - labelSmoothing(), t.dtype())),
-                    Tensor.scalar(0.5 * labelSmoothing(), t.dtype()));
-        }
+        t = smooth(t, 0.5 * labelSmoothing());
         Tensor one = Tensor.scalar(1.0, x.dtype());
         Tensor elementwise;
         if (fromLogits()) {

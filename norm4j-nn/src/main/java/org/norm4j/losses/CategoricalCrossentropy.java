@@ -68,11 +68,7 @@ public final class CategoricalCrossentropy extends Crossentropy {
                     + ": expected rank >= 1 with the classes along axis " + axis());
         }
         int[] ax = {p.shape().normalizeAxis(axis(), "axis")};
-        if (labelSmoothing() > 0) {
-            double classes = p.shape().dim(ax[0]);
-            t = Elementwise.add(Elementwise.mul(t, Tensor.scalar(1 - labelSmoothing(), t.dtype())),
-                    Tensor.scalar(labelSmoothing() / classes, t.dtype()));
-        }
+        t = smooth(t, labelSmoothing() / p.shape().dim(ax[0]));
         Tensor logP;
         Activations.Logits cached = fromLogits() ? null : Activations.logitsOf(p);
         if (fromLogits()) {

@@ -1,7 +1,9 @@
 package org.norm4j.losses;
 
 import java.util.Map;
+import org.norm4j.Tensor;
 import org.norm4j.keras.KerasObjects;
+import org.norm4j.ops.Elementwise;
 
 /**
  * What {@link BinaryCrossentropy} and {@link CategoricalCrossentropy} share: Keras's {@code from_logits=False},
@@ -32,6 +34,12 @@ abstract class Crossentropy extends Loss {
     /** {@code axis} (default -1): averaged over per sample (binary), or the class axis (categorical). */
     public int axis() {
         return axis;
+    }
+
+    /** Keras's label smoothing: {@code t * (1 - label_smoothing) + offset}; {@code t} itself without smoothing. */
+    Tensor smooth(Tensor t, double offset) {
+        return labelSmoothing > 0 ? Elementwise.add(Elementwise.mul(t, Tensor.scalar(1 - labelSmoothing, t.dtype())),
+                Tensor.scalar(offset, t.dtype())) : t;
     }
 
     @Override

@@ -139,10 +139,7 @@ public final class Adam extends Optimizer {
 
     @Override
     public Map<String, Object> getConfig() {
-        return KerasObjects.put(super.getConfig(),
-                "beta_1", beta1,
-                "beta_2", beta2,
-                "epsilon", epsilon,
+        return KerasObjects.put(super.getConfig(), "beta_1", beta1, "beta_2", beta2, "epsilon", epsilon,
                 "amsgrad", amsgrad);
     }
 

@@ -80,11 +80,8 @@ public final class AdamW extends Optimizer {
 
     @Override
     public Map<String, Object> getConfig() {
-        return KerasObjects.put(super.getConfig(),
-                "beta_1", adam.beta1(),
-                "beta_2", adam.beta2(),
-                "epsilon", adam.epsilon(),
-                "amsgrad", adam.amsgrad());
+        return KerasObjects.put(super.getConfig(), "beta_1", adam.beta1(), "beta_2", adam.beta2(),
+                "epsilon", adam.epsilon(), "amsgrad", adam.amsgrad());
     }
 
     /** Builder for {@link AdamW}; defaults as Keras: learning rate 0.001, weight decay 0.004, name "adamw". */

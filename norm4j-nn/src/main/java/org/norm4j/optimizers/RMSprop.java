@@ -139,10 +139,7 @@ public final class RMSprop extends Optimizer {
 
     @Override
     public Map<String, Object> getConfig() {
-        return KerasObjects.put(super.getConfig(),
-                "rho", rho,
-                "momentum", momentum,
-                "epsilon", epsilon,
+        return KerasObjects.put(super.getConfig(), "rho", rho, "momentum", momentum, "epsilon", epsilon,
                 "centered", centered);
     }
 
