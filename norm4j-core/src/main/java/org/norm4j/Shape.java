@@ -68,6 +68,15 @@ public final class Shape {
         return (int) size;
     }
 
+    /** The product of {@code dims[from]} to {@code dims[to - 1]} (1 when {@code from >= to}). */
+    public static int product(int[] dims, int from, int to) {
+        int p = 1;
+        for (int i = from; i < to; i++) {
+            p *= dims[i];
+        }
+        return p;
+    }
+
     /** Size of dimension {@code axis}; negative axes count from the end. */
     public int dim(int axis) {
         return dims[normalizeAxis(axis, "axis")];

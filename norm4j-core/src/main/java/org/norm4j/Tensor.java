@@ -56,10 +56,32 @@ public final class Tensor {
         return new Tensor(shape, null, data);
     }
 
-    /** A new array of zeros of the given dtype and shape, wrapped; for the ops tier. */
+    /**
+     * A new array of zeros of the given dtype and shape, wrapped; for the ops tier. Inside a {@link StepArrays}
+     * step the array is recycled from the previous step (see {@link #newFloats}).
+     */
     public static Tensor wrapNew(DType dtype, Shape shape) {
-        return dtype == DType.FLOAT32 ? new Tensor(shape, new float[shape.size()], null)
-                : new Tensor(shape, null, new double[shape.size()]);
+        return dtype == DType.FLOAT32 ? new Tensor(shape, StepArrays.floats(shape.size()), null)
+                : new Tensor(shape, null, StepArrays.doubles(shape.size()));
+    }
+
+    /**
+     * A float array of zeros for an op's output or scratch; for the ops tier. Inside a {@link StepArrays#step} on
+     * this thread it is the array of the same length the previous step asked for at this point, zero-filled
+     * (same values, no garbage); elsewhere a new array.
+     */
+    public static float[] newFloats(int length) {
+        return StepArrays.floats(length);
+    }
+
+    /** Double version of {@link #newFloats}. */
+    public static double[] newDoubles(int length) {
+        return StepArrays.doubles(length);
+    }
+
+    /** {@link #newFloats} or {@link #newDoubles} by dtype: a {@code float[]} for FLOAT32, else a {@code double[]}. */
+    public static Object newArray(DType dtype, int length) {
+        return dtype == DType.FLOAT32 ? StepArrays.floats(length) : StepArrays.doubles(length);
     }
 
     private static void checkLength(int length, Shape shape) {

@@ -1,5 +1,7 @@
 package org.norm4j.cli;
 
+import java.io.IOException;
+
 /**
  * A failure the user can act on: bad input, a missing file, a stats file of another version. Its message is
  * one line that names the file (and the line and column where there is one); {@link Main} prints it as
@@ -16,5 +18,24 @@ public class CliException extends RuntimeException {
     /** A failure with a one-line message and its cause (kept for debugging, not printed). */
     public CliException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /** A close that may fail with an I/O error ({@code stream::close}). */
+    @FunctionalInterface
+    public interface IoClose {
+        /** Closes. */
+        void close() throws IOException;
+    }
+
+    /**
+     * Runs {@code close}; an I/O error becomes a CliException {@code "<what> (<the error>)"}, e.g. {@code "data.csv:
+     * cannot close (...)"}.
+     */
+    public static void close(IoClose close, String what) {
+        try {
+            close.close();
+        } catch (IOException e) {
+            throw new CliException(what + " (" + e.getMessage() + ")", e);
+        }
     }
 }

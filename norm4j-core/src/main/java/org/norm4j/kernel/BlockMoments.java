@@ -45,12 +45,7 @@ final class BlockMoments {
         double[] m2 = new double[slots];
         Kernels k = KernelProvider.get();
         boolean f32 = x instanceof float[];
-        Parallel.forEach(outer * nb, (long) outer * mid * inner, task -> {
-            int o = task / nb;
-            int b = task % nb;
-            int r0 = b * rowsPerBlock;
-            int rows = Math.min(rowsPerBlock, mid - r0);
-            int off = (o * mid + r0) * inner;
+        Reduce.omiBlocks(plan, (task, o, off, rows) -> {
             double inv = 1.0 / rows;
             if (inner == 1 && f32) {
                 float[] xf = (float[]) x;

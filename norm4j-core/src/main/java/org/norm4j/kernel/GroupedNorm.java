@@ -141,9 +141,9 @@ public final class GroupedNorm {
                     bc[ch] = (bt == null ? 0f : bt[ch]) - ra;
                     mc[ch] = ((float[]) mean)[s];
                 }
-                float[] mw = fold == 1 ? mc : repeat(mc, fold);
-                float[] aw = fold == 1 ? ac : repeat(ac, fold);
-                float[] bw = fold == 1 ? bc : repeat(bc, fold);
+                float[] mw = fold == 1 ? mc : (float[]) repeat(mc, fold);
+                float[] aw = fold == 1 ? ac : (float[]) repeat(ac, fold);
+                float[] bw = fold == 1 ? bc : (float[]) repeat(bc, fold);
                 k.scaleShiftColumns((float[]) x, off, wide, c * fold, mw, aw, bw, (float[]) y);
                 k.scaleShiftColumns((float[]) x, restOff, rest, c, mc, ac, bc, (float[]) y);
             } else {
@@ -161,9 +161,9 @@ public final class GroupedNorm {
                     bc[ch] = (bt == null ? 0.0 : bt[ch]) - (res == null ? 0.0 : res[s] * a);
                     mc[ch] = ((double[]) mean)[s];
                 }
-                double[] mw = fold == 1 ? mc : repeat(mc, fold);
-                double[] aw = fold == 1 ? ac : repeat(ac, fold);
-                double[] bw = fold == 1 ? bc : repeat(bc, fold);
+                double[] mw = fold == 1 ? mc : (double[]) repeat(mc, fold);
+                double[] aw = fold == 1 ? ac : (double[]) repeat(ac, fold);
+                double[] bw = fold == 1 ? bc : (double[]) repeat(bc, fold);
                 k.scaleShiftColumns((double[]) x, off, wide, c * fold, mw, aw, bw, (double[]) y);
                 k.scaleShiftColumns((double[]) x, restOff, rest, c, mc, ac, bc, (double[]) y);
             }
@@ -510,18 +510,12 @@ public final class GroupedNorm {
 
     // ---- helpers ---------------------------------------------------------------------------------------
 
-    private static float[] repeat(float[] a, int times) {
-        float[] out = new float[a.length * times];
+    /** {@code a} (a float[] or double[]) repeated {@code times} times, end to end. */
+    private static Object repeat(Object a, int times) {
+        int n = java.lang.reflect.Array.getLength(a);
+        Object out = a instanceof float[] ? new float[n * times] : new double[n * times];
         for (int i = 0; i < times; i++) {
-            System.arraycopy(a, 0, out, i * a.length, a.length);
-        }
-        return out;
-    }
-
-    private static double[] repeat(double[] a, int times) {
-        double[] out = new double[a.length * times];
-        for (int i = 0; i < times; i++) {
-            System.arraycopy(a, 0, out, i * a.length, a.length);
+            System.arraycopy(a, 0, out, i * n, n);
         }
         return out;
     }

@@ -60,12 +60,7 @@ public final class Reduce {
         double[] sums = new double[outer * nb * inner];
         double[] products = new double[outer * nb * inner];
         Kernels k = KernelProvider.get();
-        Parallel.forEach(outer * nb, (long) outer * mid * inner, task -> {
-            int o = task / nb;
-            int b = task % nb;
-            int r0 = b * rowsPerBlock;
-            int rows = Math.min(rowsPerBlock, mid - r0);
-            int off = (o * mid + r0) * inner;
+        omiBlocks(plan, (task, o, off, rows) -> {
             if (inner == 1) {
                 sums[task] = row(k, dy, null, off, rows, What.SUM, 0);
                 products[task] = row(k, x, dy, off, rows, What.SPD, mean[o]);
@@ -80,11 +75,12 @@ public final class Reduce {
         if (nb == 1) {
             return new double[][] {sums, products};
         }
-        return new double[][] {mergeBlocks(sums, outer, nb, inner), mergeBlocks(products, outer, nb, inner)};
+        return new double[][] {mergeBlocks(sums, outer, nb, inner, What.SUM),
+            mergeBlocks(products, outer, nb, inner, What.SUM)};
     }
 
-    /** Adds each output's block partials in block order, as {@link #run} does for sums. */
-    private static double[] mergeBlocks(double[] partial, int outer, int nb, int inner) {
+    /** Combines each output's block partials in block order (sums: added; maxima, minima: NaN-propagating). */
+    private static double[] mergeBlocks(double[] partial, int outer, int nb, int inner, What what) {
         double[] out = new double[outer * inner];
         // block by block over contiguous slots; per output the additions are in block order as ever
         for (int o = 0; o < outer; o++) {
@@ -92,7 +88,7 @@ public final class Reduce {
             for (int b = 1; b < nb; b++) {
                 int p = (o * nb + b) * inner;
                 for (int i = 0; i < inner; i++) {
-                    out[o * inner + i] += partial[p + i];
+                    out[o * inner + i] = combine(what, out[o * inner + i], partial[p + i]);
                 }
             }
         }
@@ -101,17 +97,64 @@ public final class Reduce {
 
     /** {@link #sumAndProductDeviations} for the {@code [a, k, b]} pattern: each row of {@code b} is read once. */
     private static double[][] pairRkr(Object dy, Object x, ReductionPlan plan, double[] mean) {
-        int a = plan.d0;
         int kk = plan.d1;
         int b = plan.d2;
-        if (a == 0 || b == 0) {
+        if (plan.d0 == 0 || b == 0) {
             return new double[][] {new double[kk], new double[kk]};
         }
-        int aPerBlock = Math.max(1, BLOCK / b);
-        int na = (a + aPerBlock - 1) / aPerBlock;
+        int na = rkrBlocks(plan);
         double[] sums = new double[kk * na];
         double[] products = new double[kk * na];
         Kernels k = KernelProvider.get();
+        rkrRows(plan, na, (off, c, slot, first) -> {
+            double s = row(k, dy, null, off, b, What.SUM, 0);
+            double p = row(k, x, dy, off, b, What.SPD, mean[c]);
+            sums[slot] = first ? s : sums[slot] + s;
+            products[slot] = first ? p : products[slot] + p;
+        });
+        return new double[][] {mergeBlocks(sums, kk, na, 1, What.SUM), mergeBlocks(products, kk, na, 1, What.SUM)};
+    }
+
+    interface OmiBlock { // one block of rows of the [outer, mid, inner] pattern: its task, outer index, offset, rows
+        void accept(int task, int o, int off, int rows);
+    }
+
+    /**
+     * Runs the blocks of the {@code [outer, mid, inner]} pattern ({@code mid > 0}) as tasks fixed by the shape: task
+     * {@code o * nb + b} is block {@code b} (at most {@link #BLOCK} elements of whole rows of {@code inner}) of
+     * {@code o}.
+     */
+    static void omiBlocks(ReductionPlan plan, OmiBlock block) {
+        int mid = plan.d1;
+        int inner = plan.d2;
+        int rowsPerBlock = Math.max(1, BLOCK / inner);
+        int nb = (mid + rowsPerBlock - 1) / rowsPerBlock;
+        Parallel.forEach(plan.d0 * nb, (long) plan.d0 * mid * inner, task -> {
+            int o = task / nb;
+            int r0 = (task % nb) * rowsPerBlock;
+            block.accept(task, o, (o * mid + r0) * inner, Math.min(rowsPerBlock, mid - r0));
+        });
+    }
+
+    private interface RkrRow { // one row of b elements of the [a, k, b] pattern: offset, channel, block slot
+        void accept(int off, int c, int slot, boolean firstOfBlock);
+    }
+
+    /** Blocks of rows of {@code a} per channel in the {@code [a, k, b]} pattern (each at most {@link #BLOCK}). */
+    private static int rkrBlocks(ReductionPlan plan) {
+        return (plan.d0 + Math.max(1, BLOCK / plan.d2) - 1) / Math.max(1, BLOCK / plan.d2);
+    }
+
+    /**
+     * Visits every row of the {@code [a, k, b]} pattern ({@code a, b > 0}) in tasks fixed by the shape (a block of
+     * rows of {@code a} times a group of adjacent channels, in memory order; each channel's rows in increasing
+     * {@code a}); the slot of channel {@code c} in block {@code blk} is {@code c * na + blk}.
+     */
+    private static void rkrRows(ReductionPlan plan, int na, RkrRow row) {
+        int a = plan.d0;
+        int kk = plan.d1;
+        int b = plan.d2;
+        int aPerBlock = Math.max(1, BLOCK / b);
         int group = rkrGroup(kk, b);
         int ng = (kk + group - 1) / group;
         Parallel.forEach(na * ng, (long) a * kk * b, task -> {
@@ -122,16 +165,10 @@ public final class Reduce {
             int a1 = Math.min(a, a0 + aPerBlock);
             for (int i = a0; i < a1; i++) {
                 for (int c = c0; c < c1; c++) {
-                    int off = (i * kk + c) * b;
-                    double s = row(k, dy, null, off, b, What.SUM, 0);
-                    double p = row(k, x, dy, off, b, What.SPD, mean[c]);
-                    int slot = c * na + blk;
-                    sums[slot] = i == a0 ? s : sums[slot] + s;
-                    products[slot] = i == a0 ? p : products[slot] + p;
+                    row.accept((i * kk + c) * b, c, c * na + blk, i == a0);
                 }
             }
         });
-        return new double[][] {mergeBlocks(sums, kk, na, 1), mergeBlocks(products, kk, na, 1)};
     }
 
     /** Maxima ({@code max=true}) or minima, NaN-propagating; the plan must reduce at least one element. */
@@ -181,13 +218,7 @@ public final class Reduce {
             Arrays.fill(partial, what == What.MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
         }
         Kernels k = KernelProvider.get();
-        long work = (long) outer * mid * inner;
-        Parallel.forEach(outer * nb, work, task -> {
-            int o = task / nb;
-            int b = task % nb;
-            int r0 = b * rowsPerBlock;
-            int rows = Math.min(rowsPerBlock, mid - r0);
-            int off = (o * mid + r0) * inner;
+        omiBlocks(plan, (task, o, off, rows) -> {
             if (inner == 1) {
                 partial[task] = row(k, x, dy, off, rows, what, mean == null ? 0 : mean[o]);
             } else {
@@ -197,58 +228,23 @@ public final class Reduce {
         if (nb == 1) {
             return partial;
         }
-        if (what != What.MAX && what != What.MIN) {
-            return mergeBlocks(partial, outer, nb, inner);
-        }
-        double[] out = new double[outer * inner];
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                double acc = partial[(o * nb) * inner + i];
-                for (int b = 1; b < nb; b++) {
-                    acc = combine(what, acc, partial[(o * nb + b) * inner + i]);
-                }
-                out[o * inner + i] = acc;
-            }
-        }
-        return out;
+        return mergeBlocks(partial, outer, nb, inner, what);
     }
 
     private static double[] runRkr(Object x, Object dy, ReductionPlan plan, What what, double[] mean) {
-        int a = plan.d0;
         int kk = plan.d1;
         int b = plan.d2;
-        if (a == 0 || b == 0) {
+        if (plan.d0 == 0 || b == 0) {
             return new double[kk]; // only sums reach here with an empty reduction (e.g. an NCHW batch of 0)
         }
-        int aPerBlock = Math.max(1, BLOCK / b);
-        int na = (a + aPerBlock - 1) / aPerBlock;
+        int na = rkrBlocks(plan);
         double[] partial = new double[kk * na];
         Kernels k = KernelProvider.get();
-        int group = rkrGroup(kk, b);
-        int ng = (kk + group - 1) / group;
-        Parallel.forEach(na * ng, (long) a * kk * b, task -> {
-            int blk = task / ng;
-            int c0 = (task % ng) * group;
-            int c1 = Math.min(kk, c0 + group);
-            int a0 = blk * aPerBlock;
-            int a1 = Math.min(a, a0 + aPerBlock);
-            for (int i = a0; i < a1; i++) {
-                for (int c = c0; c < c1; c++) {
-                    double v = row(k, x, dy, (i * kk + c) * b, b, what, mean == null ? 0 : mean[c]);
-                    int slot = c * na + blk;
-                    partial[slot] = i == a0 ? v : combine(what, partial[slot], v);
-                }
-            }
+        rkrRows(plan, na, (off, c, slot, first) -> {
+            double v = row(k, x, dy, off, b, what, mean == null ? 0 : mean[c]);
+            partial[slot] = first ? v : combine(what, partial[slot], v);
         });
-        double[] out = new double[kk];
-        for (int c = 0; c < kk; c++) {
-            double acc = partial[c * na];
-            for (int blk = 1; blk < na; blk++) {
-                acc = combine(what, acc, partial[c * na + blk]);
-            }
-            out[c] = acc;
-        }
-        return out;
+        return mergeBlocks(partial, kk, na, 1, what);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.norm4j.ops;
 
 import org.norm4j.GradientTape;
+import org.norm4j.Shape;
 import org.norm4j.Tensor;
 import org.norm4j.kernel.Pointwise;
 
@@ -137,14 +138,8 @@ public final class Activations {
         }
         int a = x.shape().normalizeAxis(axis, "axis");
         int[] d = x.shape().dims();
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < a; i++) {
-            outer *= d[i];
-        }
-        for (int i = a + 1; i < d.length; i++) {
-            inner *= d[i];
-        }
+        int outer = Shape.product(d, 0, a);
+        int inner = Shape.product(d, a + 1, d.length);
         Tensor y = Tensor.wrapNew(x.dtype(), x.shape());
         if (x.size() > 0) {
             Pointwise.softmax(x.raw(), y.raw(), outer, d[a], inner, log);

@@ -120,13 +120,13 @@ public final class BatchNorms {
         int c = v.channels;
         Object data = v.toView(x);
         double[][] mm = c == 0 ? new double[2][0] : Reduce.moments(data, v.plan);
-        double[] g = gamma == null ? null : gamma.toDoubleArray();
-        double[] mu = new double[c];
-        double[] var = new double[c];
-        double[] factor = new double[c];
-        double[] shift = new double[c];
+        double[] g = gamma == null ? null : ChannelNorm.doubles(gamma);
+        double[] mu = Tensor.newDoubles(c);
+        double[] var = Tensor.newDoubles(c);
+        double[] factor = Tensor.newDoubles(c);
+        double[] shift = Tensor.newDoubles(c);
         r.batchStatistics(mm, n, mu, var);
-        r.normalizeConstants(mu, var, epsilon, g, beta == null ? null : beta.toDoubleArray(), mm[0], factor, shift);
+        r.normalizeConstants(mu, var, epsilon, g, beta == null ? null : ChannelNorm.doubles(beta), mm[0], factor, shift);
         double[] inv = r.inverseStd(var, epsilon);
         Object yData = v.viewArray(yOut, x);
         if (c > 0) {
@@ -157,20 +157,20 @@ public final class BatchNorms {
                 : Reduce.sumAndProductDeviations(dy, data, v.plan, exactMean); // dy read once for both
         double[] sumDy = sums[0];
         double[] sumDyXc = sums[1];
-        double[] gMean = up[1] == null ? null : up[1].toDoubleArray();
-        double[] gVar = up[2] == null ? new double[c] : up[2].toDoubleArray();
-        double[] a = new double[c];
-        double[] bc = new double[c];
-        double[] cc = new double[c];
-        double[] dGamma = new double[c];
+        double[] gMean = up[1] == null ? null : ChannelNorm.doubles(up[1]);
+        double[] gVar = up[2] == null ? Tensor.newDoubles(c) : ChannelNorm.doubles(up[2]);
+        double[] a = Tensor.newDoubles(c);
+        double[] bc = Tensor.newDoubles(c);
+        double[] cc = Tensor.newDoubles(c);
+        double[] dGamma = Tensor.newDoubles(c);
         ChannelNorm.backwardConstants(g, inv, sumDy, sumDyXc, n, true, gVar, exactMean, mu, a, bc, cc, dGamma);
         Object dxData = newArray(x.dtype(), x.size());
         if (c > 0) {
             Channels.backward(dy, data, v.outer, c, v.inner, r.array(a), r.array(mu), r.array(bc), r.array(cc),
                     dxData);
             if (gMean != null) {
-                double[] shift = new double[c];
-                double[] one = new double[c];
+                double[] shift = Tensor.newDoubles(c);
+                double[] one = Tensor.newDoubles(c);
                 for (int i = 0; i < c; i++) {
                     shift[i] = gMean[i] / n;
                     one[i] = 1;
@@ -246,13 +246,13 @@ public final class BatchNorms {
         v.checkParam(beta, "beta", x);
         int c = v.channels;
         ChannelNorm r = new ChannelNorm(x.dtype());
-        double[] m = mean.toDoubleArray();
-        double[] vv = variance.toDoubleArray();
-        double[] g = gamma == null ? null : gamma.toDoubleArray();
-        double[] b = beta == null ? null : beta.toDoubleArray();
+        double[] m = ChannelNorm.doubles(mean);
+        double[] vv = ChannelNorm.doubles(variance);
+        double[] g = gamma == null ? null : ChannelNorm.doubles(gamma);
+        double[] b = beta == null ? null : ChannelNorm.doubles(beta);
         double epsR = r.round(epsilon);
-        double[] a = new double[c];
-        double[] shift = new double[c];
+        double[] a = Tensor.newDoubles(c);
+        double[] shift = Tensor.newDoubles(c);
         for (int i = 0; i < c; i++) {
             double rs = r.round(1.0 / Math.sqrt(r.round(vv[i] + epsR)));
             a[i] = g == null ? rs : r.round(rs * g[i]);
@@ -283,15 +283,15 @@ public final class BatchNorms {
         int c = v.channels;
         ChannelNorm r = new ChannelNorm(x.dtype());
         Object dy = v.toView(dyT);
-        double[] m = mean.toDoubleArray();
-        double[] vv = variance.toDoubleArray();
-        double[] g = gamma == null ? null : gamma.toDoubleArray();
+        double[] m = ChannelNorm.doubles(mean);
+        double[] vv = ChannelNorm.doubles(variance);
+        double[] g = gamma == null ? null : ChannelNorm.doubles(gamma);
         double[][] sums = c == 0 ? new double[2][0] : Reduce.sumAndProductDeviations(dy, data, v.plan, m);
         double[] sumDy = sums[0];
         double[] sumDyXc = sums[1];
-        double[] dMean = new double[c];
-        double[] dVar = new double[c];
-        double[] dGamma = new double[c];
+        double[] dMean = Tensor.newDoubles(c);
+        double[] dVar = Tensor.newDoubles(c);
+        double[] dGamma = Tensor.newDoubles(c);
         for (int i = 0; i < c; i++) {
             double rs = 1.0 / Math.sqrt(vv[i] + epsR);
             double gi = g == null ? 1.0 : g[i];
@@ -317,7 +317,7 @@ public final class BatchNorms {
     }
 
     private static Object newArray(DType dtype, int n) {
-        return dtype == DType.FLOAT32 ? new float[n] : new double[n];
+        return Tensor.newArray(dtype, n);
     }
 
     /**
@@ -366,15 +366,8 @@ public final class BatchNorms {
                 adjacent &= isKept[i] || dims[i] == 1;
             }
             if (adjacent) {
-                int outer = 1;
-                int inner = 1;
-                for (int i = 0; i < kept[0]; i++) {
-                    outer *= dims[i];
-                }
-                for (int i = kept[kept.length - 1] + 1; i < dims.length; i++) {
-                    inner *= dims[i];
-                }
-                return new View(outer, channels, inner, null, dims, stat);
+                return new View(Shape.product(dims, 0, kept[0]), channels,
+                        Shape.product(dims, kept[kept.length - 1] + 1, dims.length), null, dims, stat);
             }
             int[] perm = new int[dims.length];
             int p = 0;

@@ -1,6 +1,7 @@
 package org.norm4j.ops;
 
 import org.norm4j.DType;
+import org.norm4j.Tensor;
 
 /**
  * The per-channel arithmetic of batch normalization, shared by TensorFlow's raw op ({@link Nn#fusedBatchNorm},
@@ -22,12 +23,26 @@ final class ChannelNorm {
         return f32 ? (float) v : v;
     }
 
+    /** A per-channel tensor's values in double (an op's scratch: {@link Tensor#newDoubles}). */
+    static double[] doubles(Tensor t) {
+        double[] out = Tensor.newDoubles(t.size());
+        if (t.dtype() == DType.FLOAT32) {
+            float[] f = t.rawFloats();
+            for (int i = 0; i < out.length; i++) {
+                out[i] = f[i];
+            }
+        } else {
+            System.arraycopy(t.rawDoubles(), 0, out, 0, out.length);
+        }
+        return out;
+    }
+
     /** The per-channel values as the data's element type (a new float[] for float32, else {@code v}). */
     Object array(double[] v) {
         if (!f32) {
             return v;
         }
-        float[] out = new float[v.length];
+        float[] out = Tensor.newFloats(v.length);
         for (int i = 0; i < v.length; i++) {
             out[i] = (float) v[i];
         }
@@ -66,7 +81,7 @@ final class ChannelNorm {
     /** {@code 1 / sqrt(var + round(eps))} in double: the backward passes' inverse standard deviation. */
     double[] inverseStd(double[] var, double epsilon) {
         double epsR = round(epsilon);
-        double[] inv = new double[var.length];
+        double[] inv = Tensor.newDoubles(var.length);
         for (int i = 0; i < var.length; i++) {
             inv[i] = 1.0 / Math.sqrt(var[i] + epsR);
         }

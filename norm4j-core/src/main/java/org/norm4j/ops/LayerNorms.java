@@ -90,16 +90,7 @@ public final class LayerNorms {
      */
     public static Tensor layerNormalization(Tensor x, int[] axes, Tensor gamma, Tensor beta, double epsilon,
             boolean rmsScaling) {
-        Checks.notNull(x, "x");
-        Checks.epsilon(epsilon, "epsilon");
-        if (rmsScaling && beta != null) {
-            throw new IllegalArgumentException("beta is given with rmsScaling = true: expected beta = null (rms "
-                    + "scaling multiplies by gamma only and never centres the output)");
-        }
-        View v = View.rows(x, axes, "axes");
-        checkParam(gamma, "gamma", x, v);
-        checkParam(beta, "beta", x, v);
-        return run(rmsScaling ? Kind.RMS_SCALING : Kind.LAYER, x, v, gamma, beta, epsilon);
+        return layerInto(x, axes, gamma, beta, epsilon, rmsScaling, null, false);
     }
 
     /** {@code keras.ops.layer_normalization(x, axis=axes)}: no gamma or beta, epsilon 1e-7, axes default -1. */
@@ -123,12 +114,7 @@ public final class LayerNorms {
      */
     public static Tensor groupNormalization(Tensor x, int groups, int axis, Tensor gamma, Tensor beta,
             double epsilon) {
-        Checks.notNull(x, "x");
-        Checks.epsilon(epsilon, "epsilon");
-        View v = View.groups(x, groups, axis);
-        checkParam(gamma, "gamma", x, v);
-        checkParam(beta, "beta", x, v);
-        return run(Kind.GROUP, x, v, gamma, beta, epsilon);
+        return groupInto(x, groups, axis, gamma, beta, epsilon, null, false);
     }
 
     /**
@@ -140,11 +126,7 @@ public final class LayerNorms {
      * @param epsilon added to the mean square; the layer's default is {@link #RMS_EPSILON}, the op's 1e-7
      */
     public static Tensor rmsNormalization(Tensor x, int[] axes, Tensor scale, double epsilon) {
-        Checks.notNull(x, "x");
-        Checks.epsilon(epsilon, "epsilon");
-        View v = View.rows(x, axes, "axes");
-        checkParam(scale, "scale", x, v);
-        return run(Kind.RMS, x, v, scale, null, epsilon);
+        return rmsInto(x, axes, scale, epsilon, null, false);
     }
 
     // ---- destination variants ----------------------------------------------------------------------
@@ -164,13 +146,13 @@ public final class LayerNorms {
      */
     public static Tensor layerNormalization(Tensor x, int[] axes, Tensor gamma, Tensor beta, double epsilon,
             boolean rmsScaling, float[] out) {
-        return layerInto(x, axes, gamma, beta, epsilon, rmsScaling, out);
+        return layerInto(x, axes, gamma, beta, epsilon, rmsScaling, out, true);
     }
 
     /** Float64 version of {@link #layerNormalization(Tensor, int[], Tensor, Tensor, double, boolean, float[])}. */
     public static Tensor layerNormalization(Tensor x, int[] axes, Tensor gamma, Tensor beta, double epsilon,
             boolean rmsScaling, double[] out) {
-        return layerInto(x, axes, gamma, beta, epsilon, rmsScaling, out);
+        return layerInto(x, axes, gamma, beta, epsilon, rmsScaling, out, true);
     }
 
     /**
@@ -180,12 +162,12 @@ public final class LayerNorms {
      * float[])}.
      */
     public static Tensor rmsNormalization(Tensor x, int[] axes, Tensor scale, double epsilon, float[] out) {
-        return rmsInto(x, axes, scale, epsilon, out);
+        return rmsInto(x, axes, scale, epsilon, out, true);
     }
 
     /** Float64 version of {@link #rmsNormalization(Tensor, int[], Tensor, double, float[])}. */
     public static Tensor rmsNormalization(Tensor x, int[] axes, Tensor scale, double epsilon, double[] out) {
-        return rmsInto(x, axes, scale, epsilon, out);
+        return rmsInto(x, axes, scale, epsilon, out, true);
     }
 
     /**
@@ -196,19 +178,21 @@ public final class LayerNorms {
      */
     public static Tensor groupNormalization(Tensor x, int groups, int axis, Tensor gamma, Tensor beta,
             double epsilon, float[] out) {
-        return groupInto(x, groups, axis, gamma, beta, epsilon, out);
+        return groupInto(x, groups, axis, gamma, beta, epsilon, out, true);
     }
 
     /** Float64 version of {@link #groupNormalization(Tensor, int, int, Tensor, Tensor, double, float[])}. */
     public static Tensor groupNormalization(Tensor x, int groups, int axis, Tensor gamma, Tensor beta,
             double epsilon, double[] out) {
-        return groupInto(x, groups, axis, gamma, beta, epsilon, out);
+        return groupInto(x, groups, axis, gamma, beta, epsilon, out, true);
     }
 
     private static Tensor layerInto(Tensor x, int[] axes, Tensor gamma, Tensor beta, double epsilon,
-            boolean rmsScaling, Object out) {
+            boolean rmsScaling, Object out, boolean into) {
         Checks.notNull(x, "x");
-        Checks.destination(out, "out", x, "x", null, null);
+        if (into) {
+            Checks.destination(out, "out", x, "x", null, null);
+        }
         Checks.epsilon(epsilon, "epsilon");
         if (rmsScaling && beta != null) {
             throw new IllegalArgumentException("beta is given with rmsScaling = true: expected beta = null (rms "
@@ -220,9 +204,11 @@ public final class LayerNorms {
         return run(rmsScaling ? Kind.RMS_SCALING : Kind.LAYER, x, v, gamma, beta, epsilon, out);
     }
 
-    private static Tensor rmsInto(Tensor x, int[] axes, Tensor scale, double epsilon, Object out) {
+    private static Tensor rmsInto(Tensor x, int[] axes, Tensor scale, double epsilon, Object out, boolean into) {
         Checks.notNull(x, "x");
-        Checks.destination(out, "out", x, "x", null, null);
+        if (into) {
+            Checks.destination(out, "out", x, "x", null, null);
+        }
         Checks.epsilon(epsilon, "epsilon");
         View v = View.rows(x, axes, "axes");
         checkParam(scale, "scale", x, v);
@@ -230,9 +216,11 @@ public final class LayerNorms {
     }
 
     private static Tensor groupInto(Tensor x, int groups, int axis, Tensor gamma, Tensor beta, double epsilon,
-            Object out) {
+            Object out, boolean into) {
         Checks.notNull(x, "x");
-        Checks.destination(out, "out", x, "x", null, null);
+        if (into) {
+            Checks.destination(out, "out", x, "x", null, null);
+        }
         Checks.epsilon(epsilon, "epsilon");
         View v = View.groups(x, groups, axis);
         checkParam(gamma, "gamma", x, v);
@@ -280,21 +268,21 @@ public final class LayerNorms {
             y = dest != null ? v.out(dest, dt, dest) : Tensor.wrapNew(dt, x.shape());
         } else if (v.lastAxis()) {
             sv = new Saved(x.raw(), Rows.Stats.of(v.stats));
-            Object out = dest != null ? dest : dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
+            Object out = dest != null ? dest : Tensor.newArray(dt, x.size());
             Rows.forward(kind.mode, sv.data(), v.stats, v.count, eps, raw(gamma), raw(beta), sv.st(), out);
             y = v.out(out, dt, dest);
         } else {
             Object data = v.in(x);
             double[][] st = v.moments(data, kind.mode.centredStats());
-            sv = new Saved(data, new Rows.Stats(st[0], st[1], new double[v.stats]));
-            Object meanT = dt == DType.FLOAT32 ? new float[v.stats] : new double[v.stats];
+            sv = new Saved(data, new Rows.Stats(st[0], st[1], Tensor.newDoubles(v.stats)));
+            Object meanT = Tensor.newArray(dt, v.stats);
             Object residual = dt == DType.FLOAT32 ? new float[v.stats] : null;
-            Object invT = dt == DType.FLOAT32 ? new float[v.stats] : new double[v.stats];
+            Object invT = Tensor.newArray(dt, v.stats);
             for (int s = 0; s < v.stats; s++) {
                 Rows.statistic(kind.mode, st[0][s], st[1][s], v.count, eps, s, sv.r(), meanT, residual, invT);
             }
             Object out = dest != null && v.perm == null ? dest
-                    : dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
+                    : Tensor.newArray(dt, x.size());
             boolean scaleLast = !kind.centred();
             v.kernel.apply(data, meanT, residual, invT, raw(gamma), raw(beta), scaleLast, out);
             y = v.out(out, dt, dest);
@@ -348,26 +336,27 @@ public final class LayerNorms {
         }
         Object dy = v.in(dyT);
         int n = v.stats;
-        double[] sumCenter = kind.centred() ? sv.mean() : new double[n];
+        double[] sumCenter = kind.centred() ? sv.mean() : Tensor.newDoubles(n);
         Tensor dx = null;
         double[][] cs = null;
         double[][] shared = null; // channels-last GroupNorm: the column sums both backward reductions start from
         if (need[0] && v.lastAxis()) {
-            cs = needGamma || needBeta ? new double[][] {new double[v.count], new double[v.count]} : null;
-            Object out = dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
+            cs = needGamma || needBeta ? new double[][] {Tensor.newDoubles(v.count), Tensor.newDoubles(v.count)}
+                    : null;
+            Object out = Tensor.newArray(dt, x.size());
             Rows.backward(kind.mode, dy, sv.data(), n, v.count, raw(gamma), eps, sv.st(), sumCenter, cs, out);
             dx = v.out(out, dt, null);
         } else if (need[0]) {
             shared = needGamma || needBeta ? v.kernel.sharedColumnSums(dy, sv.data(), sumCenter) : null;
             double[][] sums = v.kernel.sampleSums(dy, sv.data(), raw(gamma), sumCenter, shared);
             double[] ctr = kind == Kind.RMS || kind == Kind.UNIT ? sumCenter : sv.mean();
-            double[] b = new double[n];
-            double[] cc = new double[n];
+            double[] b = Tensor.newDoubles(n);
+            double[] cc = Tensor.newDoubles(n);
             for (int s = 0; s < n; s++) {
                 Rows.gradientFactors(kind.mode, v.count, eps, sv.r()[s], sv.second()[s], sums[0][s], sums[1][s], b, s,
                         cc, s);
             }
-            Object out = dt == DType.FLOAT32 ? new float[x.size()] : new double[x.size()];
+            Object out = Tensor.newArray(dt, x.size());
             v.kernel.backward(dy, sv.data(), raw(gamma), sv.r(), ctr, b, cc, out);
             dx = v.out(out, dt, null);
         }
@@ -506,14 +495,8 @@ public final class LayerNorms {
                 throw new IllegalArgumentException("Number of channels (" + c + ") of x " + x.shape()
                         + " is not a multiple of groups = " + groups + ": expected groups to divide it");
             }
-            int p = 1;
-            int t = 1;
-            for (int i = 1; i < axis; i++) {
-                p *= dims[i];
-            }
-            for (int i = axis + 1; i < dims.length; i++) {
-                t *= dims[i];
-            }
+            int p = Shape.product(dims, 1, axis);
+            int t = Shape.product(dims, axis + 1, dims.length);
             int n = dims[0];
             int[] bcast = new int[dims.length];
             Arrays.fill(bcast, 1);
@@ -550,7 +533,7 @@ public final class LayerNorms {
             if (perm == null) {
                 return t.raw();
             }
-            Object dst = t.dtype() == DType.FLOAT32 ? new float[t.size()] : new double[t.size()];
+            Object dst = Tensor.newArray(t.dtype(), t.size());
             Strided.permute(t.raw(), dims, perm, dst);
             return dst;
         }
@@ -564,7 +547,7 @@ public final class LayerNorms {
                     inverse[perm[i]] = i;
                 }
                 int size = dt == DType.FLOAT32 ? ((float[]) data).length : ((double[]) data).length;
-                back = dest != null ? dest : dt == DType.FLOAT32 ? new float[size] : new double[size];
+                back = dest != null ? dest : Tensor.newArray(dt, size);
                 Strided.permute(data, viewDims, inverse, back);
             }
             return dt == DType.FLOAT32 ? Tensor.wrap((float[]) back, Shape.of(dims))
@@ -580,7 +563,8 @@ public final class LayerNorms {
                 if (centred) {
                     return Reduce.moments(data, plan);
                 }
-                return new double[][] {new double[stats], Reduce.sumSquaredDeviations(data, plan, new double[stats])};
+                return new double[][] {Tensor.newDoubles(stats),
+                    Reduce.sumSquaredDeviations(data, plan, Tensor.newDoubles(stats))};
             }
             // group normalization: moments per (sample, channel) from one read (Reduce.moments), merged per
             // (sample, group) in channel order with the exact pairwise formula M2 = sum(M2_c + n_c (mean_c -
@@ -588,13 +572,13 @@ public final class LayerNorms {
             Object nc = data;
             if (plan.permutation != null) {
                 int size = plan.outSize * plan.count;
-                nc = data instanceof float[] ? new float[size] : new double[size];
+                nc = Tensor.newArray(data instanceof float[] ? DType.FLOAT32 : DType.FLOAT64, size);
                 Strided.permute(data, plan.dims(), plan.permutation, nc);
             }
             double[][] perChannel = Reduce.moments(nc, plan);
             int perGroup = channels / groups;
-            double[] mean = new double[stats];
-            double[] m2 = new double[stats];
+            double[] mean = Tensor.newDoubles(stats);
+            double[] m2 = Tensor.newDoubles(stats);
             for (int i = 0; i < perChannel[0].length; i++) {
                 mean[(i / channels) * groups + (i % channels) / perGroup] += perChannel[0][i];
             }

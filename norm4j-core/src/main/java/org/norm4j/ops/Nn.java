@@ -158,7 +158,7 @@ public final class Nn {
     private static Tensor divNoNan(Tensor a, Tensor b) {
         double[] av = a.rawDoubles();
         double[] bv = b.rawDoubles();
-        double[] out = new double[av.length];
+        double[] out = Tensor.newDoubles(av.length);
         for (int i = 0; i < out.length; i++) {
             out[i] = bv[i] == 0 ? 0 : av[i] / bv[i];
         }
@@ -250,7 +250,7 @@ public final class Nn {
         boolean differentiate = GradientTape.anyRecording() && GradientTape.anyTracked(x, inv, addend);
         if (!differentiate && out.equals(x.shape()) && isLastAxisVector(inv, x) && isLastAxisVector(addend, x)) {
             // one fused pass: (x - 0) * inv + addend, bit-identical to x * inv + addend
-            Object zero = x.dtype() == DType.FLOAT32 ? new float[c] : new double[c];
+            Object zero = Tensor.newArray(x.dtype(), c);
             Tensor y = Tensor.wrapNew(x.dtype(), x.shape());
             Channels.scaleShift(x.raw(), x.size() / Math.max(1, c), c, 1, zero, expand(inv, c).raw(),
                     expand(addend, c).raw(), y.raw());
@@ -304,7 +304,7 @@ public final class Nn {
     public static FusedBatchNormResult fusedBatchNorm(Tensor x, Tensor scale, Tensor offset, Tensor mean,
             Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor) {
         return runFusedBatchNorm(x, scale, offset, mean, variance, epsilon, dataFormat, isTraining,
-                exponentialAvgFactor, null);
+                exponentialAvgFactor, null, false);
     }
 
     /**
@@ -326,10 +326,8 @@ public final class Nn {
     public static FusedBatchNormResult fusedBatchNorm(Tensor x, Tensor scale, Tensor offset, Tensor mean,
             Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor,
             float[] yOut) {
-        Checks.notNull(x, "x");
-        Checks.destination(yOut, "yOut", x, "x", null, null);
         return runFusedBatchNorm(x, scale, offset, mean, variance, epsilon, dataFormat, isTraining,
-                exponentialAvgFactor, yOut);
+                exponentialAvgFactor, yOut, true);
     }
 
     /**
@@ -344,16 +342,17 @@ public final class Nn {
     public static FusedBatchNormResult fusedBatchNorm(Tensor x, Tensor scale, Tensor offset, Tensor mean,
             Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor,
             double[] yOut) {
-        Checks.notNull(x, "x");
-        Checks.destination(yOut, "yOut", x, "x", null, null);
         return runFusedBatchNorm(x, scale, offset, mean, variance, epsilon, dataFormat, isTraining,
-                exponentialAvgFactor, yOut);
+                exponentialAvgFactor, yOut, true);
     }
 
     private static FusedBatchNormResult runFusedBatchNorm(Tensor x, Tensor scale, Tensor offset, Tensor mean,
             Tensor variance, double epsilon, String dataFormat, boolean isTraining, double exponentialAvgFactor,
-            Object yOut) {
+            Object yOut, boolean into) {
         Checks.notNull(x, "x");
+        if (into) {
+            Checks.destination(yOut, "yOut", x, "x", null, null);
+        }
         Checks.notNull(scale, "scale");
         Checks.notNull(offset, "offset");
         Checks.epsilon(epsilon, "epsilon");
@@ -379,8 +378,8 @@ public final class Nn {
         }
         ChannelNorm r = new ChannelNorm(x.dtype());
         int c = v.channels;
-        double[] mu = new double[c];
-        double[] var = new double[c];
+        double[] mu = Tensor.newDoubles(c);
+        double[] var = Tensor.newDoubles(c);
         long n = v.count();
         if (isTraining) {
             if (n == 0) {
@@ -392,8 +391,8 @@ public final class Nn {
             System.arraycopy(mean.toDoubleArray(), 0, mu, 0, c);
             System.arraycopy(variance.toDoubleArray(), 0, var, 0, c);
         }
-        double[] factor = new double[c];
-        double[] shift = new double[c];
+        double[] factor = Tensor.newDoubles(c);
+        double[] shift = Tensor.newDoubles(c);
         r.normalizeConstants(mu, var, epsilon, scale.toDoubleArray(), offset.toDoubleArray(), null, factor, shift);
         Tensor y = wrapOrNew(yOut, x);
         Channels.scaleShift(x.raw(), v.outer, c, v.inner, r.array(mu), r.array(factor), r.array(shift), y.raw());
@@ -405,8 +404,8 @@ public final class Nn {
                     epsilon, dataFormat, false);
         }
         double adjust = MovingAverages.bessel(n, r.f32);
-        double[] bm = new double[c];
-        double[] bv = new double[c];
+        double[] bm = Tensor.newDoubles(c);
+        double[] bv = Tensor.newDoubles(c);
         double[] m0 = exponentialAvgFactor == 1.0 ? null : mean.toDoubleArray();
         double[] v0 = exponentialAvgFactor == 1.0 ? null : variance.toDoubleArray();
         for (int i = 0; i < c; i++) {
@@ -466,7 +465,7 @@ public final class Nn {
     public static FusedBatchNormGradResult fusedBatchNormGrad(Tensor yBackprop, Tensor x, Tensor scale,
             Tensor reserveSpace1, Tensor reserveSpace2, double epsilon, String dataFormat, boolean isTraining) {
         return runFusedBatchNormGrad(yBackprop, x, scale, reserveSpace1, reserveSpace2, epsilon, dataFormat,
-                isTraining, null);
+                isTraining, null, false);
     }
 
     /**
@@ -486,11 +485,8 @@ public final class Nn {
     public static FusedBatchNormGradResult fusedBatchNormGrad(Tensor yBackprop, Tensor x, Tensor scale,
             Tensor reserveSpace1, Tensor reserveSpace2, double epsilon, String dataFormat, boolean isTraining,
             float[] xBackpropOut) {
-        Checks.notNull(yBackprop, "yBackprop");
-        Checks.notNull(x, "x");
-        Checks.destination(xBackpropOut, "xBackpropOut", x, "x", yBackprop, "yBackprop");
         return runFusedBatchNormGrad(yBackprop, x, scale, reserveSpace1, reserveSpace2, epsilon, dataFormat,
-                isTraining, xBackpropOut);
+                isTraining, xBackpropOut, true);
     }
 
     /**
@@ -505,18 +501,18 @@ public final class Nn {
     public static FusedBatchNormGradResult fusedBatchNormGrad(Tensor yBackprop, Tensor x, Tensor scale,
             Tensor reserveSpace1, Tensor reserveSpace2, double epsilon, String dataFormat, boolean isTraining,
             double[] xBackpropOut) {
-        Checks.notNull(yBackprop, "yBackprop");
-        Checks.notNull(x, "x");
-        Checks.destination(xBackpropOut, "xBackpropOut", x, "x", yBackprop, "yBackprop");
         return runFusedBatchNormGrad(yBackprop, x, scale, reserveSpace1, reserveSpace2, epsilon, dataFormat,
-                isTraining, xBackpropOut);
+                isTraining, xBackpropOut, true);
     }
 
     private static FusedBatchNormGradResult runFusedBatchNormGrad(Tensor yBackprop, Tensor x, Tensor scale,
             Tensor reserveSpace1, Tensor reserveSpace2, double epsilon, String dataFormat, boolean isTraining,
-            Object dxOut) {
+            Object dxOut, boolean into) {
         Checks.notNull(yBackprop, "yBackprop");
         Checks.notNull(x, "x");
+        if (into) {
+            Checks.destination(dxOut, "xBackpropOut", x, "x", yBackprop, "yBackprop");
+        }
         Checks.notNull(scale, "scale");
         Checks.notNull(reserveSpace1, "reserveSpace1");
         Checks.notNull(reserveSpace2, "reserveSpace2");
@@ -537,10 +533,10 @@ public final class Nn {
         double[] var = reserveSpace2.toDoubleArray();
         double[][] sums = Reduce.sumAndProductDeviations(yBackprop.raw(), x.raw(), v.plan(), mu); // dy read once
         double[] sumDy = sums[0];
-        double[] a = new double[c];
-        double[] b = new double[c];
-        double[] cc = new double[c];
-        double[] dScale = new double[c];
+        double[] a = Tensor.newDoubles(c);
+        double[] b = Tensor.newDoubles(c);
+        double[] cc = Tensor.newDoubles(c);
+        double[] dScale = Tensor.newDoubles(c);
         ChannelNorm.backwardConstants(scale.toDoubleArray(), r.inverseStd(var, epsilon), sumDy, sums[1], v.count(),
                 isTraining, null, null, mu, a, b, cc, dScale);
         Tensor dx = wrapOrNew(dxOut, x);
@@ -583,14 +579,8 @@ public final class Nn {
         private ChannelView(int[] dims, int axis) {
             this.dims = dims;
             this.axis = axis;
-            int o = 1;
-            int in = 1;
-            for (int i = 0; i < axis; i++) {
-                o *= dims[i];
-            }
-            for (int i = axis + 1; i < dims.length; i++) {
-                in *= dims[i];
-            }
+            int o = Shape.product(dims, 0, axis);
+            int in = Shape.product(dims, axis + 1, dims.length);
             this.outer = o;
             this.channels = dims[axis];
             this.inner = in;

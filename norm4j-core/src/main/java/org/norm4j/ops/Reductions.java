@@ -64,7 +64,7 @@ public final class Reductions {
         if (dtype == DType.FLOAT64) {
             return Tensor.wrap(v, shape);
         }
-        float[] f = new float[v.length];
+        float[] f = Tensor.newFloats(v.length);
         for (int i = 0; i < v.length; i++) {
             f[i] = (float) v[i];
         }
@@ -104,13 +104,7 @@ public final class Reductions {
      * TF's: shared equally by the elements equal to the maximum.
      */
     public static Tensor max(Tensor x, int[] axes, boolean keepDims) {
-        Prepared p = new Prepared(x, axes, keepDims, "axes");
-        p.requireNonEmpty("max", x);
-        Tensor y = fromDoubles(Reduce.extreme(p.data, p.plan, true), x.dtype(), p.outShape);
-        if (GradientTape.anyRecording()) {
-            GradientTape.record("Max", y, (g, need) -> new Tensor[] {extremeBackward(g, x, y, p)}, x);
-        }
-        return y;
+        return extreme(x, axes, keepDims, true);
     }
 
     /**
@@ -118,11 +112,15 @@ public final class Reductions {
      * TF's: shared equally by the elements equal to the minimum.
      */
     public static Tensor min(Tensor x, int[] axes, boolean keepDims) {
+        return extreme(x, axes, keepDims, false);
+    }
+
+    private static Tensor extreme(Tensor x, int[] axes, boolean keepDims, boolean max) {
         Prepared p = new Prepared(x, axes, keepDims, "axes");
-        p.requireNonEmpty("min", x);
-        Tensor y = fromDoubles(Reduce.extreme(p.data, p.plan, false), x.dtype(), p.outShape);
+        p.requireNonEmpty(max ? "max" : "min", x);
+        Tensor y = fromDoubles(Reduce.extreme(p.data, p.plan, max), x.dtype(), p.outShape);
         if (GradientTape.anyRecording()) {
-            GradientTape.record("Min", y, (g, need) -> new Tensor[] {extremeBackward(g, x, y, p)}, x);
+            GradientTape.record(max ? "Max" : "Min", y, (g, need) -> new Tensor[] {extremeBackward(g, x, y, p)}, x);
         }
         return y;
     }
@@ -150,12 +148,7 @@ public final class Reductions {
      */
     public static Tensor variance(Tensor x, int[] axes, boolean keepDims) {
         Prepared p = new Prepared(x, axes, keepDims, "axes");
-        p.requireNonEmpty("variance", x);
-        double[] m2 = Reduce.moments(p.data, p.plan)[1];
-        for (int i = 0; i < m2.length; i++) {
-            m2[i] /= p.plan.count;
-        }
-        Tensor y = fromDoubles(m2, x.dtype(), p.outShape);
+        Tensor y = fromDoubles(biasedVariance(x, p, "variance"), x.dtype(), p.outShape);
         if (GradientTape.anyRecording()) {
             GradientTape.record("Variance", y, (g, need) -> new Tensor[] {Elementwise.mul(kept(g, p),
                 Elementwise.mul(centred(x, p), Elementwise.scalarLike(2.0 / p.plan.count, x)))}, x);
@@ -169,12 +162,10 @@ public final class Reductions {
      */
     public static Tensor std(Tensor x, int[] axes, boolean keepDims) {
         Prepared p = new Prepared(x, axes, keepDims, "axes");
-        p.requireNonEmpty("std", x);
-        double[] m2 = Reduce.moments(p.data, p.plan)[1];
+        double[] m2 = biasedVariance(x, p, "std");
         for (int i = 0; i < m2.length; i++) {
-            double v = m2[i] / p.plan.count;
             // float32: round the variance first, as TensorFlow's sqrt(reduce_variance) does
-            m2[i] = x.dtype() == DType.FLOAT32 ? Math.sqrt((float) v) : Math.sqrt(v);
+            m2[i] = x.dtype() == DType.FLOAT32 ? Math.sqrt((float) m2[i]) : Math.sqrt(m2[i]);
         }
         Tensor y = fromDoubles(m2, x.dtype(), p.outShape);
         if (GradientTape.anyRecording()) {
@@ -182,6 +173,16 @@ public final class Reductions {
                 centred(x, p), Elementwise.mul(kept(y, p), Elementwise.scalarLike(p.plan.count, x))))}, x);
         }
         return y;
+    }
+
+    /** The biased variance {@code m2 / N} of each output, in double. */
+    private static double[] biasedVariance(Tensor x, Prepared p, String op) {
+        p.requireNonEmpty(op, x);
+        double[] m2 = Reduce.moments(p.data, p.plan)[1];
+        for (int i = 0; i < m2.length; i++) {
+            m2[i] /= p.plan.count;
+        }
+        return m2;
     }
 
     /** {@code t} (shaped like the reduction's output) reshaped to the kept-dims shape; recorded. */

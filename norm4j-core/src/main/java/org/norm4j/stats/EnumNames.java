@@ -16,4 +16,18 @@ final class EnumNames {
         }
         return null;
     }
+
+    /**
+     * The constant named {@code name}.
+     *
+     * @param expected the message of the error for an unknown name (it names the key, the value and the choices)
+     * @throws IllegalArgumentException for an unknown or null name
+     */
+    static <E extends Enum<E>> E parse(E[] values, String name, java.util.function.Supplier<String> expected) {
+        E found = find(values, name);
+        if (found == null) {
+            throw new IllegalArgumentException(expected.get());
+        }
+        return found;
+    }
 }

@@ -32,11 +32,8 @@ public enum NanPolicy {
      * @throws IllegalArgumentException for an unknown name
      */
     public static NanPolicy parse(String name) {
-        NanPolicy found = EnumNames.find(values(), name);
-        if (found != null) {
-            return found;
-        }
-        throw new IllegalArgumentException("nan_policy = " + (name == null ? "null" : "\"" + name + "\"")
+        return EnumNames.parse(values(), name, () ->
+                "nan_policy = " + (name == null ? "null" : "\"" + name + "\"")
                 + ": expected \"propagate\" or \"ignore\"");
     }
 }

@@ -29,11 +29,8 @@ public enum RowNorm {
      * @throws IllegalArgumentException for an unknown name
      */
     public static RowNorm parse(String name) {
-        RowNorm found = EnumNames.find(values(), name);
-        if (found != null) {
-            return found;
-        }
-        throw new IllegalArgumentException("norm = " + (name == null ? "null" : "'" + name + "'")
+        return EnumNames.parse(values(), name, () ->
+                "norm = " + (name == null ? "null" : "'" + name + "'")
                 + ": expected l1, l2 or max");
     }
 

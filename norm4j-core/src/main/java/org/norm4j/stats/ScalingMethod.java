@@ -40,11 +40,8 @@ public enum ScalingMethod {
      * @throws IllegalArgumentException for an unknown name
      */
     public static ScalingMethod parse(String name) {
-        ScalingMethod found = EnumNames.find(values(), name);
-        if (found != null) {
-            return found;
-        }
-        throw new IllegalArgumentException("method '" + name + "': expected standard, minmax, maxabs, robust or "
+        return EnumNames.parse(values(), name, () ->
+                "method '" + name + "': expected standard, minmax, maxabs, robust or "
                 + "normalize");
     }
 }

@@ -102,11 +102,8 @@ public enum ZeroVariancePolicy {
      * @throws IllegalArgumentException for an unknown name
      */
     public static ZeroVariancePolicy parse(String name) {
-        ZeroVariancePolicy found = EnumNames.find(values(), name);
-        if (found != null) {
-            return found;
-        }
-        throw new IllegalArgumentException("zero_variance_policy = " + (name == null ? "null" : "\"" + name + "\"")
+        return EnumNames.parse(values(), name, () ->
+                "zero_variance_policy = " + (name == null ? "null" : "\"" + name + "\"")
                 + ": expected one of \"keras\", \"sklearn\", \"spark\"");
     }
 }

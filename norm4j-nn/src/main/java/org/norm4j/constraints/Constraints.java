@@ -1,6 +1,8 @@
 package org.norm4j.constraints;
 
-import org.norm4j.io.KerasObjects;
+import static org.norm4j.keras.KerasObjects.number;
+
+import org.norm4j.keras.KerasObjects;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,25 +61,8 @@ public final class Constraints {
      * {@code keras.constraints.deserialize(config)}: from {@code {"class_name": ..., "config": {...}}} or a name;
      * null gives null.
      */
-    @SuppressWarnings("unchecked")
     public static Constraint deserialize(Object serialized) {
-        if (serialized == null) {
-            return null;
-        }
-        if (serialized instanceof String) {
-            return get((String) serialized);
-        }
-        if (!(serialized instanceof Map) || !(((Map<String, Object>) serialized).get("class_name") instanceof String)) {
-            throw new IllegalArgumentException("serialized constraint " + serialized
-                    + ": expected null, a name, or {\"class_name\": ..., \"config\": {...}}");
-        }
-        Map<String, Object> m = (Map<String, Object>) serialized;
-        Object config = m.get("config");
-        if (config != null && !(config instanceof Map)) {
-            throw new IllegalArgumentException("'config' of serialized constraint " + m.get("class_name") + " is "
-                    + config + ": expected a map");
-        }
-        return fromConfig((String) m.get("class_name"), (Map<String, Object>) config);
+        return KerasObjects.deserializeOrName("constraint", serialized, Constraints::get, Constraints::fromConfig);
     }
 
     /**
@@ -93,10 +78,6 @@ public final class Constraints {
 
     private static void checkKeys(String cls, Map<String, Object> c, String... allowed) {
         KerasObjects.checkKeys("constraint", cls, c, java.util.List.of(allowed));
-    }
-
-    private static double number(Map<String, Object> c, String key, double dflt) {
-        return KerasObjects.number(c, key, dflt);
     }
 
     private static int[] axis(Map<String, Object> c) {

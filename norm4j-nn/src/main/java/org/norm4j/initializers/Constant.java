@@ -1,11 +1,7 @@
 package org.norm4j.initializers;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
-import org.norm4j.DType;
-import org.norm4j.Shape;
-import org.norm4j.Tensor;
+import org.norm4j.keras.KerasObjects;
 
 /**
  * {@code keras.initializers.Constant(value=0.0)} ({@code "constant"}): every value equal to {@code value}.
@@ -15,8 +11,7 @@ import org.norm4j.Tensor;
  * Tensor t = new Constant(0.1).apply(Shape.of(3), DType.FLOAT32); // [0.1 0.1 0.1]
  * }</pre>
  */
-public final class Constant implements Initializer {
-    private final double value;
+public final class Constant extends FilledInitializer {
 
     /** {@code Constant()}: Keras's default {@code value=0.0}. */
     public Constant() {
@@ -29,7 +24,7 @@ public final class Constant implements Initializer {
      * @param value the fill value (rounded to float for FLOAT32 weights)
      */
     public Constant(double value) {
-        this.value = value;
+        super(value);
     }
 
     /** The fill value. */
@@ -38,16 +33,7 @@ public final class Constant implements Initializer {
     }
 
     @Override
-    public Tensor apply(Shape shape, DType dtype) {
-        Objects.requireNonNull(shape, "shape must not be null");
-        Objects.requireNonNull(dtype, "dtype must not be null");
-        return Tensor.full(dtype, value, shape.dims());
-    }
-
-    @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("value", value);
-        return c;
+        return KerasObjects.put(super.getConfig(), "value", value);
     }
 }

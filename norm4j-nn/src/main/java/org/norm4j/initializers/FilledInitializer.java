@@ -9,7 +9,7 @@ import org.norm4j.Tensor;
 
 /** What {@link Zeros} and {@link Ones} share: every value the same, no arguments, an empty config. */
 abstract class FilledInitializer implements Initializer {
-    private final double value;
+    final double value;
 
     FilledInitializer(double value) {
         this.value = value;

@@ -1,7 +1,5 @@
 package org.norm4j.initializers;
 
-import java.util.Map;
-
 /**
  * {@code keras.initializers.GlorotNormal(seed=None)} ({@code "glorot_normal"}): the Glorot (Xavier) normal
  * initializer, a truncated normal whose standard deviation after truncation is {@code sqrt(2 / (fan_in +
@@ -13,7 +11,7 @@ import java.util.Map;
  * Tensor kernel = new GlorotNormal(42L).apply(Shape.of(784, 128), DType.FLOAT32);
  * }</pre>
  */
-public final class GlorotNormal extends VarianceScaling {
+public final class GlorotNormal extends VarianceScalingPreset {
 
     /** {@code GlorotNormal()}: no seed; each call draws one from {@link Seeds}. */
     public GlorotNormal() {
@@ -27,10 +25,5 @@ public final class GlorotNormal extends VarianceScaling {
      */
     public GlorotNormal(Long seed) {
         super(1.0, "fan_avg", "truncated_normal", seed);
-    }
-
-    @Override
-    public Map<String, Object> getConfig() {
-        return configWithSeed();
     }
 }

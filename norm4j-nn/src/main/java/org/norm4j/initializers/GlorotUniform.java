@@ -1,7 +1,5 @@
 package org.norm4j.initializers;
 
-import java.util.Map;
-
 /**
  * {@code keras.initializers.GlorotUniform(seed=None)} ({@code "glorot_uniform"}): the Glorot (Xavier) uniform
  * initializer, uniform on {@code [-limit, limit)} with {@code limit = sqrt(6 / (fan_in + fan_out))}; Keras's
@@ -12,7 +10,7 @@ import java.util.Map;
  * Tensor kernel = new GlorotUniform(42L).apply(Shape.of(784, 128), DType.FLOAT32);
  * }</pre>
  */
-public final class GlorotUniform extends VarianceScaling {
+public final class GlorotUniform extends VarianceScalingPreset {
 
     /** {@code GlorotUniform()}: no seed; each call draws one from {@link Seeds}. */
     public GlorotUniform() {
@@ -26,10 +24,5 @@ public final class GlorotUniform extends VarianceScaling {
      */
     public GlorotUniform(Long seed) {
         super(1.0, "fan_avg", "uniform", seed);
-    }
-
-    @Override
-    public Map<String, Object> getConfig() {
-        return configWithSeed();
     }
 }

@@ -1,7 +1,5 @@
 package org.norm4j.initializers;
 
-import java.util.Map;
-
 /**
  * {@code keras.initializers.HeNormal(seed=None)} ({@code "he_normal"}): the He normal initializer, a truncated
  * normal whose standard deviation after truncation is {@code sqrt(2 / fan_in)}. It is {@link VarianceScaling} with
@@ -12,7 +10,7 @@ import java.util.Map;
  * Tensor kernel = new HeNormal(42L).apply(Shape.of(784, 128), DType.FLOAT32);
  * }</pre>
  */
-public final class HeNormal extends VarianceScaling {
+public final class HeNormal extends VarianceScalingPreset {
 
     /** {@code HeNormal()}: no seed; each call draws one from {@link Seeds}. */
     public HeNormal() {
@@ -26,10 +24,5 @@ public final class HeNormal extends VarianceScaling {
      */
     public HeNormal(Long seed) {
         super(2.0, "fan_in", "truncated_normal", seed);
-    }
-
-    @Override
-    public Map<String, Object> getConfig() {
-        return configWithSeed();
     }
 }

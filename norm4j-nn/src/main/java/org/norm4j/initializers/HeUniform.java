@@ -1,7 +1,5 @@
 package org.norm4j.initializers;
 
-import java.util.Map;
-
 /**
  * {@code keras.initializers.HeUniform(seed=None)} ({@code "he_uniform"}): the He uniform initializer, uniform on
  * {@code [-limit, limit)} with {@code limit = sqrt(6 / fan_in)}. It is {@link VarianceScaling} with {@code
@@ -12,7 +10,7 @@ import java.util.Map;
  * Tensor kernel = new HeUniform(42L).apply(Shape.of(784, 128), DType.FLOAT32);
  * }</pre>
  */
-public final class HeUniform extends VarianceScaling {
+public final class HeUniform extends VarianceScalingPreset {
 
     /** {@code HeUniform()}: no seed; each call draws one from {@link Seeds}. */
     public HeUniform() {
@@ -26,10 +24,5 @@ public final class HeUniform extends VarianceScaling {
      */
     public HeUniform(Long seed) {
         super(2.0, "fan_in", "uniform", seed);
-    }
-
-    @Override
-    public Map<String, Object> getConfig() {
-        return configWithSeed();
     }
 }

@@ -1,6 +1,9 @@
 package org.norm4j.initializers;
 
-import org.norm4j.io.KerasObjects;
+import static org.norm4j.keras.KerasObjects.number;
+import static org.norm4j.keras.KerasObjects.string;
+
+import org.norm4j.keras.KerasObjects;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -117,20 +120,8 @@ public final class Initializers {
      *
      * @throws IllegalArgumentException if {@code class_name} is missing or unknown, or the config is invalid
      */
-    @SuppressWarnings("unchecked")
     public static Initializer fromConfig(Map<String, Object> serialized) {
-        Objects.requireNonNull(serialized, "serialized initializer must not be null");
-        Object cls = serialized.get("class_name");
-        if (!(cls instanceof String)) {
-            throw new IllegalArgumentException("serialized initializer " + serialized
-                    + " has no string 'class_name': expected {\"class_name\": ..., \"config\": {...}}");
-        }
-        Object config = serialized.get("config");
-        if (config != null && !(config instanceof Map)) {
-            throw new IllegalArgumentException("'config' of serialized initializer " + cls + " is " + config
-                    + ": expected a map");
-        }
-        return fromConfig((String) cls, (Map<String, Object>) config);
+        return KerasObjects.deserialize("initializer", serialized, Initializers::fromConfig);
     }
 
     /**
@@ -169,21 +160,6 @@ public final class Initializers {
 
     private static void checkKeys(String cls, Map<String, Object> c, String... allowed) {
         KerasObjects.checkKeys("initializer", cls, c, java.util.List.of(allowed));
-    }
-
-    private static double number(Map<String, Object> c, String key, double dflt) {
-        return KerasObjects.number(c, key, dflt);
-    }
-
-    private static String string(Map<String, Object> c, String key, String dflt) {
-        Object v = c.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (!(v instanceof String)) {
-            throw new IllegalArgumentException("config '" + key + "' = " + v + ": expected a string");
-        }
-        return (String) v;
     }
 
     private static Long seed(Map<String, Object> c) {

@@ -1,7 +1,5 @@
 package org.norm4j.initializers;
 
-import java.util.Map;
-
 /**
  * {@code keras.initializers.LecunNormal(seed=None)} ({@code "lecun_normal"}): the LeCun normal initializer, a
  * truncated normal whose standard deviation after truncation is {@code sqrt(1 / fan_in)}. It is {@link
@@ -12,7 +10,7 @@ import java.util.Map;
  * Tensor kernel = new LecunNormal(42L).apply(Shape.of(784, 128), DType.FLOAT32);
  * }</pre>
  */
-public final class LecunNormal extends VarianceScaling {
+public final class LecunNormal extends VarianceScalingPreset {
 
     /** {@code LecunNormal()}: no seed; each call draws one from {@link Seeds}. */
     public LecunNormal() {
@@ -26,10 +24,5 @@ public final class LecunNormal extends VarianceScaling {
      */
     public LecunNormal(Long seed) {
         super(1.0, "fan_in", "truncated_normal", seed);
-    }
-
-    @Override
-    public Map<String, Object> getConfig() {
-        return configWithSeed();
     }
 }

@@ -1,7 +1,5 @@
 package org.norm4j.initializers;
 
-import java.util.Map;
-
 /**
  * {@code keras.initializers.LecunUniform(seed=None)} ({@code "lecun_uniform"}): the LeCun uniform initializer,
  * uniform on {@code [-limit, limit)} with {@code limit = sqrt(3 / fan_in)}. It is {@link VarianceScaling} with
@@ -12,7 +10,7 @@ import java.util.Map;
  * Tensor kernel = new LecunUniform(42L).apply(Shape.of(784, 128), DType.FLOAT32);
  * }</pre>
  */
-public final class LecunUniform extends VarianceScaling {
+public final class LecunUniform extends VarianceScalingPreset {
 
     /** {@code LecunUniform()}: no seed; each call draws one from {@link Seeds}. */
     public LecunUniform() {
@@ -26,10 +24,5 @@ public final class LecunUniform extends VarianceScaling {
      */
     public LecunUniform(Long seed) {
         super(1.0, "fan_in", "uniform", seed);
-    }
-
-    @Override
-    public Map<String, Object> getConfig() {
-        return configWithSeed();
     }
 }

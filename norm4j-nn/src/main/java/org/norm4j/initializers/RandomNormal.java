@@ -1,6 +1,5 @@
 package org.norm4j.initializers;
 
-import java.util.Objects;
 import org.norm4j.DType;
 import org.norm4j.Shape;
 import org.norm4j.Tensor;
@@ -33,9 +32,7 @@ public final class RandomNormal extends NormalInitializer {
     }
 
     @Override
-    public Tensor apply(Shape shape, DType dtype) {
-        Objects.requireNonNull(shape, "shape must not be null");
-        Objects.requireNonNull(dtype, "dtype must not be null");
-        return Tensor.randomNormal(dtype, mean, stddev, drawSeed(), shape.dims());
+    Tensor draw(Shape shape, DType dtype, long seed) {
+        return Tensor.randomNormal(dtype, mean, stddev, seed, shape.dims());
     }
 }

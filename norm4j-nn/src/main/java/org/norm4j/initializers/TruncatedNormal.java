@@ -1,6 +1,5 @@
 package org.norm4j.initializers;
 
-import java.util.Objects;
 import org.norm4j.DType;
 import org.norm4j.Shape;
 import org.norm4j.Tensor;
@@ -34,9 +33,7 @@ public final class TruncatedNormal extends NormalInitializer {
     }
 
     @Override
-    public Tensor apply(Shape shape, DType dtype) {
-        Objects.requireNonNull(shape, "shape must not be null");
-        Objects.requireNonNull(dtype, "dtype must not be null");
-        return truncatedNormal(shape, dtype, mean, stddev, drawSeed());
+    Tensor draw(Shape shape, DType dtype, long seed) {
+        return truncatedNormal(shape, dtype, mean, stddev, seed);
     }
 }

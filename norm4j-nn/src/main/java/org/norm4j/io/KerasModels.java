@@ -1,5 +1,6 @@
 package org.norm4j.io;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.norm4j.layers;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.norm4j.Tensor;
@@ -32,8 +33,6 @@ public class Activation extends Layer {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("activation", activationName);
-        return c;
+        return KerasObjects.put(super.getConfig(), "activation", activationName);
     }
 }

@@ -68,8 +68,6 @@ public class BatchNormalization extends Layer {
     private final Initializer movingVarianceInitializer;
     private final Convention convention;
     private int[] kept;
-    private Variable gamma;
-    private Variable beta;
     private Variable movingMean;
     private Variable movingVariance;
     private Variable numBatchesTracked;
@@ -117,12 +115,7 @@ public class BatchNormalization extends Layer {
             paramShape[norm.length == 1 ? 0 : a] = inputShape[a];
         }
         this.kept = norm;
-        if (args.scale) {
-            gamma = args.gamma(this, paramShape);
-        }
-        if (args.center) {
-            beta = args.beta(this, paramShape);
-        }
+        args.addGammaBeta(this, paramShape, args.scale, args.center);
         movingMean = addWeight("moving_mean", paramShape, movingMeanInitializer, false);
         movingVariance = addWeight("moving_variance", paramShape, movingVarianceInitializer, false);
         if (convention == Convention.PYTORCH) {
@@ -156,8 +149,8 @@ public class BatchNormalization extends Layer {
 
     @Override
     protected Tensor call(Tensor inputs, boolean training) {
-        Tensor g = args.scale ? read(gamma, inputs) : null;
-        Tensor b = args.center ? read(beta, inputs) : null;
+        Tensor g = args.scale ? read(args.gamma, inputs) : null;
+        Tensor b = args.center ? read(args.beta, inputs) : null;
         if (training && trainable()) {
             BatchNorms.Training t = BatchNorms.training(inputs, kept, g, b, args.epsilon);
             updateMovingStatistics(t, inputs.dtype());
@@ -215,12 +208,12 @@ public class BatchNormalization extends Layer {
 
     /** The {@code gamma} weight (after build), or null with {@code scale = false}. */
     public Variable gamma() {
-        return gamma;
+        return args.gamma;
     }
 
     /** The {@code beta} weight (after build), or null with {@code center = false}. */
     public Variable beta() {
-        return beta;
+        return args.beta;
     }
 
     /** The {@code moving_mean} weight (after build). */

@@ -1,5 +1,6 @@
 package org.norm4j.layers;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -100,13 +101,9 @@ public class Dense extends Layer {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("units", units);
-        c.put("activation", activationName);
-        c.put("use_bias", useBias);
-        c.put("kernel_initializer", Initializers.serialize(kernelInitializer));
-        c.put("bias_initializer", Initializers.serialize(biasInitializer));
-        return c;
+        return KerasObjects.put(super.getConfig(), "units", units, "activation", activationName, "use_bias", useBias,
+                "kernel_initializer", Initializers.serialize(kernelInitializer),
+                "bias_initializer", Initializers.serialize(biasInitializer));
     }
 
     /** The kernel weight (after build). */

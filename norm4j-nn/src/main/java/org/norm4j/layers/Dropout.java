@@ -1,5 +1,6 @@
 package org.norm4j.layers;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.Map;
 import org.norm4j.DType;
 import org.norm4j.Tensor;
@@ -64,9 +65,6 @@ public class Dropout extends Layer {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("rate", rate);
-        c.put("seed", seed);
-        return c;
+        return KerasObjects.put(super.getConfig(), "rate", rate, "seed", seed);
     }
 }

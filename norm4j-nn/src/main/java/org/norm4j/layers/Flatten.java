@@ -1,5 +1,6 @@
 package org.norm4j.layers;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.Map;
 import org.norm4j.Tensor;
 
@@ -34,8 +35,6 @@ public class Flatten extends Layer {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("data_format", "channels_last");
-        return c;
+        return KerasObjects.put(super.getConfig(), "data_format", "channels_last");
     }
 }

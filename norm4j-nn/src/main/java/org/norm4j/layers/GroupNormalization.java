@@ -33,8 +33,6 @@ public class GroupNormalization extends Layer {
     private final int groups;
     private final int axis;
     private final NormalizationArgs args;
-    private Variable gamma;
-    private Variable beta;
 
     /** {@code GroupNormalization()}: 32 groups over the last axis, Keras defaults. */
     public GroupNormalization() {
@@ -96,18 +94,13 @@ public class GroupNormalization extends Layer {
             throw new IllegalArgumentException("Layer '" + name() + "': the number of channels (" + c + ") must be "
                     + "a multiple of the number of groups (" + g + ")");
         }
-        if (args.scale) {
-            gamma = args.gamma(this, new int[] {c});
-        }
-        if (args.center) {
-            beta = args.beta(this, new int[] {c});
-        }
+        args.addGammaBeta(this, new int[] {c}, args.scale, args.center);
     }
 
     @Override
     protected Tensor call(Tensor inputs, boolean training) {
-        Tensor g = gamma == null ? null : gamma.value().asType(inputs.dtype());
-        Tensor b = beta == null ? null : beta.value().asType(inputs.dtype());
+        Tensor g = NormalizationArgs.valueAs(args.gamma, inputs.dtype());
+        Tensor b = NormalizationArgs.valueAs(args.beta, inputs.dtype());
         return LayerNorms.groupNormalization(inputs, groups, axis, g, b, args.epsilon);
     }
 
@@ -122,12 +115,12 @@ public class GroupNormalization extends Layer {
 
     /** The {@code gamma} weight (after build), or null. */
     public Variable gamma() {
-        return gamma;
+        return args.gamma;
     }
 
     /** The {@code beta} weight (after build), or null. */
     public Variable beta() {
-        return beta;
+        return args.beta;
     }
 
     /**

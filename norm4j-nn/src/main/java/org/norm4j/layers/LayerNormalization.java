@@ -44,8 +44,6 @@ public class LayerNormalization extends Layer {
     private final boolean rmsScaling;
     private final NormalizationArgs args;
     private int[] axes;
-    private Variable gamma;
-    private Variable beta;
 
     /** {@code LayerNormalization()}: the last axis, Keras defaults. */
     public LayerNormalization() {
@@ -83,18 +81,13 @@ public class LayerNormalization extends Layer {
     protected void build(int[] inputShape) {
         axes = NormalizationArgs.normalizeAxes(axis, inputShape, name(), true);
         int[] shape = NormalizationArgs.dimsAt(inputShape, axes);
-        if (args.scale || rmsScaling) {
-            gamma = args.gamma(this, shape);
-        }
-        if (args.center && !rmsScaling) {
-            beta = args.beta(this, shape);
-        }
+        args.addGammaBeta(this, shape, args.scale || rmsScaling, args.center && !rmsScaling);
     }
 
     @Override
     protected Tensor call(Tensor inputs, boolean training) {
-        Tensor g = gamma == null ? null : gamma.value().asType(inputs.dtype());
-        Tensor b = beta == null ? null : beta.value().asType(inputs.dtype());
+        Tensor g = NormalizationArgs.valueAs(args.gamma, inputs.dtype());
+        Tensor b = NormalizationArgs.valueAs(args.beta, inputs.dtype());
         return LayerNorms.layerNormalization(inputs, axes, g, b, args.epsilon, rmsScaling);
     }
 
@@ -109,12 +102,12 @@ public class LayerNormalization extends Layer {
 
     /** The {@code gamma} weight (after build), or null. */
     public Variable gamma() {
-        return gamma;
+        return args.gamma;
     }
 
     /** The {@code beta} weight (after build), or null. */
     public Variable beta() {
-        return beta;
+        return args.beta;
     }
 
     /**

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.norm4j.DType;
+import org.norm4j.Tensor;
 import org.norm4j.Variable;
 import org.norm4j.constraints.Constraint;
 import org.norm4j.constraints.Constraints;
@@ -22,6 +24,10 @@ import org.norm4j.regularizers.Regularizers;
  * the axis and config helpers of the per-sample normalization layers. Immutable.
  */
 final class NormalizationArgs {
+    /** The layer's {@code gamma} and {@code beta} weights after {@link #addGammaBeta}; null when not created. */
+    Variable gamma;
+    Variable beta;
+
     final double epsilon;
     final boolean center;
     final boolean scale;
@@ -49,14 +55,22 @@ final class NormalizationArgs {
         this.gammaConstraint = b.gammaConstraint;
     }
 
-    /** Creates the {@code gamma} weight of {@code layer}. */
-    Variable gamma(Layer layer, int[] shape) {
-        return layer.addWeight("gamma", shape, gammaInitializer, true, gammaRegularizer, gammaConstraint);
+    /**
+     * Creates the {@code gamma} weight of {@code layer} (when {@code withGamma}), then its {@code beta} (when
+     * {@code withBeta}), Keras's order; they are {@link #gamma} and {@link #beta} from then on.
+     */
+    void addGammaBeta(Layer layer, int[] shape, boolean withGamma, boolean withBeta) {
+        if (withGamma) {
+            gamma = layer.addWeight("gamma", shape, gammaInitializer, true, gammaRegularizer, gammaConstraint);
+        }
+        if (withBeta) {
+            beta = layer.addWeight("beta", shape, betaInitializer, true, betaRegularizer, betaConstraint);
+        }
     }
 
-    /** Creates the {@code beta} weight of {@code layer}. */
-    Variable beta(Layer layer, int[] shape) {
-        return layer.addWeight("beta", shape, betaInitializer, true, betaRegularizer, betaConstraint);
+    /** The value of {@code v} as {@code dtype}, or null for a null {@code v} (a weight not created). */
+    static Tensor valueAs(Variable v, DType dtype) {
+        return v == null ? null : v.value().asType(dtype);
     }
 
     /** Adds the Keras keys, in Keras's order after the layer's own leading keys. */

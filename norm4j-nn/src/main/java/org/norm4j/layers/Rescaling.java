@@ -1,5 +1,6 @@
 package org.norm4j.layers;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.Map;
 import org.norm4j.Tensor;
 
@@ -51,9 +52,6 @@ public class Rescaling extends Layer {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("scale", scale);
-        c.put("offset", offset);
-        return c;
+        return KerasObjects.put(super.getConfig(), "scale", scale, "offset", offset);
     }
 }

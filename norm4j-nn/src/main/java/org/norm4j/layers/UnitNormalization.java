@@ -1,5 +1,6 @@
 package org.norm4j.layers;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.List;
 import java.util.Map;
 import org.norm4j.Tensor;
@@ -64,8 +65,6 @@ public class UnitNormalization extends Layer {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("axis", NormalizationArgs.axisConfig(axis, axisIsList));
-        return c;
+        return KerasObjects.put(super.getConfig(), "axis", NormalizationArgs.axisConfig(axis, axisIsList));
     }
 }

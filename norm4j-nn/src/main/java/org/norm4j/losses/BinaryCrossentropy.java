@@ -1,6 +1,5 @@
 package org.norm4j.losses;
 
-import java.util.Map;
 import org.norm4j.Tensor;
 import org.norm4j.ops.Elementwise;
 import org.norm4j.ops.Nn;
@@ -27,10 +26,7 @@ import org.norm4j.ops.Nn;
  *         Tensor.of(new float[][] {{0.6f, 0.4f}, {0.4f, 0.6f}})); // 0.815
  * }</pre>
  */
-public final class BinaryCrossentropy extends Loss {
-    private final boolean fromLogits;
-    private final double labelSmoothing;
-    private final int axis;
+public final class BinaryCrossentropy extends Crossentropy {
 
     /** {@code BinaryCrossentropy()}: probabilities, no label smoothing. */
     public BinaryCrossentropy() {
@@ -43,30 +39,12 @@ public final class BinaryCrossentropy extends Loss {
     }
 
     private BinaryCrossentropy(Builder b) {
-        super(b.name);
-        this.fromLogits = b.fromLogits;
-        this.labelSmoothing = checkLabelSmoothing(b.labelSmoothing);
-        this.axis = b.axis;
+        super(b);
     }
 
     /** A builder with Keras's defaults. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** {@code from_logits} (default false). */
-    public boolean fromLogits() {
-        return fromLogits;
-    }
-
-    /** {@code label_smoothing} (default 0.0). */
-    public double labelSmoothing() {
-        return labelSmoothing;
-    }
-
-    /** {@code axis}, averaged over per sample (default -1). */
-    public int axis() {
-        return axis;
     }
 
     @Override
@@ -75,13 +53,10 @@ public final class BinaryCrossentropy extends Loss {
         Tensor t = tp[0];
         Tensor x = tp[1];
         requireSameShape(t, x, yTrue, yPred);
-        if (labelSmoothing > 0) {
-            t = Elementwise.add(Elementwise.mul(t, Tensor.scalar(1 - labelSmoothing, t.dtype())),
-                    Tensor.scalar(0.5 * labelSmoothing, t.dtype()));
-        }
+        t = smooth(t, 0.5 * labelSmoothing());
         Tensor one = Tensor.scalar(1.0, x.dtype());
         Tensor elementwise;
-        if (fromLogits) {
+        if (fromLogits()) {
             // TF: where(x >= 0, x, 0) - x * t + log1p(exp(where(x >= 0, -x, x))), with the masks as constants
             double[] xs = x.toDoubleArray();
             double[] pos = new double[xs.length];
@@ -100,50 +75,13 @@ public final class BinaryCrossentropy extends Loss {
                     Elementwise.mul(Elementwise.sub(one, t), Elementwise.log(Elementwise.sub(one, p))));
             elementwise = Elementwise.neg(bce);
         }
-        return meanOverAxis(elementwise, axis);
+        return meanOverAxis(elementwise, axis());
     }
 
-    @Override
-    public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("from_logits", fromLogits);
-        c.put("label_smoothing", labelSmoothing);
-        c.put("axis", axis);
-        return c;
-    }
-
-    /** Builder for {@link BinaryCrossentropy}, with Keras's defaults. */
-    public static final class Builder {
-        private boolean fromLogits = false;
-        private double labelSmoothing = 0.0;
-        private int axis = -1;
-        private String name = "binary_crossentropy";
-
+    /** Builder for {@link BinaryCrossentropy}, with Keras's defaults (name {@code "binary_crossentropy"}). */
+    public static final class Builder extends Crossentropy.Builder<Builder> {
         private Builder() {
-        }
-
-        /** {@code from_logits}: whether {@code y_pred} holds logits (default false: probabilities). */
-        public Builder fromLogits(boolean fromLogits) {
-            this.fromLogits = fromLogits;
-            return this;
-        }
-
-        /** {@code label_smoothing}, in {@code [0, 1]}; labels move towards 0.5 (default 0.0). */
-        public Builder labelSmoothing(double labelSmoothing) {
-            this.labelSmoothing = labelSmoothing;
-            return this;
-        }
-
-        /** {@code axis}: averaged over for each sample (default -1). */
-        public Builder axis(int axis) {
-            this.axis = axis;
-            return this;
-        }
-
-        /** {@code name} (default {@code "binary_crossentropy"}). */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
+            super("binary_crossentropy");
         }
 
         /** Builds the loss. */

@@ -1,6 +1,5 @@
 package org.norm4j.losses;
 
-import java.util.Map;
 import org.norm4j.Tensor;
 import org.norm4j.ops.Activations;
 import org.norm4j.ops.Elementwise;
@@ -32,10 +31,7 @@ import org.norm4j.ops.Reductions;
  *         Tensor.of(new float[][] {{0.05f, 0.95f, 0}, {0.1f, 0.8f, 0.1f}})); // 1.177
  * }</pre>
  */
-public final class CategoricalCrossentropy extends Loss {
-    private final boolean fromLogits;
-    private final double labelSmoothing;
-    private final int axis;
+public final class CategoricalCrossentropy extends Crossentropy {
 
     /** {@code CategoricalCrossentropy()}: probabilities, no label smoothing. */
     public CategoricalCrossentropy() {
@@ -53,30 +49,12 @@ public final class CategoricalCrossentropy extends Loss {
     }
 
     private CategoricalCrossentropy(Builder b) {
-        super(b.name);
-        this.fromLogits = b.fromLogits;
-        this.labelSmoothing = checkLabelSmoothing(b.labelSmoothing);
-        this.axis = b.axis;
+        super(b);
     }
 
     /** A builder with Keras's defaults. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** {@code from_logits} (default false). */
-    public boolean fromLogits() {
-        return fromLogits;
-    }
-
-    /** {@code label_smoothing} (default 0.0). */
-    public double labelSmoothing() {
-        return labelSmoothing;
-    }
-
-    /** {@code axis}, the class axis (default -1). */
-    public int axis() {
-        return axis;
     }
 
     @Override
@@ -87,17 +65,13 @@ public final class CategoricalCrossentropy extends Loss {
         requireSameShape(t, p, yTrue, yPred);
         if (p.rank() == 0) {
             throw new IllegalArgumentException(className() + ": y_pred has shape " + yPred.shape()
-                    + ": expected rank >= 1 with the classes along axis " + axis);
+                    + ": expected rank >= 1 with the classes along axis " + axis());
         }
-        int[] ax = {p.shape().normalizeAxis(axis, "axis")};
-        if (labelSmoothing > 0) {
-            double classes = p.shape().dim(ax[0]);
-            t = Elementwise.add(Elementwise.mul(t, Tensor.scalar(1 - labelSmoothing, t.dtype())),
-                    Tensor.scalar(labelSmoothing / classes, t.dtype()));
-        }
+        int[] ax = {p.shape().normalizeAxis(axis(), "axis")};
+        t = smooth(t, labelSmoothing() / p.shape().dim(ax[0]));
         Tensor logP;
-        Activations.Logits cached = fromLogits ? null : Activations.logitsOf(p);
-        if (fromLogits) {
+        Activations.Logits cached = fromLogits() ? null : Activations.logitsOf(p);
+        if (fromLogits()) {
             logP = Activations.logSoftmax(p, ax[0]);
         } else if (cached != null && cached.axis() == ax[0]) {
             // Keras 3: a softmax output that carries its logits is scored from the logits (stable, no clipping)
@@ -109,47 +83,10 @@ public final class CategoricalCrossentropy extends Loss {
         return Elementwise.neg(Reductions.sum(Elementwise.mul(t, logP), ax, false));
     }
 
-    @Override
-    public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("from_logits", fromLogits);
-        c.put("label_smoothing", labelSmoothing);
-        c.put("axis", axis);
-        return c;
-    }
-
-    /** Builder for {@link CategoricalCrossentropy}, with Keras's defaults. */
-    public static final class Builder {
-        private boolean fromLogits = false;
-        private double labelSmoothing = 0.0;
-        private int axis = -1;
-        private String name = "categorical_crossentropy";
-
+    /** Builder for {@link CategoricalCrossentropy}, with Keras's defaults (name {@code "categorical_crossentropy"}). */
+    public static final class Builder extends Crossentropy.Builder<Builder> {
         private Builder() {
-        }
-
-        /** {@code from_logits}: whether {@code y_pred} holds logits (default false: probabilities). */
-        public Builder fromLogits(boolean fromLogits) {
-            this.fromLogits = fromLogits;
-            return this;
-        }
-
-        /** {@code label_smoothing}, in {@code [0, 1]} (default 0.0). */
-        public Builder labelSmoothing(double labelSmoothing) {
-            this.labelSmoothing = labelSmoothing;
-            return this;
-        }
-
-        /** {@code axis}: the class axis (default -1). */
-        public Builder axis(int axis) {
-            this.axis = axis;
-            return this;
-        }
-
-        /** {@code name} (default {@code "categorical_crossentropy"}). */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
+            super("categorical_crossentropy");
         }
 
         /** Builds the loss. */

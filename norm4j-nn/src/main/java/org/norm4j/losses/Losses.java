@@ -1,6 +1,10 @@
 package org.norm4j.losses;
 
-import org.norm4j.io.KerasObjects;
+import static org.norm4j.keras.KerasObjects.bool;
+import static org.norm4j.keras.KerasObjects.number;
+import static org.norm4j.keras.KerasObjects.string;
+
+import org.norm4j.keras.KerasObjects;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +72,7 @@ public final class Losses {
             case "CategoricalCrossentropy":
                 checkKeys(cls, c, "from_logits", "label_smoothing", "axis");
                 return CategoricalCrossentropy.builder().name(string(c, "name", "categorical_crossentropy"))
-                        .fromLogits(bool(c, "from_logits")).labelSmoothing(number(c, "label_smoothing"))
+                        .fromLogits(bool(c, "from_logits", false)).labelSmoothing(number(c, "label_smoothing", 0.0))
                         .axis((int) number(c, "axis", -1)).build();
             case "SparseCategoricalCrossentropy":
                 checkKeys(cls, c, "from_logits", "ignore_class");
@@ -76,12 +80,12 @@ public final class Losses {
                     throw new IllegalArgumentException("ignore_class = " + c.get("ignore_class")
                             + " is not supported: expected null");
                 }
-                return new SparseCategoricalCrossentropy(bool(c, "from_logits"),
+                return new SparseCategoricalCrossentropy(bool(c, "from_logits", false),
                         string(c, "name", "sparse_categorical_crossentropy"));
             case "BinaryCrossentropy":
                 checkKeys(cls, c, "from_logits", "label_smoothing", "axis");
                 return BinaryCrossentropy.builder().name(string(c, "name", "binary_crossentropy"))
-                        .fromLogits(bool(c, "from_logits")).labelSmoothing(number(c, "label_smoothing"))
+                        .fromLogits(bool(c, "from_logits", false)).labelSmoothing(number(c, "label_smoothing", 0.0))
                         .axis((int) number(c, "axis", -1)).build();
             default:
                 checkKeys(cls, c);
@@ -99,16 +103,8 @@ public final class Losses {
     }
 
     /** {@code keras.losses.deserialize(config)}: the inverse of {@link #serialize}. */
-    @SuppressWarnings("unchecked")
     public static Loss fromConfig(Map<String, Object> serialized) {
-        Objects.requireNonNull(serialized, "serialized loss must not be null");
-        Object cls = serialized.get("class_name");
-        Object config = serialized.get("config");
-        if (!(cls instanceof String) || (config != null && !(config instanceof Map))) {
-            throw new IllegalArgumentException("serialized loss " + serialized
-                    + ": expected {\"class_name\": <string>, \"config\": {...}}");
-        }
-        return fromConfig((String) cls, (Map<String, Object>) config);
+        return KerasObjects.deserialize("loss", serialized, Losses::fromConfig);
     }
 
     /** The accepted names: snake_case identifiers, then class names. */
@@ -122,29 +118,5 @@ public final class Losses {
         Set<String> ok = new TreeSet<>(List.of(own));
         ok.addAll(List.of("name", "reduction", "dtype"));
         KerasObjects.checkKeys("loss", cls, c, ok);
-    }
-
-    private static double number(Map<String, Object> c, String key) {
-        return number(c, key, 0.0);
-    }
-
-    private static double number(Map<String, Object> c, String key, double dflt) {
-        return KerasObjects.number(c, key, dflt);
-    }
-
-    private static boolean bool(Map<String, Object> c, String key) {
-        Object v = c.get(key);
-        if (v == null) {
-            return false;
-        }
-        if (!(v instanceof Boolean)) {
-            throw new IllegalArgumentException("config '" + key + "' = " + v + ": expected a boolean");
-        }
-        return (Boolean) v;
-    }
-
-    private static String string(Map<String, Object> c, String key, String dflt) {
-        Object v = c.get(key);
-        return v == null ? dflt : String.valueOf(v);
     }
 }

@@ -1,5 +1,6 @@
 package org.norm4j.losses;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.Arrays;
 import java.util.Map;
 import org.norm4j.Shape;
@@ -113,9 +114,6 @@ public final class SparseCategoricalCrossentropy extends Loss {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("from_logits", fromLogits);
-        c.put("ignore_class", null);
-        return c;
+        return KerasObjects.put(super.getConfig(), "from_logits", fromLogits, "ignore_class", null);
     }
 }

@@ -1,5 +1,6 @@
 package org.norm4j.metrics;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.Map;
 import org.norm4j.Tensor;
 
@@ -76,8 +77,6 @@ public final class BinaryAccuracy extends MeanMetricWrapper {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("threshold", threshold);
-        return c;
+        return KerasObjects.put(super.getConfig(), "threshold", threshold);
     }
 }

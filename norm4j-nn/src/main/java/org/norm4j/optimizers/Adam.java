@@ -1,5 +1,6 @@
 package org.norm4j.optimizers;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.Map;
 
 /**
@@ -138,12 +139,8 @@ public final class Adam extends Optimizer {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("beta_1", beta1);
-        c.put("beta_2", beta2);
-        c.put("epsilon", epsilon);
-        c.put("amsgrad", amsgrad);
-        return c;
+        return KerasObjects.put(super.getConfig(), "beta_1", beta1, "beta_2", beta2, "epsilon", epsilon,
+                "amsgrad", amsgrad);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.norm4j.optimizers;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.Map;
 
 /**
@@ -79,12 +80,8 @@ public final class AdamW extends Optimizer {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("beta_1", adam.beta1());
-        c.put("beta_2", adam.beta2());
-        c.put("epsilon", adam.epsilon());
-        c.put("amsgrad", adam.amsgrad());
-        return c;
+        return KerasObjects.put(super.getConfig(), "beta_1", adam.beta1(), "beta_2", adam.beta2(),
+                "epsilon", adam.epsilon(), "amsgrad", adam.amsgrad());
     }
 
     /** Builder for {@link AdamW}; defaults as Keras: learning rate 0.001, weight decay 0.004, name "adamw". */

@@ -1,6 +1,10 @@
 package org.norm4j.optimizers;
 
-import org.norm4j.io.KerasObjects;
+import static org.norm4j.keras.KerasObjects.bool;
+import static org.norm4j.keras.KerasObjects.nullableNumber;
+import static org.norm4j.keras.KerasObjects.number;
+
+import org.norm4j.keras.KerasObjects;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -88,20 +92,8 @@ public final class Optimizers {
      * {@code keras.optimizers.deserialize(config)}: rebuilds an optimizer from {@code {"class_name": ...,
      * "config": {...}}} as written by {@link #serialize}. The state (slots, iterations) is not restored.
      */
-    @SuppressWarnings("unchecked")
     public static Optimizer fromConfig(Map<String, Object> serialized) {
-        Objects.requireNonNull(serialized, "serialized optimizer must not be null");
-        Object cls = serialized.get("class_name");
-        if (!(cls instanceof String)) {
-            throw new IllegalArgumentException("serialized optimizer " + serialized
-                    + " has no string 'class_name': expected {\"class_name\": ..., \"config\": {...}}");
-        }
-        Object config = serialized.get("config");
-        if (config != null && !(config instanceof Map)) {
-            throw new IllegalArgumentException("'config' of serialized optimizer " + cls + " is " + config
-                    + ": expected a map");
-        }
-        return fromConfig((String) cls, (Map<String, Object>) config);
+        return KerasObjects.deserialize("optimizer", serialized, Optimizers::fromConfig);
     }
 
     /**
@@ -155,32 +147,5 @@ public final class Optimizers {
         Set<String> ok = new TreeSet<>(BASE_KEYS);
         ok.addAll(List.of(own));
         KerasObjects.checkKeys("optimizer", cls, c, ok);
-    }
-
-    private static double number(Map<String, Object> c, String key, double dflt) {
-        Double v = nullableNumber(c, key);
-        return v == null ? dflt : v;
-    }
-
-    private static Double nullableNumber(Map<String, Object> c, String key) {
-        Object v = c.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof Number)) {
-            throw new IllegalArgumentException("config '" + key + "' = " + v + ": expected a number");
-        }
-        return ((Number) v).doubleValue();
-    }
-
-    private static boolean bool(Map<String, Object> c, String key, boolean dflt) {
-        Object v = c.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (!(v instanceof Boolean)) {
-            throw new IllegalArgumentException("config '" + key + "' = " + v + ": expected a boolean");
-        }
-        return (Boolean) v;
     }
 }

@@ -1,5 +1,6 @@
 package org.norm4j.optimizers;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.Map;
 
 /**
@@ -138,12 +139,8 @@ public final class RMSprop extends Optimizer {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("rho", rho);
-        c.put("momentum", momentum);
-        c.put("epsilon", epsilon);
-        c.put("centered", centered);
-        return c;
+        return KerasObjects.put(super.getConfig(), "rho", rho, "momentum", momentum, "epsilon", epsilon,
+                "centered", centered);
     }
 
     /** Builder for {@link RMSprop}; defaults as Keras: learning rate 0.001, name "rmsprop". */

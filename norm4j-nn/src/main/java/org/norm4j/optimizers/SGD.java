@@ -1,5 +1,6 @@
 package org.norm4j.optimizers;
 
+import org.norm4j.keras.KerasObjects;
 import java.util.Map;
 
 /**
@@ -94,10 +95,7 @@ public final class SGD extends Optimizer {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = super.getConfig();
-        c.put("momentum", momentum);
-        c.put("nesterov", nesterov);
-        return c;
+        return KerasObjects.put(super.getConfig(), "momentum", momentum, "nesterov", nesterov);
     }
 
     /** Builder for {@link SGD}; defaults as Keras: learning rate 0.01, momentum 0.0, nesterov false, name "SGD". */

@@ -92,11 +92,7 @@ public final class AtomicOutput implements AutoCloseable {
     /** Deletes the temporary file unless {@link #commit()} ran. */
     @Override
     public void close() {
-        try {
-            file.close();
-        } catch (IOException e) {
-            throw new CliException(target + ": cannot delete the temporary file (" + e.getMessage() + ")", e);
-        }
+        CliException.close(file::close, target + ": cannot delete the temporary file");
     }
 
     /** Writes all of {@code bytes} to {@code target} by the policy. */

@@ -709,10 +709,6 @@ public final class CsvReader implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            in.close();
-        } catch (IOException e) {
-            throw new CliException(fileName + ": cannot close (" + e.getMessage() + ")", e);
-        }
+        CliException.close(in::close, fileName + ": cannot close");
     }
 }

@@ -340,9 +340,7 @@ public final class NpyReader implements AutoCloseable {
     @Override
     public void close() {
         try {
-            channel.close();
-        } catch (IOException e) {
-            throw new CliException(name + ": cannot close (" + e.getMessage() + ")", e);
+            CliException.close(channel::close, name + ": cannot close");
         } finally {
             if (temp != null) {
                 deleteQuietly(temp);

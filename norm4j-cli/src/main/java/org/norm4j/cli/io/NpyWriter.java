@@ -91,10 +91,6 @@ public final class NpyWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            out.close();
-        } catch (IOException e) {
-            throw new CliException(file + ": cannot close (" + e.getMessage() + ")", e);
-        }
+        CliException.close(out::close, file + ": cannot close");
     }
 }
