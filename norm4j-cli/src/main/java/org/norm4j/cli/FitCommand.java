@@ -10,6 +10,7 @@ import org.norm4j.cli.io.BadRowException;
 import org.norm4j.cli.io.CsvBlocks;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
+import org.norm4j.cli.io.ParquetReader;
 import org.norm4j.files.InputFile;
 import org.norm4j.files.Text;
 import org.norm4j.stats.ScalingMethod;
@@ -110,7 +111,8 @@ final class FitCommand implements Callable<Integer> {
         int sketchK = parse(() -> scalerOptions.sketchK(), "--sketch-k");
         Fitting fitting = new Fitting(m, options, ddof, policy, scalerOptions.nanPolicy(), budget, sketchK,
                 input.toString(), spec.commandLine().getErr());
-        StatsFile stats = NpyReader.isNpy(input) ? fitNpy(fitting) : fitCsv(fitting, bad);
+        StatsFile stats = ParquetReader.isParquet(input) ? fitParquet(fitting)
+                : NpyReader.isNpy(input) ? fitNpy(fitting) : fitCsv(fitting, bad);
         if (ddof >= stats.moments().count()) {
             throw new CliException(input + ": " + stats.moments().count() + " row" + (stats.moments().count() == 1
                     ? "" : "s") + " with --ddof " + ddof + ": expected more rows than ddof (the sample variance "
@@ -306,5 +308,48 @@ final class FitCommand implements Callable<Integer> {
             }
         }
         return true;
+    }
+
+    private StatsFile fitParquet(Fitting fit) {
+        try (ParquetReader r = ParquetReader.open(input)) {
+            String[] header = r.names();
+            int[] cols = Columns.resolve(columns, header, r.columns(), input.toString());
+            int f = cols.length;
+            ParquetReader.Kind[] kinds = new ParquetReader.Kind[f];
+            for (int k = 0; k < f; k++) {
+                kinds[k] = r.kind(cols[k]);
+            }
+            if (r.rows() == 0) {
+                throw new CliException(input + ": no data rows");
+            }
+            fit.start(f);
+            int chunk = (int) Math.min(chunk(chunkRows, f), r.rows());
+            double[] buf = new double[chunk * f];
+            org.apache.parquet.column.ColumnReader[] readers = new org.apache.parquet.column.ColumnReader[f];
+            try (Progress p = Progress.start(Progress.wanted(in.progress), "fit", r.rows(), " rows", 1, true)) {
+                long done = 0;
+                while (r.nextGroup()) {
+                    for (int k = 0; k < f; k++) {
+                        readers[k] = r.column(cols[k]);
+                    }
+                    for (long left = r.groupRows(); left > 0; ) {
+                        int n = (int) Math.min(chunk, left);
+                        for (int k = 0; k < f; k++) { // column by column into row-major chunks
+                            r.read(cols[k], readers[k], kinds[k], buf, k, f, n, null);
+                        }
+                        fit.update(buf, n);
+                        left -= n;
+                        done += n;
+                        p.stepTo(done);
+                    }
+                }
+            }
+            String[] names = new String[f];
+            for (int k = 0; k < f; k++) {
+                names[k] = header[cols[k]];
+            }
+            StatsFile.Input layout = new StatsFile.Input("parquet", r.columns(), true, null);
+            return fit.result(layout, cols, names, 0);
+        }
     }
 }

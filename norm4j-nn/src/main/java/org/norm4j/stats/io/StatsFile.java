@@ -46,8 +46,8 @@ public final class StatsFile {
     public static final int VERSION = 2;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    /** The input kinds a stats file may name; the header must be false for the array formats. */
-    static final java.util.Set<String> KINDS = java.util.Set.of("csv", "npy");
+    /** The input kinds a stats file may name; the header is false for npy, true for parquet (named columns). */
+    static final java.util.Set<String> KINDS = java.util.Set.of("csv", "npy", "parquet");
 
     /** Where the statistics came from: the file kind ({@code csv}, {@code npy}, ...) and its column layout. */
     public record Input(String kind, int columns, boolean header, String delimiter) {

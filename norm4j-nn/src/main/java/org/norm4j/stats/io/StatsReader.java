@@ -366,10 +366,12 @@ final class StatsReader {
             }
         } else {
             if (d != null && !d.isNull()) {
-                throw fail("field 'input.delimiter' is " + kind(d) + " for an " + kind + " input: expected none");
+                throw fail("field 'input.delimiter' is " + kind(d) + " for a " + kind + " input: expected none");
             }
-            if (h.asBoolean()) {
-                throw fail("field 'input.header' is true for an " + kind + " input: expected false");
+            boolean named = kind.equals("parquet"); // Parquet columns always have names
+            if (h.asBoolean() != named) {
+                throw fail("field 'input.header' is " + h.asBoolean() + " for a " + kind + " input: expected "
+                        + named);
             }
         }
         return new StatsFile.Input(kind, columns, h.asBoolean(), delimiter);
