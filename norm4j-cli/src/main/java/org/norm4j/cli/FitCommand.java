@@ -315,33 +315,44 @@ final class FitCommand implements Callable<Integer> {
             String[] header = r.names();
             int[] cols = Columns.resolve(columns, header, r.columns(), input.toString());
             int f = cols.length;
-            ParquetReader.Kind[] kinds = new ParquetReader.Kind[f];
             for (int k = 0; k < f; k++) {
-                kinds[k] = r.kind(cols[k]);
+                r.kind(cols[k]); // a non-numeric column is an error before anything is read
             }
             if (r.rows() == 0) {
                 throw new CliException(input + ": no data rows");
             }
             fit.start(f);
-            int chunk = (int) Math.min(chunk(chunkRows, f), r.rows());
-            double[] buf = new double[chunk * f];
-            org.apache.parquet.column.ColumnReader[] readers = new org.apache.parquet.column.ColumnReader[f];
+            // chunks of up to 2^20 values (the file's order; any chunking gives the same exact moments), decoded
+            // on a second thread while this one accumulates the previous chunk (one thread: in turn)
+            int chunk = (int) Math.min(chunk(1 << 16, f), r.rows());
+            double[][] bufs = {new double[chunk * f], new double[chunk * f]};
+            int threads;
+            try {
+                threads = in.threads();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            java.util.concurrent.ExecutorService decoder = threads < 2 ? null
+                    : java.util.concurrent.Executors.newSingleThreadExecutor(t -> {
+                        Thread th = new Thread(t, "norm4j-parquet");
+                        th.setDaemon(true);
+                        return th;
+                    });
             try (Progress p = Progress.start(Progress.wanted(in.progress), "fit", r.rows(), " rows", 1, true)) {
                 long done = 0;
-                while (r.nextGroup()) {
-                    for (int k = 0; k < f; k++) {
-                        readers[k] = r.column(cols[k]);
-                    }
-                    for (long left = r.groupRows(); left > 0; ) {
-                        int n = (int) Math.min(chunk, left);
-                        for (int k = 0; k < f; k++) { // column by column into row-major chunks
-                            r.read(cols[k], readers[k], kinds[k], buf, k, f, n, null);
-                        }
-                        fit.update(buf, n);
-                        left -= n;
-                        done += n;
-                        p.stepTo(done);
-                    }
+                int cur = 0;
+                java.util.concurrent.Future<Integer> next = decode(decoder, r, cols, bufs[0], chunk);
+                for (int n; (n = await(next)) > 0; ) {
+                    double[] ready = bufs[cur];
+                    cur ^= 1;
+                    next = decode(decoder, r, cols, bufs[cur], chunk);
+                    fit.update(ready, n);
+                    done += n;
+                    p.stepTo(done);
+                }
+            } finally {
+                if (decoder != null) {
+                    decoder.shutdownNow();
                 }
             }
             String[] names = new String[f];
@@ -350,6 +361,32 @@ final class FitCommand implements Callable<Integer> {
             }
             StatsFile.Input layout = new StatsFile.Input("parquet", r.columns(), true, null);
             return fit.result(layout, cols, names, 0);
+        }
+    }
+
+    /** Decodes the next rows into {@code buf}: on {@code decoder}, or now when it is null. */
+    private static java.util.concurrent.Future<Integer> decode(java.util.concurrent.ExecutorService decoder,
+            ParquetReader r, int[] cols, double[] buf, int max) {
+        if (decoder == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(r.fill(cols, buf, max));
+        }
+        return decoder.submit(() -> r.fill(cols, buf, max));
+    }
+
+    private static int await(java.util.concurrent.Future<Integer> f) {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            if (e.getCause() instanceof Error) {
+                throw (Error) e.getCause();
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
         }
     }
 }

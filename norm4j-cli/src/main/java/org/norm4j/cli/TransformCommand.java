@@ -405,6 +405,7 @@ final class TransformCommand implements Callable<Integer> {
             int[] identity = new int[f];
             Arrays.setAll(identity, j -> j);
             org.apache.parquet.column.ColumnReader[] readers = new org.apache.parquet.column.ColumnReader[c];
+            org.norm4j.cli.io.ParquetNumbers[] numbers = new org.norm4j.cli.io.ParquetNumbers[f];
             try (AtomicOutput ao = AtomicOutput.create(out)) {
                 try (OutputStream os = new BufferedOutputStream(ao.stream(), 1 << 16);
                         ParquetOutput w = new ParquetOutput(os, schema, codec != null ? codec : r.codec());
@@ -412,13 +413,17 @@ final class TransformCommand implements Callable<Integer> {
                                 r.rows(), " rows", 1, true)) {
                     long done = 0;
                     while (r.nextGroup()) {
-                        for (int k = 0; k < c; k++) {
-                            readers[k] = r.column(k);
+                        for (int k = 0; k < c; k++) { // fitted columns as numbers, the others copied as they are
+                            if (feature[k] < 0) {
+                                readers[k] = r.column(k);
+                            } else {
+                                numbers[feature[k]] = r.numbers(k);
+                            }
                         }
                         for (long left = r.groupRows(); left > 0; ) {
                             int n = (int) Math.min(chunk, left);
                             for (int j = 0; j < f; j++) {
-                                r.read(cols[j], readers[cols[j]], kinds[j], buf, j, f, n, nulls);
+                                r.read(cols[j], numbers[j], buf, j, f, n, nulls);
                             }
                             scaler.apply(buf, n, f, identity);
                             for (int i = 0; i < n; i++) {

@@ -92,10 +92,9 @@ class ParquetTest {
             int at = 0;
             while (r.nextGroup()) {
                 int n = (int) r.groupRows();
-                ColumnReader cr = r.column(c);
                 double[] part = new double[n];
                 boolean[] pn = new boolean[n];
-                r.read(c, cr, r.kind(c), part, 0, 1, n, pn);
+                r.read(c, r.numbers(c), part, 0, 1, n, pn);
                 System.arraycopy(part, 0, v, at, n);
                 System.arraycopy(pn, 0, nulls, at, n);
                 at += n;

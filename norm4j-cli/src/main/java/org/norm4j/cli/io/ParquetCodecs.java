@@ -50,37 +50,54 @@ public final class ParquetCodecs implements CompressionCodecFactory {
      * @throws IOException if the bytes are not valid for the codec or do not decompress to {@code size} bytes
      */
     public static byte[] decompress(CompressionCodecName codec, byte[] in, int size) throws IOException {
+        if (codec == CompressionCodecName.UNCOMPRESSED) {
+            decompress(codec, in, 0, in.length, in, size); // checks the size
+            return in;
+        }
+        byte[] out = new byte[size];
+        decompress(codec, in, 0, in.length, out, size);
+        return out;
+    }
+
+    /**
+     * Decompresses {@code in[off, off + len)} into {@code out[0, size)} (uncompressed: only checks that
+     * {@code len == size}; the bytes stay in {@code in}).
+     *
+     * @throws IOException if the bytes are not valid for the codec or do not decompress to {@code size} bytes
+     */
+    public static void decompress(CompressionCodecName codec, byte[] in, int off, int len, byte[] out, int size)
+            throws IOException {
         switch (codec) {
             case UNCOMPRESSED:
-                if (in.length != size) {
-                    throw new IOException("an uncompressed page of " + in.length + " bytes declares " + size
-                            + " bytes");
+                if (len != size) {
+                    throw new IOException("an uncompressed page of " + len + " bytes declares " + size + " bytes");
                 }
-                return in;
+                return;
             case SNAPPY:
-                return block(new SnappyDecompressor(), codec, in, size);
+                block(new SnappyDecompressor(), codec, in, off, len, out, size);
+                return;
             case ZSTD:
-                return block(new ZstdDecompressor(), codec, in, size);
+                block(new ZstdDecompressor(), codec, in, off, len, out, size);
+                return;
             case GZIP:
-                try (InputStream z = new GZIPInputStream(new ByteArrayInputStream(in))) {
-                    byte[] out = z.readNBytes(size);
-                    if (out.length != size || z.read() >= 0) {
+                try (InputStream z = new GZIPInputStream(new ByteArrayInputStream(in, off, len))) {
+                    if (z.readNBytes(out, 0, size) != size || z.read() >= 0) {
                         throw new IOException("a gzip page does not inflate to its declared " + size + " bytes");
                     }
-                    return out;
-                } catch (java.util.zip.ZipException e) {
+                } catch (java.util.zip.ZipException | java.io.EOFException e) {
                     throw new IOException("a gzip page is not valid (" + e.getMessage() + ")", e);
                 }
+                return;
             default:
                 throw new IOException("compression codec " + codec + ": expected one of " + names());
         }
     }
 
-    private static byte[] block(Decompressor d, CompressionCodecName codec, byte[] in, int size) throws IOException {
-        byte[] out = new byte[size];
+    private static void block(Decompressor d, CompressionCodecName codec, byte[] in, int off, int len, byte[] out,
+            int size) throws IOException {
         int n;
         try {
-            n = d.decompress(in, 0, in.length, out, 0, size);
+            n = d.decompress(in, off, len, out, 0, size);
         } catch (MalformedInputException | IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new IOException("a " + codec.name().toLowerCase(Locale.ROOT) + " page is not valid ("
                     + e.getMessage() + ")", e);
@@ -89,7 +106,6 @@ public final class ParquetCodecs implements CompressionCodecFactory {
             throw new IOException("a " + codec.name().toLowerCase(Locale.ROOT) + " page decompresses to " + n
                     + " bytes: expected its declared " + size);
         }
-        return out;
     }
 
     /** Compresses {@code in} with {@code codec}. */

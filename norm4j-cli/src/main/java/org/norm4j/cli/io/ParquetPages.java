@@ -41,12 +41,17 @@ final class ParquetPages implements PageReader {
     private final long totalValues;
     private final long end;
     private final Statistics<?> noStats;
+    /** Whether page buffers are reused: only when each page is decoded before the next is read. */
+    private final boolean reuse;
+    private byte[] raw = new byte[0];
+    private byte[] plain = new byte[0];
     private long pos;
     private long values;
     private DictionaryPage dictionary;
 
     ParquetPages(FileChannel ch, ColumnDescriptor column, CompressionCodecName codec, long start, long size,
-            long totalValues) throws IOException {
+            long totalValues, boolean reuse) throws IOException {
+        this.reuse = reuse;
         this.ch = ch;
         this.column = column;
         this.codec = codec;
@@ -65,8 +70,8 @@ final class ParquetPages implements PageReader {
                 if (n < 0) {
                     throw new IOException("a dictionary page of " + n + " values");
                 }
-                byte[] data = inflate(p.bytes, 0, p.bytes.length, p.header.getUncompressed_page_size());
-                dictionary = new DictionaryPage(BytesInput.from(data), n,
+                int us = p.header.getUncompressed_page_size();
+                dictionary = new DictionaryPage(BytesInput.from(inflate(p.bytes, 0, p.length, us), 0, us), n,
                         encoding(p.header.getDictionary_page_header().getEncoding()));
             } else {
                 pos = at; // a data page: read again by readPage
@@ -74,7 +79,8 @@ final class ParquetPages implements PageReader {
         }
     }
 
-    private record Page(PageHeader header, byte[] bytes) {
+    /** A page: its header and its {@code length} stored bytes (in {@code bytes}, which may be longer). */
+    private record Page(PageHeader header, byte[] bytes, int length) {
     }
 
     /** Reads the page at {@code pos} (header and its compressed bytes, checksum verified) and moves past it. */
@@ -106,10 +112,19 @@ final class ParquetPages implements PageReader {
                     + cs + " compressed and " + us + " uncompressed bytes: expected a known type and at most the "
                     + (left - headerBytes) + " bytes left in the column chunk");
         }
-        byte[] bytes = read(pos + headerBytes, cs);
+        byte[] bytes;
+        if (reuse) {
+            if (raw.length < cs) {
+                raw = new byte[cs];
+            }
+            bytes = raw;
+            readInto(pos + headerBytes, bytes, cs);
+        } else {
+            bytes = read(pos + headerBytes, cs);
+        }
         if (h.isSetCrc()) {
             CRC32 crc = new CRC32();
-            crc.update(bytes);
+            crc.update(bytes, 0, cs);
             if ((int) crc.getValue() != h.getCrc()) {
                 throw new IOException("the page at byte " + pos + " fails its checksum (CRC-32 "
                         + Integer.toHexString((int) crc.getValue()) + ", stored " + Integer.toHexString(h.getCrc())
@@ -117,18 +132,22 @@ final class ParquetPages implements PageReader {
             }
         }
         pos += headerBytes + (long) cs;
-        return new Page(h, bytes);
+        return new Page(h, bytes, cs);
     }
 
     private byte[] read(long at, int n) throws IOException {
         byte[] b = new byte[n];
-        ByteBuffer buf = ByteBuffer.wrap(b);
+        readInto(at, b, n);
+        return b;
+    }
+
+    private void readInto(long at, byte[] b, int n) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b, 0, n);
         while (buf.hasRemaining()) {
             if (ch.read(buf, at + buf.position()) < 0) {
                 throw new IOException("unexpected end of file at byte " + (at + buf.position()));
             }
         }
-        return b;
     }
 
     private static Encoding encoding(org.apache.parquet.format.Encoding e) throws IOException {
@@ -138,13 +157,16 @@ final class ParquetPages implements PageReader {
         return Encoding.valueOf(e.name());
     }
 
-    /** Decompresses a page's data, after checking the declared size against what the codec can produce. */
+    /**
+     * Decompresses {@code in[off, off + len)} to {@code size} bytes, after checking the declared size against the
+     * length the snappy or zstd data states; returns the array that holds them from index 0 ({@code in} itself
+     * when uncompressed and {@code off == 0}).
+     */
     private byte[] inflate(byte[] in, int off, int len, int size) throws IOException {
-        byte[] part = off == 0 && len == in.length ? in : java.util.Arrays.copyOfRange(in, off, off + len);
         if (codec == CompressionCodecName.SNAPPY) {
             int declared;
             try {
-                declared = io.airlift.compress.snappy.SnappyDecompressor.getUncompressedLength(part, 0);
+                declared = io.airlift.compress.snappy.SnappyDecompressor.getUncompressedLength(in, off);
             } catch (RuntimeException e) {
                 throw new IOException("a snappy page is not valid (" + e.getMessage() + ")", e);
             }
@@ -154,19 +176,33 @@ final class ParquetPages implements PageReader {
         } else if (codec == CompressionCodecName.ZSTD) {
             long declared;
             try {
-                declared = io.airlift.compress.zstd.ZstdDecompressor.getDecompressedSize(part, 0, part.length);
+                declared = io.airlift.compress.zstd.ZstdDecompressor.getDecompressedSize(in, off, len);
             } catch (RuntimeException e) {
                 throw new IOException("a zstd page is not valid (" + e.getMessage() + ")", e);
             }
             if (declared >= 0 && declared != size) {
                 throw new IOException("a zstd page holds " + declared + " bytes: expected its declared " + size);
             }
-            if (declared < 0 && size > 64L * part.length + 1024) {
-                throw new IOException("a zstd page of " + part.length + " bytes without its content size declares "
+            if (declared < 0 && size > 64L * len + 1024) {
+                throw new IOException("a zstd page of " + len + " bytes without its content size declares "
                         + size + " bytes");
             }
         }
-        return ParquetCodecs.decompress(codec, part, size);
+        if (codec == CompressionCodecName.UNCOMPRESSED) {
+            ParquetCodecs.decompress(codec, in, off, len, in, size); // checks len == size
+            return off == 0 ? in : java.util.Arrays.copyOfRange(in, off, off + len);
+        }
+        byte[] out;
+        if (reuse) {
+            if (plain.length < size) {
+                plain = new byte[size];
+            }
+            out = plain;
+        } else {
+            out = new byte[size];
+        }
+        ParquetCodecs.decompress(codec, in, off, len, out, size);
+        return out;
     }
 
     @Override
@@ -192,8 +228,9 @@ final class ParquetPages implements PageReader {
                             throw new IOException("a data page without its header");
                         }
                         count(d.getNum_values());
-                        byte[] data = inflate(p.bytes, 0, p.bytes.length, h.getUncompressed_page_size());
-                        return new DataPageV1(BytesInput.from(data), d.getNum_values(), data.length, noStats,
+                        int us = h.getUncompressed_page_size();
+                        byte[] data = inflate(p.bytes, 0, p.length, us);
+                        return new DataPageV1(BytesInput.from(data, 0, us), d.getNum_values(), us, noStats,
                                 encoding(d.getRepetition_level_encoding()), encoding(d.getDefinition_level_encoding()),
                                 encoding(d.getEncoding()));
                     }
@@ -205,7 +242,7 @@ final class ParquetPages implements PageReader {
                         count(d.getNum_values());
                         int rl = d.getRepetition_levels_byte_length();
                         int dl = d.getDefinition_levels_byte_length();
-                        int cs = p.bytes.length;
+                        int cs = p.length;
                         int us = h.getUncompressed_page_size();
                         if (rl < 0 || dl < 0 || (long) rl + dl > Math.min(cs, us) || d.getNum_nulls() < 0
                                 || d.getNum_rows() < 0 || d.getNum_nulls() > d.getNum_values()) {
@@ -214,14 +251,15 @@ final class ParquetPages implements PageReader {
                                     + cs + " bytes");
                         }
                         int lv = rl + dl;
-                        byte[] data = d.isIs_compressed() ? inflate(p.bytes, lv, cs - lv, us - lv)
-                                : java.util.Arrays.copyOfRange(p.bytes, lv, cs);
                         if (!d.isIs_compressed() && cs != us) {
                             throw new IOException("an uncompressed data page (v2) of " + cs + " bytes declares " + us);
                         }
+                        BytesInput data = d.isIs_compressed()
+                                ? BytesInput.from(inflate(p.bytes, lv, cs - lv, us - lv), 0, us - lv)
+                                : BytesInput.from(p.bytes, lv, cs - lv);
                         return new DataPageV2(d.getNum_rows(), d.getNum_nulls(), d.getNum_values(),
                                 BytesInput.from(p.bytes, 0, rl), BytesInput.from(p.bytes, rl, dl),
-                                encoding(d.getEncoding()), BytesInput.from(data), us, noStats, false);
+                                encoding(d.getEncoding()), data, us, noStats, false);
                     }
                     case DICTIONARY_PAGE:
                         throw new IOException("a second dictionary page");

@@ -510,7 +510,7 @@ class MutatedFilesTest {
                     throw new AssertionError("more rows than the footer declares");
                 }
                 for (int c = 0; c < cols; c++) {
-                    r.read(c, r.column(c), kinds[c], v[c], (int) at, 1, n, null);
+                    r.read(c, r.numbers(c), v[c], (int) at, 1, n, null);
                 }
                 at += n;
             }
