@@ -173,7 +173,7 @@ final class FitCommand implements Callable<Integer> {
         }
         try (CsvReader r = CsvReader.open(input, format)) {
             try {
-                StatsFile s = fitCsv(r, fit, bad, delim);
+                StatsFile s = fitCsv(r, fit, bad, delim, format);
                 guess = r.guess();
                 return s;
             } catch (CliException e) {
@@ -185,7 +185,8 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
-    private StatsFile fitCsv(CsvReader r, Fitting fit, BadRows bad, char delim) {
+    private StatsFile fitCsv(CsvReader r, Fitting fit, BadRows bad, char delim,
+            org.norm4j.cli.io.CsvFormat format) {
         int[] cols = Columns.resolve(columns, r.header(), r.columns(), input.toString());
         int f = cols.length;
         int threads;
@@ -233,7 +234,7 @@ final class FitCommand implements Callable<Integer> {
             names[k] = header == null ? null : header[cols[k]];
         }
         StatsFile.Input layout = new StatsFile.Input("csv", r.columns(), header != null,
-                InputOptions.delimiterName(delim));
+                InputOptions.delimiterName(delim), InputOptions.recorded(format, r.guess() != null));
         return fit.result(layout, cols, names, bad.count());
     }
 

@@ -157,7 +157,8 @@ final class TransformCommand implements Callable<Integer> {
         CsvFormat format;
         try {
             delim = in.delimiter(input, stats.input().delimiter());
-            format = in.format(delim, in.header != null ? in.header : Boolean.valueOf(stats.input().header()));
+            format = in.format(delim, in.header != null ? in.header : Boolean.valueOf(stats.input().header()),
+                    stats.input().csv(), spec.commandLine().getErr());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
