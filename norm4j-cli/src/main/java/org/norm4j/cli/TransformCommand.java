@@ -409,7 +409,8 @@ final class TransformCommand implements Callable<Integer> {
             org.norm4j.cli.io.ParquetNumbers[] numbers = new org.norm4j.cli.io.ParquetNumbers[f];
             try (AtomicOutput ao = AtomicOutput.create(out)) {
                 try (OutputStream os = new BufferedOutputStream(ao.stream(), 1 << 16);
-                        ParquetOutput w = new ParquetOutput(os, schema, codec != null ? codec : r.codec());
+                        ParquetOutput w = new ParquetOutput(os, schema, codec != null ? codec : r.codec(),
+                                fittedNames(r.names(), cols));
                         Progress p = Progress.start(Progress.wanted(in.progress), invert ? "invert" : "transform",
                                 r.rows(), " rows", 1, true)) {
                     long done = 0;
@@ -457,5 +458,13 @@ final class TransformCommand implements Callable<Integer> {
             }
             return r.rows();
         }
+    }
+
+    private static java.util.Set<String> fittedNames(String[] names, int[] cols) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (int c : cols) {
+            out.add(names[c]);
+        }
+        return out;
     }
 }

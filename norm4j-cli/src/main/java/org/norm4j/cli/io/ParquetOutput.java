@@ -33,9 +33,23 @@ public final class ParquetOutput implements AutoCloseable {
 
     /** Starts a file of {@code schema} on {@code out}, pages compressed with {@code codec}. */
     public ParquetOutput(OutputStream out, MessageType schema, CompressionCodecName codec) throws IOException {
+        this(out, schema, codec, java.util.Set.of());
+    }
+
+    /**
+     * Starts a file of {@code schema} on {@code out}, pages compressed with {@code codec}, the columns named in
+     * {@code plain} without dictionary encoding (scaled values are nearly all distinct: a dictionary would be
+     * built and dropped in every row group).
+     */
+    public ParquetOutput(OutputStream out, MessageType schema, CompressionCodecName codec,
+            java.util.Set<String> plain) throws IOException {
         this.schema = schema;
         this.codec = codec;
-        this.props = ParquetProperties.builder().withPageWriteChecksumEnabled(true).build();
+        ParquetProperties.Builder b = ParquetProperties.builder().withPageWriteChecksumEnabled(true);
+        for (String c : plain) {
+            b.withDictionaryEncoding(c, false);
+        }
+        this.props = b.build();
         this.file = new ParquetFileWriter(new Target(out), schema, ParquetFileWriter.Mode.OVERWRITE, GROUP_BYTES, 0,
                 ParquetProperties.DEFAULT_COLUMN_INDEX_TRUNCATE_LENGTH,
                 ParquetProperties.DEFAULT_STATISTICS_TRUNCATE_LENGTH, true);

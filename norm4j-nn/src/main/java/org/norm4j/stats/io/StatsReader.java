@@ -354,7 +354,8 @@ final class StatsReader {
         keys(in, version >= 3 ? INPUT_KEYS : INPUT_KEYS_V2, "input.");
         String kind = text(in, "kind", "input.kind");
         if (!KINDS.contains(kind) || version < 3 && kind.equals("parquet")) {
-            throw fail("field 'input.kind' is '" + Text.printable(kind) + "': expected one of " + sorted(KINDS));
+            throw fail("field 'input.kind' is '" + Text.printable(kind) + "': expected one of " + sorted(KINDS)
+                    + (version < 3 ? " (parquet from version 3 on)" : ""));
         }
         int columns = (int) integer(in, "columns", "input.columns", 1, Integer.MAX_VALUE);
         JsonNode h = in.get("header");
