@@ -20,7 +20,8 @@ import org.apache.parquet.io.ParquetDecodingException;
 /**
  * One numeric column of one row group, decoded a page at a time into doubles (null: NaN): the fast path of
  * {@code fit} and of {@code transform}'s fitted columns. Definition levels and non-plain encodings are decoded
- * with parquet-column's readers; a dictionary is decoded once into doubles; plain pages of double, float, int32
+ * with parquet-column's readers, in windows of at most 2^16 values (memory never follows a declared count); a
+ * dictionary is decoded once into doubles; plain pages of double, float, int32
  * and int64 are converted in bulk from the page's bytes, without a call per value.
  */
 public final class ParquetNumbers {
@@ -76,7 +77,7 @@ public final class ParquetNumbers {
         int k = off;
         while (n > 0) {
             if (pos == count) {
-                nextPage();
+                refill();
             }
             int m = Math.min(n, count - pos);
             for (int i = 0; i < m; i++, k += stride) {
@@ -90,20 +91,55 @@ public final class ParquetNumbers {
         }
     }
 
-    private void nextPage() throws IOException {
+    /** Values decoded at a time: a page declaring more is decoded in windows, so memory does not follow it. */
+    private static final int WINDOW = 1 << 16;
+
+    /** Decodes the next {@code n} non-null values of the current page. */
+    private interface Decoder {
+        void next(double[] out, int n) throws IOException;
+    }
+
+    private int pageLeft;
+    private java.util.function.IntSupplier levels;
+    private Decoder decoder;
+    private double[] dense = new double[0];
+
+    /** Decodes the next window of values (and nulls) of the current page, starting pages as needed. */
+    private void refill() throws IOException {
+        while (pageLeft == 0) {
+            startPage();
+        }
+        int w = Math.min(pageLeft, WINDOW);
+        if (values.length < w) {
+            values = new double[w];
+            nulls = new boolean[w];
+            dense = new double[w];
+        }
+        int present = levels == null ? w : levels(w, levels);
+        anyNull = present < w;
+        decoder.next(anyNull ? dense : values, present);
+        if (anyNull) {
+            for (int i = 0, j = 0; i < w; i++) {
+                values[i] = nulls[i] ? Double.NaN : dense[j++];
+            }
+        }
+        pageLeft -= w;
+        pos = 0;
+        count = w;
+    }
+
+    private void startPage() throws IOException {
         DataPage page = pages.readPage();
         if (page == null) {
             throw new IOException("fewer values than the column chunk declares");
         }
         int n = page.getValueCount();
-        if (values.length < n) {
-            values = new double[n];
-            nulls = new boolean[n];
+        if (n < 0) {
+            throw new IOException("a data page of " + n + " values");
         }
         ByteBufferInputStream data;
         Encoding encoding;
-        int present = n;
-        anyNull = false;
+        levels = null;
         if (page instanceof DataPageV1) {
             DataPageV1 p = (DataPageV1) page;
             data = p.getBytes().toInputStream();
@@ -111,33 +147,26 @@ public final class ParquetNumbers {
             if (maxDef > 0) {
                 ValuesReader dl = p.getDlEncoding().getValuesReader(column, ValuesType.DEFINITION_LEVEL);
                 dl.initFromPage(n, data);
-                present = levels(n, dl::readInteger);
+                levels = dl::readInteger;
             }
         } else {
             DataPageV2 p = (DataPageV2) page;
             data = p.getData().toInputStream();
             encoding = p.getDataEncoding();
-            if (maxDef > 0 && p.getNullCount() > 0) {
+            if (maxDef > 0) {
                 RunLengthBitPackingHybridDecoder dl = new RunLengthBitPackingHybridDecoder(
                         BytesUtils.getWidthFromMaxInt(maxDef), p.getDefinitionLevels().toInputStream());
-                present = levels(n, () -> {
+                levels = () -> {
                     try {
                         return dl.readInt();
                     } catch (IOException e) {
                         throw new ParquetDecodingException(e);
                     }
-                });
+                };
             }
         }
-        double[] dense = anyNull ? new double[present] : values;
-        decodeValues(encoding, data, dense, present);
-        if (anyNull) {
-            for (int i = 0, j = 0; i < n; i++) {
-                values[i] = nulls[i] ? Double.NaN : dense[j++];
-            }
-        }
-        pos = 0;
-        count = n;
+        decoder = decoder(encoding, data, n);
+        pageLeft = n;
     }
 
     /** Reads {@code n} definition levels into {@link #nulls}; returns the number of non-null values. */
@@ -151,72 +180,73 @@ public final class ParquetNumbers {
             nulls[i] = d != maxDef;
             present += nulls[i] ? 0 : 1;
         }
-        anyNull = present < n;
         return present;
     }
 
-    private void decodeValues(Encoding encoding, ByteBufferInputStream data, double[] out, int n) throws IOException {
+    private Decoder decoder(Encoding encoding, ByteBufferInputStream data, int n) throws IOException {
         if (encoding.usesDictionary()) {
             if (dictionary == null) {
                 throw new IOException("a dictionary-encoded page without a dictionary");
             }
             ValuesReader ids = encoding.getDictionaryBasedValuesReader(column, ValuesType.VALUES, null);
             ids.initFromPage(n, data);
-            for (int i = 0; i < n; i++) {
-                int id = ids.readValueDictionaryId();
-                if (id < 0 || id >= dictionary.length) {
-                    throw new IOException("dictionary id " + id + ": expected 0 to " + (dictionary.length - 1));
+            return (out, k) -> {
+                for (int i = 0; i < k; i++) {
+                    int id = ids.readValueDictionaryId();
+                    if (id < 0 || id >= dictionary.length) {
+                        throw new IOException("dictionary id " + id + ": expected 0 to " + (dictionary.length - 1));
+                    }
+                    out[i] = dictionary[id];
                 }
-                out[i] = dictionary[id];
-            }
-            return;
+            };
         }
         if (encoding == Encoding.PLAIN && kind != ParquetReader.Kind.BOOLEAN) {
-            plain(data, out, n);
-            return;
+            ByteBuffer b = data.slice(data.available()).order(ByteOrder.LITTLE_ENDIAN);
+            return (out, k) -> plain(b, out, k);
         }
         ValuesReader r = encoding.getValuesReader(column, ValuesType.VALUES);
         r.initFromPage(n, data);
-        for (int i = 0; i < n; i++) {
-            switch (kind) {
-                case DOUBLE:
-                    out[i] = r.readDouble();
-                    break;
-                case FLOAT:
-                    out[i] = r.readFloat();
-                    break;
-                case INT32:
-                    out[i] = r.readInteger();
-                    break;
-                case UINT32:
-                    out[i] = Integer.toUnsignedLong(r.readInteger());
-                    break;
-                case INT64:
-                    out[i] = r.readLong();
-                    break;
-                case UINT64:
-                    out[i] = ParquetReader.unsigned(r.readLong());
-                    break;
-                default:
-                    out[i] = r.readBoolean() ? 1 : 0;
-                    break;
+        return (out, k) -> {
+            for (int i = 0; i < k; i++) {
+                switch (kind) {
+                    case DOUBLE:
+                        out[i] = r.readDouble();
+                        break;
+                    case FLOAT:
+                        out[i] = r.readFloat();
+                        break;
+                    case INT32:
+                        out[i] = r.readInteger();
+                        break;
+                    case UINT32:
+                        out[i] = Integer.toUnsignedLong(r.readInteger());
+                        break;
+                    case INT64:
+                        out[i] = r.readLong();
+                        break;
+                    case UINT64:
+                        out[i] = ParquetReader.unsigned(r.readLong());
+                        break;
+                    default:
+                        out[i] = r.readBoolean() ? 1 : 0;
+                        break;
+                }
             }
-        }
+        };
     }
 
-    /** Plain little-endian values, converted in bulk (the page holds at least {@code n} of them). */
-    private void plain(ByteBufferInputStream data, double[] out, int n) throws IOException {
+    /** The next {@code n} plain little-endian values of {@code b}, converted in bulk. */
+    private void plain(ByteBuffer b, double[] out, int n) throws IOException {
         int width = kind == ParquetReader.Kind.DOUBLE || kind == ParquetReader.Kind.INT64
                 || kind == ParquetReader.Kind.UINT64 ? 8 : 4;
-        if ((long) n * width > data.available()) {
-            throw new IOException("a plain page of " + data.available() + " bytes for " + n + " values of "
+        if ((long) n * width > b.remaining()) {
+            throw new IOException("a plain page with " + b.remaining() + " bytes left for " + n + " values of "
                     + width + " bytes");
         }
-        ByteBuffer b = data.slice(n * width).order(ByteOrder.LITTLE_ENDIAN);
         int at = b.position(); // absolute indices from here
         switch (kind) {
             case DOUBLE:
-                b.asDoubleBuffer().get(out, 0, n);
+                b.slice().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, 0, n);
                 break;
             case FLOAT:
                 for (int i = 0; i < n; i++) {
@@ -244,5 +274,6 @@ public final class ParquetNumbers {
                 }
                 break;
         }
+        b.position(at + n * width);
     }
 }

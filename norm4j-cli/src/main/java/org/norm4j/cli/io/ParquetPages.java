@@ -71,6 +71,11 @@ final class ParquetPages implements PageReader {
                     throw new IOException("a dictionary page of " + n + " values");
                 }
                 int us = p.header.getUncompressed_page_size();
+                long least = (long) n * minBytes(column);
+                if (least > us) { // a dictionary is allocated for its declared size when decoded
+                    throw new IOException("a dictionary page of " + us + " bytes declares " + n + " values of at "
+                            + "least " + minBytes(column) + " bytes");
+                }
                 dictionary = new DictionaryPage(BytesInput.from(inflate(p.bytes, 0, p.length, us), 0, us), n,
                         encoding(p.header.getDictionary_page_header().getEncoding()));
             } else {
@@ -80,6 +85,24 @@ final class ParquetPages implements PageReader {
     }
 
     /** A page: its header and its {@code length} stored bytes (in {@code bytes}, which may be longer). */
+    /** The fewest bytes a plain-encoded value of the column takes (binary: its 4-byte length). */
+    private static int minBytes(ColumnDescriptor c) {
+        switch (c.getPrimitiveType().getPrimitiveTypeName()) {
+            case BOOLEAN:
+                return 0; // bit-packed; a boolean column has no dictionary
+            case INT32:
+            case FLOAT:
+            case BINARY:
+                return 4;
+            case INT96:
+                return 12;
+            case FIXED_LEN_BYTE_ARRAY:
+                return Math.max(1, c.getPrimitiveType().getTypeLength());
+            default:
+                return 8;
+        }
+    }
+
     private record Page(PageHeader header, byte[] bytes, int length) {
     }
 
