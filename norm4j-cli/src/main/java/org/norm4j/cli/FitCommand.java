@@ -24,14 +24,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code norm4j fit}: per-feature statistics of a CSV or .npy file, streamed, saved as a versioned JSON file. */
+/** {@code norm4j fit}: per-feature statistics of a CSV, .npy or Parquet file, streamed, saved as a JSON file. */
 @Command(name = "fit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Fit per-feature statistics of a CSV or .npy file into a JSON stats file.", "",
+        description = {"Fit per-feature statistics of a CSV, .npy or Parquet file into a JSON stats file.", "",
             "Fit per-feature statistics (count, mean, variance, min, max; median and quantiles for robust) of a "
-                + "CSV or .npy file, streaming it in bounded memory, and save them as a versioned JSON stats file for "
-                + "'norm4j transform' and 'norm4j merge'. Everything is computed in float64. Missing values (NaN) "
-                + "are ignored, as in scikit-learn (--nan-policy)."},
+                + "CSV, .npy or Parquet file, streaming it in bounded memory, and save them as a versioned JSON stats "
+                + "file for 'norm4j transform' and 'norm4j merge'. Everything is computed in float64. Missing "
+                + "values (NaN) are ignored, as in scikit-learn (--nan-policy)."},
         footerHeading = "%nExamples:%n",
         footer = {"  norm4j fit data.csv --out stats.json",
             "  norm4j fit data.csv --columns price,weight --method minmax --out stats.json",
@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             "  norm4j fit iris.csv --skip-rows 1 --no-header -c 1-4 --out stats.json",
             "  norm4j fit export.csv.gz --comment '#' --na-values 'NA,-999' --encoding ISO-8859-1 --out stats.json",
             "  norm4j fit data.npz --array features --out stats.json",
+            "  norm4j fit data.parquet --columns price,weight --out stats.json",
             "  norm4j fit data.csv --method robust --quantile-range 10,90 --out stats.json",
             "  norm4j fit data.csv --method minmax --feature-range -1,1 --clip --out stats.json",
             "", "Exit codes: 0 success, 1 failure (bad input, missing file), 2 usage error."})
@@ -48,8 +49,8 @@ final class FitCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "A CSV/TSV file (gzip-compressed or not), a .npy "
-            + "file (1-D or 2-D, float, int or bool, C or Fortran order) or a .npz archive, recognized by name or "
-            + "content; '-' is standard input (CSV).")
+            + "file (1-D or 2-D, float, int or bool, C or Fortran order), a .npz archive or a Parquet file, "
+            + "recognized by name or content; '-' is standard input (CSV).")
     Path input;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "STATS.json",

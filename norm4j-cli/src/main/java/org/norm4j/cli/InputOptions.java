@@ -53,8 +53,9 @@ public final class InputOptions {
     String array;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Threads that parse (and, for transform, format) CSV blocks; the results are bit-identical "
-                    + "for every N. Default: the available processors (or -Dnorm4j.threads).")
+            description = "Threads that parse (and, for transform, format) CSV blocks; for a Parquet fit, 2 or more "
+                    + "decode on a second thread. The results are bit-identical for every N. Default: the available "
+                    + "processors (or -Dnorm4j.threads).")
     Integer threads;
 
     @Option(names = "--progress", negatable = true,

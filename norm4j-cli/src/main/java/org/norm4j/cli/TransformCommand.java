@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
 /** {@code norm4j transform}: applies (or undoes) a stats file to a CSV or .npy file, streaming. */
 @Command(name = "transform", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Normalize (or --invert) a CSV or .npy file with a stats file.", "",
-            "Normalize a CSV or .npy file with a stats file from 'norm4j fit' (or undo it with "
+        description = {"Normalize (or --invert) a CSV, .npy or Parquet file with a stats file.", "",
+            "Normalize a CSV, .npy or Parquet file with a stats file from 'norm4j fit' (or undo it with "
                 + "--invert), streaming, in float64. Fitted columns are replaced by their normalized values, "
                 + "printed so that they parse back to the same double; other columns pass through unchanged. "
                 + "The output is written to a temporary file in the same directory and renamed only on success."},
@@ -44,13 +44,14 @@ import picocli.CommandLine.Spec;
             "  norm4j transform data.norm.csv --stats stats.json --invert --out data.back.csv",
             "  norm4j transform features.npy --stats stats.json --out features.norm.npy --dtype float64",
             "  norm4j transform data.csv.gz --stats stats.json --precision 6 --out data.norm.csv.gz",
+            "  norm4j transform data.parquet --stats stats.json --compression zstd --out data.norm.parquet",
             "", "Exit codes: 0 success, 1 failure (bad input, missing file, stats mismatch), 2 usage error."})
 final class TransformCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "A CSV/TSV file (gzip-compressed or not), a .npy "
-            + "file or a .npz archive; '-' is standard input (CSV).")
+            + "file, a .npz archive or a Parquet file; '-' is standard input (CSV).")
     Path input;
 
     @Option(names = {"-s", "--stats"}, required = true, paramLabel = "STATS.json",
@@ -59,7 +60,7 @@ final class TransformCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTPUT",
             description = "The output file, of the input's kind (CSV, gzip-compressed when the name ends in .gz; "
-                    + ".npy for .npy and .npz input); '-' is standard output.")
+                    + ".npy for .npy and .npz input; .parquet for Parquet); '-' is standard output.")
     Path out;
 
     @Option(names = "--invert", description = "Undo the normalization (x = mean + y * std for standard).")
