@@ -324,9 +324,9 @@ final class FitCommand implements Callable<Integer> {
                 throw new CliException(input + ": no data rows");
             }
             fit.start(f);
-            // chunks of up to 2^20 values (the file's order; any chunking gives the same exact moments), decoded
+            // chunks of up to 2^18 values (the file's order; any chunking gives the same exact moments), decoded
             // on a second thread while this one accumulates the previous chunk (one thread: in turn)
-            int chunk = (int) Math.min(chunk(1 << 16, f), r.rows());
+            int chunk = (int) Math.max(1, Math.min(Math.min(1 << 16, (1 << 18) / f), r.rows()));
             double[][] bufs = {new double[chunk * f], new double[chunk * f]};
             int threads;
             try {

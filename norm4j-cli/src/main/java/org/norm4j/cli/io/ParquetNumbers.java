@@ -20,7 +20,7 @@ import org.apache.parquet.io.ParquetDecodingException;
 /**
  * One numeric column of one row group, decoded a page at a time into doubles (null: NaN): the fast path of
  * {@code fit} and of {@code transform}'s fitted columns. Definition levels and non-plain encodings are decoded
- * with parquet-column's readers, in windows of at most 2^16 values (memory never follows a declared count); a
+ * with parquet-column's readers, in windows of at most 2^13 values (memory never follows a declared count); a
  * dictionary is decoded once into doubles; plain pages of double, float, int32
  * and int64 are converted in bulk from the page's bytes, without a call per value.
  */
@@ -92,7 +92,7 @@ public final class ParquetNumbers {
     }
 
     /** Values decoded at a time: a page declaring more is decoded in windows, so memory does not follow it. */
-    private static final int WINDOW = 1 << 16;
+    private static final int WINDOW = 1 << 13;
 
     /** Decodes the next {@code n} non-null values of the current page. */
     private interface Decoder {

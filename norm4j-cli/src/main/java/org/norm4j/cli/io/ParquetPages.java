@@ -41,7 +41,11 @@ final class ParquetPages implements PageReader {
     private final long totalValues;
     private final long end;
     private final Statistics<?> noStats;
-    /** Whether page buffers are reused: only when each page is decoded before the next is read. */
+    /**
+     * Whether this column's page buffers are reused (the decompressed page, or the stored page when uncompressed):
+     * only when a page is decoded before the next is read. The compressed bytes are a short-lived array, so memory
+     * holds one page per column, not two.
+     */
     private final boolean reuse;
     private byte[] raw = new byte[0];
     private byte[] plain = new byte[0];
@@ -136,7 +140,7 @@ final class ParquetPages implements PageReader {
                     + (left - headerBytes) + " bytes left in the column chunk");
         }
         byte[] bytes;
-        if (reuse) {
+        if (reuse && codec == CompressionCodecName.UNCOMPRESSED) { // the stored bytes are the page: kept per column
             if (raw.length < cs) {
                 raw = new byte[cs];
             }
