@@ -250,6 +250,37 @@ class ParquetTest {
     }
 
     @Test
+    void aCorruptedPageFailsItsChecksumAndStandardOutputWorks() throws IOException {
+        Path in = fixture("pyarrow-none.parquet");
+        Path s = dir.resolve("s.json");
+        assertEquals(0, Cli.run("fit", in, "-c", "a,d", "-o", s).code);
+        Path out = dir.resolve("out.parquet");
+        assertEquals(0, Cli.run("transform", in, "-s", s, "--compression", "uncompressed", "-o", out).code);
+        byte[] bytes = Files.readAllBytes(out);
+        bytes[200] ^= 0x10; // inside the first column chunk's data page (written with a CRC-32)
+        Path bad = Files.write(dir.resolve("bad.parquet"), bytes);
+        Cli fit = Cli.run("fit", bad, "-c", "a", "-o", dir.resolve("b.json"));
+        assertEquals(1, fit.code, fit::toString);
+        assertTrue(fit.err.contains("bad.parquet: row group 1, column 'a'") && fit.err.contains("fails its checksum"),
+                fit.err);
+        assertEquals(1, fit.err.strip().lines().count(), fit.err);
+        // '-' writes the Parquet file to standard output (front to back); the summary goes to stderr
+        java.io.PrintStream oldOut = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        Cli t;
+        try {
+            System.setOut(new java.io.PrintStream(captured, true));
+            t = Cli.run("transform", in, "-s", s, "-o", "-");
+        } finally {
+            System.setOut(oldOut);
+        }
+        assertEquals(0, t.code, t::toString);
+        assertTrue(t.err.contains("transformed standard"), t.err);
+        Path piped = Files.write(dir.resolve("piped.parquet"), captured.toByteArray());
+        assertArrayEquals(read(out, "a").values, read(piped, "a").values); // the same file as written by name
+    }
+
+    @Test
     void writtenFilesReadInPyarrow() throws Exception {
         Path python = Path.of(System.getProperty("norm4j.python", "/work/venv-tab/bin/python"));
         Assumptions.assumeTrue(Files.isExecutable(python), "no Python with pyarrow at " + python
