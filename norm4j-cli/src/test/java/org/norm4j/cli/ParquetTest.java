@@ -77,7 +77,7 @@ class ParquetTest {
             }
             files++;
         }
-        assertEquals(9, files);
+        assertEquals(10, files);
     }
 
     /** Every value of column {@code c} as a double (null: NaN), with whether it was null. */

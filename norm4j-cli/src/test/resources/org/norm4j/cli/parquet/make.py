@@ -46,6 +46,11 @@ for comp in ["uncompressed", "snappy", "gzip", "zstd"]:
 pq.write_table(table, "pyarrow-v2-plain.parquet", compression="snappy", data_page_version="2.0",
                use_dictionary=False, row_group_size=128)
 files["pyarrow-v2-plain.parquet"] = table
+# other encodings: byte-stream-split floats, delta-packed integers (zstd, data pages v2)
+pq.write_table(table, "pyarrow-encodings.parquet", compression="zstd", data_page_version="2.0", use_dictionary=False,
+               column_encoding={"a": "BYTE_STREAM_SPLIT", "b": "BYTE_STREAM_SPLIT", "c": "DELTA_BINARY_PACKED",
+                                "d": "DELTA_BINARY_PACKED"}, row_group_size=256)
+files["pyarrow-encodings.parquet"] = table
 
 expected = {}
 for name, t in files.items():
