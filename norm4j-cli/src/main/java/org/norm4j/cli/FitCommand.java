@@ -10,6 +10,7 @@ import org.norm4j.cli.io.BadRowException;
 import org.norm4j.cli.io.CsvBlocks;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
+import org.norm4j.cli.io.ParquetReader;
 import org.norm4j.files.InputFile;
 import org.norm4j.files.Text;
 import org.norm4j.stats.ScalingMethod;
@@ -23,14 +24,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code norm4j fit}: per-feature statistics of a CSV or .npy file, streamed, saved as a versioned JSON file. */
+/** {@code norm4j fit}: per-feature statistics of a CSV, .npy or Parquet file, streamed, saved as a JSON file. */
 @Command(name = "fit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Fit per-feature statistics of a CSV or .npy file into a JSON stats file.", "",
+        description = {"Fit per-feature statistics of a CSV, .npy or Parquet file into a JSON stats file.", "",
             "Fit per-feature statistics (count, mean, variance, min, max; median and quantiles for robust) of a "
-                + "CSV or .npy file, streaming it in bounded memory, and save them as a versioned JSON stats file for "
-                + "'norm4j transform' and 'norm4j merge'. Everything is computed in float64. Missing values (NaN) "
-                + "are ignored, as in scikit-learn (--nan-policy)."},
+                + "CSV, .npy or Parquet file, streaming it in bounded memory, and save them as a versioned JSON stats "
+                + "file for 'norm4j transform' and 'norm4j merge'. Everything is computed in float64. Missing "
+                + "values (NaN) are ignored, as in scikit-learn (--nan-policy)."},
         footerHeading = "%nExamples:%n",
         footer = {"  norm4j fit data.csv --out stats.json",
             "  norm4j fit data.csv --columns price,weight --method minmax --out stats.json",
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
             "  norm4j fit iris.csv --skip-rows 1 --no-header -c 1-4 --out stats.json",
             "  norm4j fit export.csv.gz --comment '#' --na-values 'NA,-999' --encoding ISO-8859-1 --out stats.json",
             "  norm4j fit data.npz --array features --out stats.json",
+            "  norm4j fit data.parquet --columns price,weight --out stats.json",
             "  norm4j fit data.csv --method robust --quantile-range 10,90 --out stats.json",
             "  norm4j fit data.csv --method minmax --feature-range -1,1 --clip --out stats.json",
             "", "Exit codes: 0 success, 1 failure (bad input, missing file), 2 usage error."})
@@ -47,8 +49,8 @@ final class FitCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "A CSV/TSV file (gzip-compressed or not), a .npy "
-            + "file (1-D or 2-D, float, int or bool, C or Fortran order) or a .npz archive, recognized by name or "
-            + "content; '-' is standard input (CSV).")
+            + "file (1-D or 2-D, float, int or bool, C or Fortran order), a .npz archive or a Parquet file, "
+            + "recognized by name or content; '-' is standard input (CSV).")
     Path input;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "STATS.json",
@@ -110,7 +112,8 @@ final class FitCommand implements Callable<Integer> {
         int sketchK = parse(() -> scalerOptions.sketchK(), "--sketch-k");
         Fitting fitting = new Fitting(m, options, ddof, policy, scalerOptions.nanPolicy(), budget, sketchK,
                 input.toString(), spec.commandLine().getErr());
-        StatsFile stats = NpyReader.isNpy(input) ? fitNpy(fitting) : fitCsv(fitting, bad);
+        StatsFile stats = ParquetReader.isParquet(input) ? fitParquet(fitting)
+                : NpyReader.isNpy(input) ? fitNpy(fitting) : fitCsv(fitting, bad);
         if (ddof >= stats.moments().count()) {
             throw new CliException(input + ": " + stats.moments().count() + " row" + (stats.moments().count() == 1
                     ? "" : "s") + " with --ddof " + ddof + ": expected more rows than ddof (the sample variance "
@@ -171,7 +174,7 @@ final class FitCommand implements Callable<Integer> {
         }
         try (CsvReader r = CsvReader.open(input, format)) {
             try {
-                StatsFile s = fitCsv(r, fit, bad, delim);
+                StatsFile s = fitCsv(r, fit, bad, delim, format);
                 guess = r.guess();
                 return s;
             } catch (CliException e) {
@@ -183,7 +186,8 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
-    private StatsFile fitCsv(CsvReader r, Fitting fit, BadRows bad, char delim) {
+    private StatsFile fitCsv(CsvReader r, Fitting fit, BadRows bad, char delim,
+            org.norm4j.cli.io.CsvFormat format) {
         int[] cols = Columns.resolve(columns, r.header(), r.columns(), input.toString());
         int f = cols.length;
         int threads;
@@ -231,7 +235,7 @@ final class FitCommand implements Callable<Integer> {
             names[k] = header == null ? null : header[cols[k]];
         }
         StatsFile.Input layout = new StatsFile.Input("csv", r.columns(), header != null,
-                InputOptions.delimiterName(delim));
+                InputOptions.delimiterName(delim), InputOptions.recorded(format, r.guess() != null));
         return fit.result(layout, cols, names, bad.count());
     }
 
@@ -306,5 +310,85 @@ final class FitCommand implements Callable<Integer> {
             }
         }
         return true;
+    }
+
+    private StatsFile fitParquet(Fitting fit) {
+        try (ParquetReader r = ParquetReader.open(input)) {
+            String[] header = r.names();
+            int[] cols = Columns.resolve(columns, header, r.columns(), input.toString());
+            int f = cols.length;
+            for (int k = 0; k < f; k++) {
+                r.kind(cols[k]); // a non-numeric column is an error before anything is read
+            }
+            if (r.rows() == 0) {
+                throw new CliException(input + ": no data rows");
+            }
+            fit.start(f);
+            // chunks of up to 2^18 values (the file's order; any chunking gives the same exact moments), decoded
+            // on a second thread while this one accumulates the previous chunk (one thread: in turn)
+            int chunk = (int) Math.max(1, Math.min(Math.min(1 << 16, (1 << 18) / f), r.rows()));
+            double[][] bufs = {new double[chunk * f], new double[chunk * f]};
+            int threads;
+            try {
+                threads = in.threads();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            java.util.concurrent.ExecutorService decoder = threads < 2 ? null
+                    : java.util.concurrent.Executors.newSingleThreadExecutor(t -> {
+                        Thread th = new Thread(t, "norm4j-parquet");
+                        th.setDaemon(true);
+                        return th;
+                    });
+            try (Progress p = Progress.start(Progress.wanted(in.progress), "fit", r.rows(), " rows", 1, true)) {
+                long done = 0;
+                int cur = 0;
+                java.util.concurrent.Future<Integer> next = decode(decoder, r, cols, bufs[0], chunk);
+                for (int n; (n = await(next)) > 0; ) {
+                    double[] ready = bufs[cur];
+                    cur ^= 1;
+                    next = decode(decoder, r, cols, bufs[cur], chunk);
+                    fit.update(ready, n);
+                    done += n;
+                    p.stepTo(done);
+                }
+            } finally {
+                if (decoder != null) {
+                    decoder.shutdownNow();
+                }
+            }
+            String[] names = new String[f];
+            for (int k = 0; k < f; k++) {
+                names[k] = header[cols[k]];
+            }
+            StatsFile.Input layout = new StatsFile.Input("parquet", r.columns(), true, null);
+            return fit.result(layout, cols, names, 0);
+        }
+    }
+
+    /** Decodes the next rows into {@code buf}: on {@code decoder}, or now when it is null. */
+    private static java.util.concurrent.Future<Integer> decode(java.util.concurrent.ExecutorService decoder,
+            ParquetReader r, int[] cols, double[] buf, int max) {
+        if (decoder == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(r.fill(cols, buf, max));
+        }
+        return decoder.submit(() -> r.fill(cols, buf, max));
+    }
+
+    private static int await(java.util.concurrent.Future<Integer> f) {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            if (e.getCause() instanceof Error) {
+                throw (Error) e.getCause();
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
     }
 }

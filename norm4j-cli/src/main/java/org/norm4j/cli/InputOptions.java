@@ -20,21 +20,22 @@ public final class InputOptions {
             description = "Comma-separated cells that mean a missing value (read as NaN in fitted columns, kept as "
                     + "written in the others); replaces the default: empty, NA, N/A, n/a, NaN, nan, -NaN, -nan, "
                     + "null, NULL, None, <NA>, #N/A, #N/A N/A, #NA, 1.#IND, -1.#IND, 1.#QNAN, -1.#QNAN "
-                    + "(pandas' set).")
+                    + "(pandas' set). transform: what fit used, by default.")
     String naValues;
 
-    @Option(names = "--skip-rows", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--skip-rows", paramLabel = "N",
             description = "Skip the first N lines of the file (e.g. a metadata line) before anything else. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    int skipRows;
+                    + "Default: 0 (transform: what fit used, recorded in the stats file).")
+    Integer skipRows;
 
     @Option(names = "--comment", paramLabel = "CHAR",
-            description = "Skip lines whose first non-space character is CHAR (e.g. '#'). Default: none.")
+            description = "Skip lines whose first non-space character is CHAR (e.g. '#'). Default: none "
+                    + "(transform: what fit used).")
     String comment;
 
-    @Option(names = "--encoding", paramLabel = "NAME", defaultValue = "UTF-8",
+    @Option(names = "--encoding", paramLabel = "NAME",
             description = "Text encoding of CSV input (and output): UTF-8, ISO-8859-1, windows-1252, ... Bytes "
-                    + "that are not valid in it are an error. Default: ${DEFAULT-VALUE}.")
+                    + "that are not valid in it are an error. Default: UTF-8 (transform: what fit used).")
     String encoding;
 
     @Option(names = {"-d", "--delimiter"}, paramLabel = "CHAR",
@@ -52,8 +53,9 @@ public final class InputOptions {
     String array;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Threads that parse (and, for transform, format) CSV blocks; the results are bit-identical "
-                    + "for every N. Default: the available processors (or -Dnorm4j.threads).")
+            description = "Threads that parse (and, for transform, format) CSV blocks; for a Parquet fit, 2 or more "
+                    + "decode on a second thread. The results are bit-identical for every N. Default: the available "
+                    + "processors (or -Dnorm4j.threads).")
     Integer threads;
 
     @Option(names = "--progress", negatable = true,
@@ -70,11 +72,35 @@ public final class InputOptions {
 
     /** The CSV layout these options describe, for {@code delimiter} and {@code header} (given or null). */
     CsvFormat format(char delim, Boolean headerGiven) {
+        return format(delim, headerGiven, null, null);
+    }
+
+    /**
+     * The CSV layout for {@code transform}: an option not given takes the value {@code fit} recorded in the stats
+     * file ({@code recorded}, null when unknown); one given with another value is used, and noted on {@code err}.
+     */
+    CsvFormat format(char delim, Boolean headerGiven, org.norm4j.stats.io.StatsFile.CsvOptions recorded,
+            java.io.PrintWriter err) {
         Set<String> na = new LinkedHashSet<>(CsvFormat.DEFAULT_NA);
         if (naValues != null) {
             na.clear();
             for (String t : naValues.split(",", -1)) {
                 na.add(t.strip());
+            }
+        } else if (recorded != null) {
+            na.clear();
+            na.addAll(recorded.naValues());
+        }
+        int skip = skipRows != null ? skipRows : recorded != null ? recorded.skipRows() : 0;
+        String comment = this.comment != null ? this.comment : recorded != null ? recorded.comment() : null;
+        String encoding = this.encoding != null ? this.encoding : recorded != null ? recorded.encoding() : "UTF-8";
+        if (recorded != null && err != null) {
+            differs(err, "--skip-rows", skipRows, recorded.skipRows());
+            differs(err, "--comment", this.comment, recorded.comment());
+            differs(err, "--encoding", this.encoding, recorded.encoding());
+            if (naValues != null && !na.equals(new LinkedHashSet<>(recorded.naValues()))) {
+                note(err, "--na-values differs from the missing-value tokens fit used ("
+                        + String.join(",", recorded.naValues()) + ")");
             }
         }
         if (comment != null && (comment.length() != 1 || comment.charAt(0) == delim || comment.equals("\"")
@@ -89,7 +115,26 @@ public final class InputOptions {
             throw new IllegalArgumentException("--encoding '" + encoding + "': unknown encoding: expected e.g. "
                     + "UTF-8, ISO-8859-1, windows-1252");
         }
-        return new CsvFormat(delim, headerGiven, na, skipRows, comment == null ? 0 : comment.charAt(0), cs);
+        return new CsvFormat(delim, headerGiven, na, skip, comment == null ? 0 : comment.charAt(0), cs);
+    }
+
+    private static void differs(java.io.PrintWriter err, String option, Object given, Object recorded) {
+        if (given != null && !given.equals(recorded)) {
+            note(err, option + " " + given + " differs from the " + (recorded == null ? "none" : recorded)
+                    + " that fit used (recorded in the stats file)");
+        }
+    }
+
+    private static void note(java.io.PrintWriter err, String text) {
+        err.println("norm4j transform: note: " + text);
+        err.flush();
+    }
+
+    /** What a stats file records of how {@code format} read a CSV file; {@code guessed}: the header was guessed. */
+    static org.norm4j.stats.io.StatsFile.CsvOptions recorded(CsvFormat format, boolean guessed) {
+        return new org.norm4j.stats.io.StatsFile.CsvOptions(format.skipRows(), format.comment() == 0 ? null
+                : String.valueOf(format.comment()), format.charset().name(), new java.util.ArrayList<>(
+                new java.util.TreeSet<>(format.naValues())), guessed);
     }
 
     /** The delimiter for a file: the option, else tab for {@code .tsv}, else a comma. */

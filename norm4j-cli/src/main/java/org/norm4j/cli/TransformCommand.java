@@ -16,6 +16,8 @@ import org.norm4j.cli.io.CsvFormat;
 import org.norm4j.cli.io.CsvReader;
 import org.norm4j.cli.io.NpyReader;
 import org.norm4j.cli.io.NpyWriter;
+import org.norm4j.cli.io.ParquetOutput;
+import org.norm4j.cli.io.ParquetReader;
 import org.norm4j.cli.io.FloatFormat;
 import org.norm4j.stats.FeatureScaler;
 import org.norm4j.stats.RowNorm;
@@ -32,8 +34,8 @@ import picocli.CommandLine.Spec;
 /** {@code norm4j transform}: applies (or undoes) a stats file to a CSV or .npy file, streaming. */
 @Command(name = "transform", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Normalize (or --invert) a CSV or .npy file with a stats file.", "",
-            "Normalize a CSV or .npy file with a stats file from 'norm4j fit' (or undo it with "
+        description = {"Normalize (or --invert) a CSV, .npy or Parquet file with a stats file.", "",
+            "Normalize a CSV, .npy or Parquet file with a stats file from 'norm4j fit' (or undo it with "
                 + "--invert), streaming, in float64. Fitted columns are replaced by their normalized values, "
                 + "printed so that they parse back to the same double; other columns pass through unchanged. "
                 + "The output is written to a temporary file in the same directory and renamed only on success."},
@@ -42,13 +44,14 @@ import picocli.CommandLine.Spec;
             "  norm4j transform data.norm.csv --stats stats.json --invert --out data.back.csv",
             "  norm4j transform features.npy --stats stats.json --out features.norm.npy --dtype float64",
             "  norm4j transform data.csv.gz --stats stats.json --precision 6 --out data.norm.csv.gz",
+            "  norm4j transform data.parquet --stats stats.json --compression zstd --out data.norm.parquet",
             "", "Exit codes: 0 success, 1 failure (bad input, missing file, stats mismatch), 2 usage error."})
 final class TransformCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "A CSV/TSV file (gzip-compressed or not), a .npy "
-            + "file or a .npz archive; '-' is standard input (CSV).")
+            + "file, a .npz archive or a Parquet file; '-' is standard input (CSV).")
     Path input;
 
     @Option(names = {"-s", "--stats"}, required = true, paramLabel = "STATS.json",
@@ -57,7 +60,7 @@ final class TransformCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTPUT",
             description = "The output file, of the input's kind (CSV, gzip-compressed when the name ends in .gz; "
-                    + ".npy for .npy and .npz input); '-' is standard output.")
+                    + ".npy for .npy and .npz input; .parquet for Parquet); '-' is standard output.")
     Path out;
 
     @Option(names = "--invert", description = "Undo the normalization (x = mean + y * std for standard).")
@@ -66,6 +69,10 @@ final class TransformCommand implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "float32|float64",
             description = ".npy output dtype. Default: the input's.")
     String dtype;
+
+    @Option(names = "--compression", paramLabel = "CODEC",
+            description = "Parquet output codec: uncompressed, snappy, gzip or zstd. Default: the input's.")
+    String compression;
 
     @Option(names = "--float-format", paramLabel = "FMT",
             description = "How CSV output prints computed values: repr (Python's repr: shortest round-trip), or "
@@ -99,13 +106,17 @@ final class TransformCommand implements Callable<Integer> {
         AtomicOutput.check(out, input, statsPath); // before reading anything
         FitCommand.checkInput(statsPath);
         FitCommand.checkInput(input);
-        boolean npyIn = NpyReader.isNpy(input);
-        if (!AtomicOutput.isStdout(out)
-                && npyIn != out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+        boolean parquetIn = ParquetReader.isParquet(input);
+        boolean npyIn = !parquetIn && NpyReader.isNpy(input);
+        String outName = AtomicOutput.isStdout(out) ? null : out.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (outName != null && (npyIn != outName.endsWith(".npy") || parquetIn != outName.endsWith(".parquet"))) {
             // a .csv.gz output is CSV
+            String ext = npyIn ? ".npy" : ".parquet";
             throw new ParameterException(spec.commandLine(), "--out " + out + ": the output has the input's format ("
-                    + (npyIn ? ".npy" : "CSV") + "): expected a name " + (npyIn ? "" : "not ") + "ending in .npy");
+                    + (npyIn ? ".npy" : parquetIn ? "Parquet" : "CSV") + "): expected a name "
+                    + (npyIn || parquetIn ? "ending in " + ext : "not ending in .npy or .parquet"));
         }
+        org.apache.parquet.hadoop.metadata.CompressionCodecName codec = codec(parquetIn);
         StatsFile stats = MergeCommand.read(statsPath);
         if (invert && stats.method() == ScalingMethod.NORMALIZE) {
             throw new ParameterException(spec.commandLine(), "--invert with " + statsPath + " of method normalize: "
@@ -113,7 +124,7 @@ final class TransformCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         BadRows bad = new BadRows(in.skipBadRows, "wrote %,d bad cell%s as nan (rows are never dropped)");
-        long rows = npyIn ? npy(stats) : csv(stats, bad);
+        long rows = parquetIn ? parquet(stats, codec) : npyIn ? npy(stats) : csv(stats, bad);
         double seconds = (System.nanoTime() - t0) / 1e9;
         bad.report(spec.commandLine().getErr());
         FitCommand.summary(spec, out).printf(Locale.ROOT, "%s %s: %,d rows x %d feature%s of %s in %.2f s "
@@ -147,7 +158,8 @@ final class TransformCommand implements Callable<Integer> {
         CsvFormat format;
         try {
             delim = in.delimiter(input, stats.input().delimiter());
-            format = in.format(delim, in.header != null ? in.header : Boolean.valueOf(stats.input().header()));
+            format = in.format(delim, in.header != null ? in.header : Boolean.valueOf(stats.input().header()),
+                    stats.input().csv(), spec.commandLine().getErr());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -342,5 +354,118 @@ final class TransformCommand implements Callable<Integer> {
         void row(double[] values) {
             apply(values, 1, values.length, identity);
         }
+    }
+
+    /** The Parquet output codec of --compression (null: the input's); a usage error for a non-Parquet input. */
+    private org.apache.parquet.hadoop.metadata.CompressionCodecName codec(boolean parquetIn) {
+        if (compression == null) {
+            return null;
+        }
+        if (!parquetIn) {
+            throw new ParameterException(spec.commandLine(), "--compression " + compression + ": only for a "
+                    + "Parquet output (a .gz name compresses CSV)");
+        }
+        for (var c : org.norm4j.cli.io.ParquetCodecs.SUPPORTED) {
+            if (c.name().equalsIgnoreCase(compression) || c == org.apache.parquet.hadoop.metadata
+                    .CompressionCodecName.UNCOMPRESSED && compression.equalsIgnoreCase("none")) {
+                return c;
+            }
+        }
+        throw new ParameterException(spec.commandLine(), "--compression '" + compression + "': expected one of "
+                + org.norm4j.cli.io.ParquetCodecs.names());
+    }
+
+    private long parquet(StatsFile stats, org.apache.parquet.hadoop.metadata.CompressionCodecName codec) {
+        Apply scaler = new Apply(stats, invert);
+        try (ParquetReader r = ParquetReader.open(input)) {
+            checkColumns(stats, r.columns(), r.names());
+            int c = r.columns();
+            int[] cols = stats.columns();
+            int f = cols.length;
+            ParquetReader.Kind[] kinds = new ParquetReader.Kind[f];
+            int[] feature = new int[c];
+            Arrays.fill(feature, -1);
+            boolean[] f32 = new boolean[f];
+            for (int j = 0; j < f; j++) {
+                kinds[j] = r.kind(cols[j]);
+                feature[cols[j]] = j;
+                f32[j] = dtype == null ? kinds[j] == ParquetReader.Kind.FLOAT : dtype.equals("float32");
+            }
+            java.util.List<org.apache.parquet.schema.Type> fields = new java.util.ArrayList<>();
+            for (int k = 0; k < c; k++) {
+                org.apache.parquet.schema.Type t = r.schema().getType(k);
+                int j = feature[k];
+                fields.add(j < 0 ? t : org.apache.parquet.schema.Types.primitive(f32[j]
+                        ? org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.FLOAT
+                        : org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.DOUBLE, t.getRepetition())
+                        .named(t.getName()));
+            }
+            var schema = new org.apache.parquet.schema.MessageType(r.schema().getName(), fields);
+            int chunk = (int) Math.max(1, Math.min(FitCommand.chunk(chunkRows, f), r.rows()));
+            double[] buf = new double[chunk * f];
+            boolean[] nulls = new boolean[chunk * f];
+            int[] identity = new int[f];
+            Arrays.setAll(identity, j -> j);
+            org.apache.parquet.column.ColumnReader[] readers = new org.apache.parquet.column.ColumnReader[c];
+            org.norm4j.cli.io.ParquetNumbers[] numbers = new org.norm4j.cli.io.ParquetNumbers[f];
+            try (AtomicOutput ao = AtomicOutput.create(out)) {
+                try (OutputStream os = new BufferedOutputStream(ao.stream(), 1 << 16);
+                        ParquetOutput w = new ParquetOutput(os, schema, codec != null ? codec : r.codec(),
+                                fittedNames(r.names(), cols));
+                        Progress p = Progress.start(Progress.wanted(in.progress), invert ? "invert" : "transform",
+                                r.rows(), " rows", 1, true)) {
+                    long done = 0;
+                    while (r.nextGroup()) {
+                        for (int k = 0; k < c; k++) { // fitted columns as numbers, the others copied as they are
+                            if (feature[k] < 0) {
+                                readers[k] = r.column(k);
+                            } else {
+                                numbers[feature[k]] = r.numbers(k);
+                            }
+                        }
+                        for (long left = r.groupRows(); left > 0; ) {
+                            int n = (int) Math.min(chunk, left);
+                            for (int j = 0; j < f; j++) {
+                                r.read(cols[j], numbers[j], buf, j, f, n, nulls);
+                            }
+                            scaler.apply(buf, n, f, identity);
+                            for (int i = 0; i < n; i++) {
+                                for (int k = 0; k < c; k++) {
+                                    int j = feature[k];
+                                    if (j < 0) {
+                                        r.copy(k, readers[k], w.column(k));
+                                    } else if (nulls[i * f + j]) {
+                                        w.column(k).writeNull(0, 0); // a null stays null
+                                    } else if (f32[j]) {
+                                        w.column(k).write((float) buf[i * f + j], 0, r.descriptor(k)
+                                                .getMaxDefinitionLevel());
+                                    } else {
+                                        w.column(k).write(buf[i * f + j], 0, r.descriptor(k).getMaxDefinitionLevel());
+                                    }
+                                }
+                                w.endRecord();
+                            }
+                            left -= n;
+                            done += n;
+                            p.stepTo(done);
+                        }
+                        w.endGroup(); // the input's row groups (split where they pass 64 MiB)
+                    }
+                    w.finish();
+                } catch (IOException e) {
+                    throw new CliException(out + ": write error (" + e.getMessage() + ")", e);
+                }
+                ao.commit();
+            }
+            return r.rows();
+        }
+    }
+
+    private static java.util.Set<String> fittedNames(String[] names, int[] cols) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (int c : cols) {
+            out.add(names[c]);
+        }
+        return out;
     }
 }

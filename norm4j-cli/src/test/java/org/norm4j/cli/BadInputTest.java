@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,9 +92,21 @@ class BadInputTest {
         Path in = write("d.csv", "1\n2\n");
         assertEquals(0, Cli.run("fit", in, "-o", dir.resolve("s.json")).code);
         String json = Files.readString(dir.resolve("s.json"));
-        Path v3 = write("v3.json", json.replace("\"version\" : 2", "\"version\" : 3"));
-        fails(Cli.run("transform", in, "-s", v3, "-o", dir.resolve("o.csv")), "v3.json", "version 3",
-                "expected version 1 or 2");
+        Path v4 = write("v4.json", json.replace("\"version\" : 3", "\"version\" : 4"));
+        fails(Cli.run("transform", in, "-s", v4, "-o", dir.resolve("o.csv")), "v4.json", "version 4",
+                "expected version 1 to 3");
+        // version 2 had no CSV reading options: a version 2 file with them is refused, one without is read
+        Path v2 = write("v2.json", json.replace("\"version\" : 3", "\"version\" : 2"));
+        fails(Cli.run("transform", in, "-s", v2, "-o", dir.resolve("o.csv")), "v2.json", "unknown field",
+                "'input.skip_rows'");
+        JsonNode tree = new ObjectMapper().readTree(json.replace("\"version\" : 3", "\"version\" : 2"));
+        for (String k : new String[] {"skip_rows", "comment", "encoding", "na_values", "header_guessed"}) {
+            ((ObjectNode) tree.get("input")).remove(k);
+        }
+        Path old = write("old.json", tree.toString());
+        Cli t = Cli.run("transform", in, "-s", old, "-o", dir.resolve("old.csv"));
+        assertEquals(0, t.code, t::toString);
+        Files.delete(dir.resolve("old.csv"));
         Path other = write("other.json", json.replace("norm4j-stats", "sklearn-pickle"));
         fails(Cli.run("transform", in, "-s", other, "-o", dir.resolve("o.csv")), "other.json", "'sklearn-pickle'");
         Path broken = write("broken.json", json.substring(0, json.length() / 2));

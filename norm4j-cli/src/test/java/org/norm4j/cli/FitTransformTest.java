@@ -41,7 +41,7 @@ class FitTransformTest {
         assertEquals(0, fit.code, fit::toString);
         JsonNode s = json(dir.resolve("s.json"));
         assertEquals("norm4j-stats", s.get("format").asText());
-        assertEquals(2, s.get("version").asInt());
+        assertEquals(3, s.get("version").asInt());
         assertEquals("standard", s.get("method").asText());
         assertEquals("population", s.get("variance_estimator").asText());
         assertEquals("keras", s.get("zero_variance_policy").asText());

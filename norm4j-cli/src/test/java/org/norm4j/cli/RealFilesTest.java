@@ -73,6 +73,58 @@ class RealFilesTest {
     }
 
     @Test
+    void transformReadsWithTheOptionsFitRecorded() throws IOException {
+        // a metadata line, a comment, Latin-1 text and a missing token of its own: fit once with the options
+        byte[] bytes = ("meta 2 rows\n# note\nx;name\n1;K\u00f6ln\n-999;Z\u00fcrich\n3;Wien\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Path f = dir.resolve("l.csv");
+        Files.write(f, bytes);
+        Path s = dir.resolve("s.json");
+        Cli fit = Cli.run("fit", f, "--skip-rows", "1", "--comment", "#", "-d", ";", "--encoding", "ISO-8859-1",
+                "--na-values", "-999", "-c", "x", "-o", s);
+        assertEquals(0, fit.code, fit::toString);
+        JsonNode in = FitTransformTest.json(s).get("input");
+        assertEquals(1, in.get("skip_rows").asInt());
+        assertEquals("#", in.get("comment").asText());
+        assertEquals("ISO-8859-1", in.get("encoding").asText());
+        assertEquals("[\"-999\"]", in.get("na_values").toString());
+        assertTrue(in.get("header_guessed").asBoolean(), "the header was guessed");
+        JsonNode x = feature(s, 0);
+        assertEquals(2, x.get("count").asInt());
+        assertEquals(2.0, x.get("mean").asDouble(), 0.0);
+        // transform without any reading option: the recorded ones are used
+        Path o = dir.resolve("o.csv");
+        Cli tr = Cli.run("transform", f, "-s", s, "-o", o);
+        assertEquals(0, tr.code, tr::toString);
+        assertEquals("", tr.err.strip(), "no note when the options are the fit's");
+        assertEquals("x;name\n-1.0;K\u00f6ln\n-999;Z\u00fcrich\n1.0;Wien\n",
+                new String(Files.readAllBytes(o), StandardCharsets.ISO_8859_1));
+        // an option given with another value is used, and noted
+        Cli other = Cli.run("transform", f, "-s", s, "--skip-rows", "0", "--header", "-o", dir.resolve("p.csv"));
+        assertTrue(other.err.contains("note: --skip-rows 0 differs from the 1 that fit used"), other.err);
+    }
+
+    @Test
+    void mergeKeepsTheReadingOptionsOnlyWhenThePartsAgree() throws IOException {
+        Path a = write("a.csv", "meta\nx\n1\n2\n");
+        Path b = write("b.csv", "x\n3\n");
+        Path c = write("c.csv", "meta\nx\n5\n");
+        Path sa = dir.resolve("sa.json");
+        Path sb = dir.resolve("sb.json");
+        Path sc = dir.resolve("sc.json");
+        assertEquals(0, Cli.run("fit", a, "--skip-rows", "1", "-o", sa).code);
+        assertEquals(0, Cli.run("fit", b, "-o", sb).code);
+        assertEquals(0, Cli.run("fit", c, "--skip-rows", "1", "-o", sc).code);
+        Path ac = dir.resolve("ac.json");
+        Path ab = dir.resolve("ab.json");
+        assertEquals(0, Cli.run("merge", sa, sc, "-o", ac).code);
+        assertEquals(0, Cli.run("merge", sa, sb, "-o", ab).code);
+        assertEquals(1, FitTransformTest.json(ac).get("input").get("skip_rows").asInt());
+        assertFalse(FitTransformTest.json(ab).get("input").has("skip_rows"), "parts read differently: unknown");
+        assertEquals(3, FitTransformTest.json(ab).get("rows").asInt());
+    }
+
+    @Test
     void commentLinesAreSkipped() throws IOException {
         Path f = write("c.csv", "# exported 2024-01-01\nx,y\n1,2\n  # a note\n3,4\n");
         Cli fit = Cli.run("fit", f, "--comment", "#", "-o", dir.resolve("s.json"));

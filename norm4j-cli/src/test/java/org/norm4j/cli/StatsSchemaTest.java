@@ -105,7 +105,7 @@ class StatsSchemaTest {
             r.withArray("features").add(f(r, 0).deepCopy().put("column", 2));
             r.withArray("features").add(f(r, 0).deepCopy().put("column", 3));
         }, "'features'", "at most one per column");
-        tree("kind", r -> ((ObjectNode) r.get("input")).put("kind", "parquet"), "'input.kind'", "'parquet'");
+        tree("kind", r -> ((ObjectNode) r.get("input")).put("kind", "xlsx"), "'input.kind'", "'xlsx'");
         tree("control", r -> r.put("method", "\u001b[2Jstandard"), "'method'", "\\x1b[2Jstandard");
         tree("sources", r -> r.putArray("sources").add(3), "'sources[0]'", "string");
         tree("skipped", r -> r.put("skipped_rows", -1), "'skipped_rows'", "-1");

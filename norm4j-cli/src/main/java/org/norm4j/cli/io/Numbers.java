@@ -82,14 +82,30 @@ public final class Numbers {
             sb.append(1 / v < 0 ? "-0.0" : "0.0");
             return;
         }
+        if (JDK_SHORTEST && !STRING_PER_VALUE) {
+            // Java 19+ appends Schubfach's digits straight into the builder: no String per value
+            int start = sb.length();
+            sb.append(v);
+            for (int k = sb.length() - 1; k > start; k--) {
+                if (sb.charAt(k) == 'E') { // |v| < 1e-3 or >= 1e7: re-laid out as Python's repr
+                    String java = sb.substring(start);
+                    sb.setLength(start);
+                    layout(sb, java, v);
+                    return;
+                }
+            }
+            return; // 1e-3 <= |v| < 1e7: Java's plain form is Python's (ulp is far below two-digit spacing there)
+        }
         String java = JDK_SHORTEST ? Double.toString(v) : NumberOutput.toString(v, true);
         if (java.indexOf('E') < 0) {
-            // 1e-3 <= |v| < 1e7: Java's plain form is Python's (ulp is far below two-digit spacing there)
             sb.append(java);
             return;
         }
         layout(sb, java, v);
     }
+
+    /** The former path (a String per value), kept switchable for A/B measurements: -Dnorm4j.format.string=true. */
+    static final boolean STRING_PER_VALUE = Boolean.getBoolean("norm4j.format.string");
 
     /**
      * Whether {@link Double#toString} gives the shortest digits: from Java 19 on it is Schubfach, the algorithm

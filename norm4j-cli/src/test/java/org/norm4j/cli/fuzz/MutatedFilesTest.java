@@ -451,6 +451,98 @@ class MutatedFilesTest {
         }, (bytes, s) -> verifyStats(bytes, s), CliException.class);
     }
 
+    // ---- Parquet -----------------------------------------------------------------------------------------
+
+    /** The value of row i, column c of the valid Parquet files: null where (i + c) % 7 == 3. */
+    static double parquetValue(long i, int c) {
+        return (i + c) % 7 == 3 ? Double.NaN : i * 10 + c + 0.5;
+    }
+
+    /** A small Parquet file (1-3 optional double columns, 0-60 rows, a random codec), written by norm4j. */
+    static byte[] validParquet(Random rnd) {
+        int cols = 1 + rnd.nextInt(3);
+        int rows = rnd.nextInt(61);
+        List<org.apache.parquet.schema.Type> fields = new ArrayList<>();
+        for (int c = 0; c < cols; c++) {
+            fields.add(org.apache.parquet.schema.Types.optional(org.apache.parquet.schema.PrimitiveType
+                    .PrimitiveTypeName.DOUBLE).named("x" + c));
+        }
+        var schema = new org.apache.parquet.schema.MessageType("m", fields);
+        var codec = org.norm4j.cli.io.ParquetCodecs.SUPPORTED.get(rnd.nextInt(4));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var w = new org.norm4j.cli.io.ParquetOutput(out, schema, codec)) {
+            for (int i = 0; i < rows; i++) {
+                for (int c = 0; c < cols; c++) {
+                    double v = parquetValue(i, c);
+                    if (Double.isNaN(v)) {
+                        w.column(c).writeNull(0, 0);
+                    } else {
+                        w.column(c).write(v, 0, 1);
+                    }
+                }
+                w.endRecord();
+                if (rnd.nextInt(20) == 0) {
+                    w.endGroup();
+                }
+            }
+            w.finish();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    record Parquet(long rows, org.norm4j.cli.io.ParquetReader.Kind[] kinds, double[][] values) {
+    }
+
+    static Parquet readParquet(Path file) {
+        try (var r = org.norm4j.cli.io.ParquetReader.open(file)) {
+            int cols = r.columns();
+            var kinds = new org.norm4j.cli.io.ParquetReader.Kind[cols];
+            double[][] v = new double[cols][(int) Math.min(r.rows(), 1 << 16)];
+            for (int c = 0; c < cols; c++) {
+                kinds[c] = r.kind(c);
+            }
+            long at = 0;
+            while (r.nextGroup()) {
+                int n = (int) r.groupRows();
+                if (at + n > v[0].length) {
+                    throw new AssertionError("more rows than the footer declares");
+                }
+                for (int c = 0; c < cols; c++) {
+                    r.read(c, r.numbers(c), v[c], (int) at, 1, n, null);
+                }
+                at += n;
+            }
+            return new Parquet(r.rows(), kinds, v);
+        }
+    }
+
+    /**
+     * An accepted Parquet file gives the written values (nulls as NaN) in every column still declared double: the
+     * pages are checksummed, so a mutation of the data must be refused; the footer's own fields (names, types,
+     * statistics) are not, and a column whose declared type was changed is read as that type.
+     */
+    static void verifyParquet(byte[] bytes, Parquet p) {
+        for (int c = 0; c < p.kinds().length; c++) {
+            if (p.kinds()[c] != org.norm4j.cli.io.ParquetReader.Kind.DOUBLE) {
+                continue;
+            }
+            for (int i = 0; i < p.rows(); i++) {
+                double want = parquetValue(i, c);
+                double got = p.values()[c][i];
+                assertTrue(Double.compare(want, got) == 0, "row " + i + " column " + c + ": " + got + ", written "
+                        + want);
+            }
+        }
+    }
+
+    @Test
+    void parquet() {
+        property("parquet", ".parquet", TRIES / 2, MutatedFilesTest::validParquet, MutatedFilesTest::readParquet,
+                MutatedFilesTest::verifyParquet, CliException.class);
+    }
+
     // ---- IDX (plain and gzip) -------------------------------------------------------------------------
 
     static byte[] validIdx(Random rnd) {

@@ -22,6 +22,9 @@ class NumbersTest {
                 double v = Double.longBitsToDouble(Long.parseUnsignedLong(line.substring(0, sp), 16));
                 String repr = line.substring(sp + 1);
                 assertEquals(repr, Numbers.format(v), line);
+                StringBuilder sb = new StringBuilder("1.5E7,"); // appended after other text (Java 19+: in place)
+                Numbers.append(sb, v);
+                assertEquals("1.5E7," + repr, sb.toString(), line);
                 assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(Numbers.parse(repr)), line);
                 checked++;
             }

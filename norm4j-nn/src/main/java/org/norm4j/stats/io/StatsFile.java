@@ -42,15 +42,22 @@ import org.norm4j.stats.ZeroVariancePolicy;
 public final class StatsFile {
     /** The value of the {@code format} field. */
     public static final String FORMAT = "norm4j-stats";
-    /** The version this build writes (it reads this one and 1). */
-    public static final int VERSION = 2;
+    /**
+     * The version this build writes (it reads 1, 2 and this one). 3 added the CSV reading options of the input
+     * ({@link CsvOptions}) and the {@code parquet} input kind.
+     */
+    public static final int VERSION = 3;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    /** The input kinds a stats file may name; the header must be false for the array formats. */
-    static final java.util.Set<String> KINDS = java.util.Set.of("csv", "npy");
+    /** The input kinds a stats file may name; the header is false for npy, true for parquet (named columns). */
+    static final java.util.Set<String> KINDS = java.util.Set.of("csv", "npy", "parquet");
 
-    /** Where the statistics came from: the file kind ({@code csv}, {@code npy}, ...) and its column layout. */
-    public record Input(String kind, int columns, boolean header, String delimiter) {
+    /**
+     * Where the statistics came from: the file kind ({@code csv}, {@code npy}, {@code parquet}), its column layout,
+     * and for a CSV file the options it was read with (null when unknown: files before version 3, or merged parts
+     * read differently).
+     */
+    public record Input(String kind, int columns, boolean header, String delimiter, CsvOptions csv) {
         /** Checks the kind and the number of columns. */
         public Input {
             Objects.requireNonNull(kind, "kind must not be null");
@@ -61,6 +68,34 @@ public final class StatsFile {
             if (columns < 1) {
                 throw new IllegalArgumentException("input columns = " + columns + ": expected >= 1");
             }
+            if (csv != null && !kind.equals("csv")) {
+                throw new IllegalArgumentException("CSV reading options for a " + kind + " input: expected none");
+            }
+        }
+
+        /** An input without recorded reading options. */
+        public Input(String kind, int columns, boolean header, String delimiter) {
+            this(kind, columns, header, delimiter, null);
+        }
+    }
+
+    /**
+     * The options a CSV file was read with, which shape what was read: the lines skipped at its start
+     * ({@code --skip-rows}), the comment character ({@code --comment}, null for none), the text encoding, the
+     * missing-value tokens ({@code --na-values}), and whether the header was guessed rather than given.
+     */
+    public record CsvOptions(int skipRows, String comment, String encoding, List<String> naValues,
+            boolean headerGuessed) {
+        /** Checks the values. */
+        public CsvOptions {
+            if (skipRows < 0) {
+                throw new IllegalArgumentException("skip_rows " + skipRows + ": expected >= 0");
+            }
+            if (comment != null && comment.length() != 1) {
+                throw new IllegalArgumentException("comment '" + comment + "': expected one character or none");
+            }
+            Objects.requireNonNull(encoding, "encoding must not be null");
+            naValues = List.copyOf(naValues);
         }
     }
 
@@ -352,6 +387,9 @@ public final class StatsFile {
         same("number of input columns", input.columns(), other.input.columns());
         same("input header", input.header(), other.input.header());
         same("input delimiter", input.delimiter(), other.input.delimiter());
+        // parts read with other CSV options (a metadata line in one part only) merge; the options are then unknown
+        Input mergedInput = Objects.equals(input.csv(), other.input.csv()) ? input
+                : new Input(input.kind(), input.columns(), input.header(), input.delimiter(), null);
         same("number of features", columns.length, other.columns.length);
         same("columns", Arrays.toString(columns), Arrays.toString(other.columns));
         same("feature names", Arrays.toString(names), Arrays.toString(other.names));
@@ -366,7 +404,7 @@ public final class StatsFile {
         StreamingMoments m = moments().merge(other.moments);
         List<String> src = new ArrayList<>(sources);
         src.addAll(other.sources);
-        return new StatsFile(method, options, ddof, policy, input, columns, names, m, null, skipped, src);
+        return new StatsFile(method, options, ddof, policy, mergedInput, columns, names, m, null, skipped, src);
     }
 
     private static void same(String what, Object a, Object b) {
@@ -490,6 +528,15 @@ public final class StatsFile {
         in.put("header", input.header());
         if (input.delimiter() != null) {
             in.put("delimiter", input.delimiter());
+        }
+        if (input.csv() != null) {
+            CsvOptions c = input.csv();
+            in.put("skip_rows", c.skipRows());
+            in.put("comment", c.comment());
+            in.put("encoding", c.encoding());
+            ArrayNode na = in.putArray("na_values");
+            c.naValues().forEach(na::add);
+            in.put("header_guessed", c.headerGuessed());
         }
         root.put("rows", moments.count());
         root.put("skipped_rows", skippedRows);

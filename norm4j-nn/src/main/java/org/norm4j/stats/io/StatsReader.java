@@ -43,7 +43,12 @@ final class StatsReader {
     private static final Set<String> ROOT_KEYS_V1 = Set.of("format", "version", "created_by", "method", "ddof",
             "variance_estimator", "zero_variance_policy", "epsilon", "input", "rows", "skipped_rows", "sources",
             "features");
-    private static final Set<String> INPUT_KEYS = Set.of("kind", "columns", "header", "delimiter");
+    private static final Set<String> INPUT_KEYS_V2 = Set.of("kind", "columns", "header", "delimiter");
+    /** Version 3 adds the CSV reading options (only for a csv input). */
+    private static final Set<String> INPUT_KEYS = Set.of("kind", "columns", "header", "delimiter", "skip_rows",
+            "comment", "encoding", "na_values", "header_guessed");
+    private static final Set<String> CSV_OPTION_KEYS = Set.of("skip_rows", "comment", "encoding", "na_values",
+            "header_guessed");
     private static final Set<String> FEATURE_KEYS = Set.of("column", "name", "count", "mean", "variance", "std",
             "min", "max", "m2");
     private static final Set<String> ROBUST_FEATURE_KEYS = Set.of("column", "name", "count", "mean", "variance",
@@ -92,8 +97,8 @@ final class StatsReader {
                     + StatsFile.FORMAT + "' (a file written by norm4j fit or merge)");
         }
         long version = integer(root, "version", "version", Long.MIN_VALUE, Long.MAX_VALUE);
-        if (version != StatsFile.VERSION && version != 1) {
-            throw fail(StatsFile.FORMAT + " version " + version + ": expected version 1 or " + StatsFile.VERSION
+        if (version < 1 || version > StatsFile.VERSION) {
+            throw fail(StatsFile.FORMAT + " version " + version + ": expected version 1 to " + StatsFile.VERSION
                     + " (this is norm4j's stats format " + StatsFile.VERSION + "; refit with this version)");
         }
         keys(root, version == 1 ? ROOT_KEYS_V1 : ROOT_KEYS, "");
@@ -148,7 +153,7 @@ final class StatsReader {
         if (root.has("created_by")) {
             text(root, "created_by", "created_by");
         }
-        StatsFile.Input input = input(root);
+        StatsFile.Input input = input(root, version);
         long skipped = root.has("skipped_rows")
                 ? integer(root, "skipped_rows", "skipped_rows", 0, Long.MAX_VALUE) : 0;
         List<String> sources = new ArrayList<>();
@@ -341,15 +346,16 @@ final class StatsReader {
         return new double[] {v.get(0).asDouble(), v.get(1).asDouble()};
     }
 
-    private StatsFile.Input input(JsonNode root) {
+    private StatsFile.Input input(JsonNode root, long version) {
         JsonNode in = root.get("input");
         if (in == null || !in.isObject()) {
             throw fail("field 'input' is " + kind(in) + ": expected an object");
         }
-        keys(in, INPUT_KEYS, "input.");
+        keys(in, version >= 3 ? INPUT_KEYS : INPUT_KEYS_V2, "input.");
         String kind = text(in, "kind", "input.kind");
-        if (!KINDS.contains(kind)) {
-            throw fail("field 'input.kind' is '" + Text.printable(kind) + "': expected one of " + sorted(KINDS));
+        if (!KINDS.contains(kind) || version < 3 && kind.equals("parquet")) {
+            throw fail("field 'input.kind' is '" + Text.printable(kind) + "': expected one of " + sorted(KINDS)
+                    + (version < 3 ? " (parquet from version 3 on)" : ""));
         }
         int columns = (int) integer(in, "columns", "input.columns", 1, Integer.MAX_VALUE);
         JsonNode h = in.get("header");
@@ -366,13 +372,61 @@ final class StatsReader {
             }
         } else {
             if (d != null && !d.isNull()) {
-                throw fail("field 'input.delimiter' is " + kind(d) + " for an " + kind + " input: expected none");
+                throw fail("field 'input.delimiter' is " + kind(d) + " for a " + kind + " input: expected none");
             }
-            if (h.asBoolean()) {
-                throw fail("field 'input.header' is true for an " + kind + " input: expected false");
+            boolean named = kind.equals("parquet"); // Parquet columns always have names
+            if (h.asBoolean() != named) {
+                throw fail("field 'input.header' is " + h.asBoolean() + " for a " + kind + " input: expected "
+                        + named);
             }
         }
-        return new StatsFile.Input(kind, columns, h.asBoolean(), delimiter);
+        StatsFile.CsvOptions csv = null;
+        if (kind.equals("csv") && in.has("encoding")) {
+            csv = csvOptions(in);
+        } else {
+            for (String k : CSV_OPTION_KEYS) {
+                if (in.has(k)) {
+                    throw fail("field 'input." + k + "' for " + (kind.equals("csv") ? "a csv input without "
+                            + "'input.encoding'" : "a " + kind + " input") + ": expected "
+                            + (kind.equals("csv") ? "all of " + sorted(CSV_OPTION_KEYS) + " or none" : "none"));
+                }
+            }
+        }
+        return new StatsFile.Input(kind, columns, h.asBoolean(), delimiter, csv);
+    }
+
+    /** The CSV reading options of a version 3 input: all five keys. */
+    private StatsFile.CsvOptions csvOptions(JsonNode in) {
+        int skip = (int) integer(in, "skip_rows", "input.skip_rows", 0, Integer.MAX_VALUE);
+        JsonNode c = in.get("comment");
+        String comment = null;
+        if (c == null || !c.isNull()) {
+            comment = text(in, "comment", "input.comment");
+            if (comment.length() != 1) {
+                throw fail("field 'input.comment' is '" + Text.printable(comment) + "': expected one character or "
+                        + "null");
+            }
+        }
+        String encoding = text(in, "encoding", "input.encoding");
+        if (encoding.isEmpty() || encoding.length() > 64) {
+            throw fail("field 'input.encoding' is '" + Text.printable(encoding) + "': expected an encoding name");
+        }
+        JsonNode na = in.get("na_values");
+        if (na == null || !na.isArray()) {
+            throw fail("field 'input.na_values' is " + kind(na) + ": expected an array of strings");
+        }
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < na.size(); i++) {
+            if (!na.get(i).isTextual()) {
+                throw fail("field 'input.na_values[" + i + "]' is " + kind(na.get(i)) + ": expected a string");
+            }
+            tokens.add(na.get(i).asText());
+        }
+        JsonNode g = in.get("header_guessed");
+        if (g == null || !g.isBoolean()) {
+            throw fail("field 'input.header_guessed' is " + kind(g) + ": expected true or false");
+        }
+        return new StatsFile.CsvOptions(skip, comment, encoding, tokens, g.asBoolean());
     }
 
     private static boolean near(double a, double b) {
