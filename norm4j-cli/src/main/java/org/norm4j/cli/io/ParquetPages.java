@@ -185,11 +185,27 @@ final class ParquetPages implements PageReader {
     }
 
     /**
+     * Refuses a page whose declared uncompressed size is beyond what its codec can expand {@code len} bytes to
+     * (deflate at most ~1032:1, snappy ~22:1: a 3-byte copy of 64 bytes), before the output is allocated. zstd
+     * states its size in the frame, checked against the declaration in {@link #inflate}.
+     */
+    static void checkExpansion(CompressionCodecName codec, int len, int size) throws IOException {
+        long most = codec == CompressionCodecName.GZIP ? 1032L * len + 1024
+                : codec == CompressionCodecName.SNAPPY ? 22L * len + 1024 : Long.MAX_VALUE;
+        if (size > most) {
+            throw new IOException("a " + codec.name().toLowerCase(java.util.Locale.ROOT) + " page of " + len
+                    + " bytes declares " + size + " uncompressed bytes: expected at most " + most
+                    + " for this codec");
+        }
+    }
+
+    /**
      * Decompresses {@code in[off, off + len)} to {@code size} bytes, after checking the declared size against the
      * length the snappy or zstd data states; returns the array that holds them from index 0 ({@code in} itself
      * when uncompressed and {@code off == 0}).
      */
     private byte[] inflate(byte[] in, int off, int len, int size) throws IOException {
+        checkExpansion(codec, len, size);
         if (codec == CompressionCodecName.SNAPPY) {
             int declared;
             try {
